@@ -1,0 +1,162 @@
+"""The command line: `duty-tui`, `duty-tui --demo`, `duty-tui init`, `duty-tui sync --once`.
+
+Problems the engineer can fix (config, tokens, an unreachable or refusing service) end with one
+sentence on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from duty_tui import __version__
+from duty_tui.config import (
+    ENV_JIRA_TOKEN,
+    ENV_SLACK_TOKEN,
+    ConfigError,
+    default_config_path,
+    default_data_dir,
+    load_config,
+    load_secrets,
+)
+from duty_tui.store import StoreError
+
+EXIT_PROBLEM = 2
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file (env DUTY_TUI_CONFIG; default: the platform config dir)",
+    )
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="PATH",
+        help="where the store and log live (env DUTY_TUI_DATA; default: the platform data dir)",
+    )
+    common.add_argument("--read-only", action="store_true", help="never write to Jira or Slack")
+    main = argparse.ArgumentParser(
+        prog="duty-tui",
+        parents=[common],
+        description="The LAA Ops duty engineer's dashboard: "
+        "both Jira boards, #laa-ops, incidents and the checklist.",
+    )
+    main.add_argument(
+        "--demo", action="store_true", help="run against the built-in Jira and Slack simulators"
+    )
+    main.add_argument("--version", action="version", version=f"duty-tui {__version__}")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND")
+    init = commands.add_parser("init", parents=[common], help="write a commented config for the LAA Ops team")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config")
+    sync = commands.add_parser("sync", parents=[common], help="poll every source into the store")
+    sync.add_argument("--once", action="store_true", required=True, help="poll once and exit (the only mode)")
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return init_config(args.config or default_config_path(), force=args.force)
+        if args.command == "sync":
+            return sync_once(args)
+        return run_app(args)
+    except (ConfigError, StoreError) as error:
+        print(f"duty-tui: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+
+
+def init_config(path: Path, *, force: bool) -> int:
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists: edit it, or run `duty-tui init --force` to overwrite it.")
+    template = files("duty_tui.data").joinpath("config.toml").read_text(encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template, encoding="utf-8")
+    print(f"Wrote {path}.")
+    print("Next: set your Atlassian email in [jira], then export the two tokens:")
+    print(f"  export {ENV_JIRA_TOKEN}=...      # https://id.atlassian.com/manage-profile/security/api-tokens")
+    print(f"  export {ENV_SLACK_TOKEN}=xoxb-... # bot token of the duty-tui Slack app")
+    print("Then run: duty-tui")
+    return 0
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return args.data_dir or default_data_dir()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from duty_tui.clock import SystemClock
+    from duty_tui.runtime import build_runtime, setup_logging
+
+    if args.demo:
+        from duty_tui.demo import build_demo_runtime
+
+        runtime = build_demo_runtime(data_dir=args.data_dir, read_only=args.read_only)
+    else:
+        config = load_config(args.config or default_config_path())
+        secrets = load_secrets()
+        data_dir = _data_dir(args)
+        runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=args.read_only)
+        setup_logging(data_dir, secrets)
+    from duty_tui.app import DutyApp
+
+    app = DutyApp(runtime)
+    try:
+        app.run()
+    finally:
+        runtime.close()
+    if app.exit_message:
+        print(f"duty-tui: {app.exit_message}", file=sys.stderr)
+    return app.return_code or 0
+
+
+def sync_once(args: argparse.Namespace) -> int:
+    from duty_tui.clock import SystemClock
+    from duty_tui.runtime import build_runtime, setup_logging
+    from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+
+    config = load_config(args.config or default_config_path())
+    secrets = load_secrets()
+    data_dir = _data_dir(args)
+    runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=True)
+    setup_logging(data_dir, secrets)
+    failed = False
+    auth_failed = False
+    try:
+        for poller in runtime.pollers:
+            outcomes: list[PollOutcome] = []
+            PollLoop(poller, runtime.store, runtime.clock, 0, outcomes.append).cycle()
+            outcome = outcomes[0]
+            if isinstance(outcome, PollFailed):
+                failed = True
+                auth_failed = auth_failed or outcome.error.auth or outcome.error.unreachable
+                print(f"{poller.source}: failed: {outcome.error.message}")
+            elif isinstance(outcome, TicketsPolled):
+                listed = len(runtime.store.listed_tickets())
+                print(
+                    f"{poller.source}: ok: {listed} tickets waiting, {len(outcome.changed)} changed, "
+                    f"{len(outcome.removed)} gone"
+                )
+            elif isinstance(outcome, MessagesPolled):
+                print(
+                    f"{poller.source}: ok: {len(outcome.changed)} new or changed messages, "
+                    f"{runtime.store.count_messages(config.slack.channel)} stored"
+                )
+    finally:
+        runtime.close()
+    if auth_failed:
+        return EXIT_PROBLEM
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,321 @@
+"""DutyApp: the four panes, the key bindings, and the routing of poll results and intents.
+
+The app only paints. The store is read in a worker and the panes paint from it before any
+network call; each source's poll loop runs in its own long-lived thread worker and posts one
+message per poll; checklist ticks are written in a worker too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from duty_tui.keymap import default_keys
+from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
+from duty_tui.runtime import Runtime
+from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.widgets.channel import WINDOW, ChannelPane, Directory
+from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
+from duty_tui.widgets.incident import IncidentPane
+from duty_tui.widgets.keyed_table import KeyedTable
+from duty_tui.widgets.list_pane import ListPane
+from duty_tui.widgets.status import StatusBar
+from duty_tui.widgets.tickets import TicketsPane
+
+log = logging.getLogger(__name__)
+
+
+def _binding(binding_id: str, action: str, description: str, *, show: bool = True) -> Binding:
+    return Binding(default_keys(binding_id), action, description, show=show, id=binding_id)
+
+
+class DutyApp(App[None]):
+    """The duty engineer's dashboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "duty-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("app.focus_tickets", "focus_pane('tickets')", "Tickets", show=False),
+        _binding("app.focus_channel", "focus_pane('channel')", "Channel", show=False),
+        _binding("app.focus_incident", "focus_pane('incident')", "Incident", show=False),
+        _binding("app.focus_checklist", "focus_pane('checklist')", "Checklist", show=False),
+        _binding("app.filter", "filter", "Filter"),
+        _binding("app.refresh", "refresh", "Refresh"),
+        _binding("app.help", "help", "Help"),
+        _binding("app.quit", "quit", "Quit"),
+    ]
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.config = runtime.config
+        self.zone = runtime.calendar.zone
+        self.directory = Directory()
+        self.loops: list[PollLoop] = []
+        self.statuses = runtime.store.statuses()
+        self.exit_message: str | None = None
+        self.painted = False
+        self.day: date = runtime.calendar.local_date(runtime.now())
+        labels = {board.name: board.short for board in self.config.jira.boards}
+        self.tickets = TicketsPane(labels, runtime.now, self.zone)
+        self.channel = ChannelPane(self.directory, runtime.now, self.zone)
+        self.incident = IncidentPane()
+        self.checklist = ChecklistPane(runtime.sections, self.zone)
+        self.status_bar = StatusBar()
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield self.status_bar
+        with Horizontal(id="panes"):
+            with Vertical(id="work"):
+                yield self.tickets
+                yield self.channel
+            with Vertical(id="duty"):
+                yield self.incident
+                yield self.checklist
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        self.refresh_status()
+        self.load_cache()
+        self.set_interval(30, self.on_clock_tick, name="clock tick")
+        self.tickets.table.focus()
+
+    # -- painting from the store -----------------------------------------------------------------
+
+    @work(thread=True, group="store-read", exit_on_error=False, description="read the cache")
+    def load_cache(self) -> None:
+        store, channel = self.runtime.store, self.config.slack.channel
+        snapshot = Snapshot(
+            tickets=store.listed_tickets(),
+            messages=store.messages(channel, limit=WINDOW),
+            users=store.chat_users(),
+            statuses=store.statuses(),
+            day=self.day,
+            ticks=store.ticks(self.day),
+            channel_name=store.get_meta(f"slack.channel_name:{channel}"),
+        )
+        self.post_message(CacheLoaded(snapshot))
+
+    def on_cache_loaded(self, message: CacheLoaded) -> None:
+        snapshot = message.snapshot
+        self.directory.users.update(snapshot.users)
+        if snapshot.channel_name:
+            self.channel.set_channel_name(snapshot.channel_name)
+        self.tickets.show(snapshot.tickets)
+        self.channel.show(snapshot.messages)
+        self.checklist.show_ticks(snapshot.day, snapshot.ticks)
+        self.statuses.update(snapshot.statuses)
+        self.refresh_status()
+        self.painted = True
+        self.start_polling()
+
+    # -- polling --------------------------------------------------------------------------------
+
+    def start_polling(self) -> None:
+        intervals = {"jira": self.config.jira.poll_seconds, "slack": self.config.slack.poll_seconds}
+        for poller in self.runtime.pollers:
+            loop = PollLoop(
+                poller, self.runtime.store, self.runtime.clock, intervals[poller.source], lambda _: None
+            )
+            self.loops.append(loop)
+            self.run_worker(
+                partial(self._run_loop, loop),
+                name=f"poll {poller.source}",
+                group=f"poll-{poller.source}",
+                description=f"poll {poller.source}",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def _run_loop(self, loop: PollLoop) -> None:
+        worker = get_current_worker()
+
+        def emit(outcome: PollOutcome) -> None:
+            if not worker.is_cancelled:  # the app may be closing: never post from a dead worker
+                self.post_message(SourcePolled(outcome))
+
+        loop.emit = emit
+        loop.run(cancelled=lambda: worker.is_cancelled)
+
+    def on_source_polled(self, message: SourcePolled) -> None:
+        outcome = message.outcome
+        self.statuses[outcome.status.source] = outcome.status
+        if isinstance(outcome, TicketsPolled):
+            self.tickets.apply(outcome.changed, outcome.removed)
+            self.tickets.show_status(outcome.status)
+        elif isinstance(outcome, MessagesPolled):
+            self.directory.users.update({u.id: u for u in outcome.users})
+            if outcome.users:
+                self.channel.table.invalidate()  # names in earlier rows may now resolve
+            if outcome.channel_name:
+                self.channel.set_channel_name(outcome.channel_name)
+            self.channel.apply(outcome.changed, outcome.removed)
+            self.channel.show_status(outcome.status)
+        elif isinstance(outcome, PollFailed):
+            self.on_poll_failed(outcome)
+        self.refresh_status()
+
+    def on_poll_failed(self, outcome: PollFailed) -> None:
+        if outcome.error.auth and outcome.never_succeeded:
+            # Rejected credentials on the first try are a setup problem, not an outage.
+            self.exit_message = outcome.error.message
+            self.exit(return_code=2)
+            return
+        pane = self.tickets if outcome.status.source == "jira" else self.channel
+        pane.show_status(outcome.status)
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def on_clock_tick(self) -> None:
+        today = self.runtime.calendar.local_date(self.runtime.now())
+        if today != self.day:  # a new support day starts unticked
+            self.day = today
+            self.load_ticks(today)
+        self.tickets.table.invalidate()  # ages
+        self.channel.table.invalidate()  # "Tue 14:02" labels
+        for pane, source in ((self.tickets, "jira"), (self.channel, "slack")):
+            pane.show_status(self.statuses.get(source))
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        now = self.runtime.now()
+        self.status_bar.show(
+            now,
+            self.zone,
+            self.runtime.calendar.state(now),
+            self.statuses,
+            read_only=self.runtime.read_only,
+            demo=self.runtime.demo,
+        )
+
+    # -- checklist ------------------------------------------------------------------------------
+
+    def on_checklist_toggled(self, message: ChecklistToggled) -> None:
+        self.save_tick(self.day, message.item_id, message.ticked)
+
+    @work(thread=True, group="checklist", exit_on_error=False, description="save a checklist tick")
+    def save_tick(self, day: date, item_id: str, ticked: bool) -> None:
+        store = self.runtime.store
+        store.set_tick(item_id, day, ticked=ticked, by=self.runtime.engineer_name(), at=self.runtime.now())
+        self.post_message(ChecklistLoaded(day, store.ticks(day)))
+
+    @work(thread=True, group="checklist", exit_on_error=False, description="read checklist ticks")
+    def load_ticks(self, day: date) -> None:
+        self.post_message(ChecklistLoaded(day, self.runtime.store.ticks(day)))
+
+    def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
+        if message.day == self.day:
+            self.checklist.show_ticks(message.day, message.ticks)
+
+    # -- older channel messages -----------------------------------------------------------------
+
+    def on_keyed_table_reached_top(self, message: KeyedTable.ReachedTop) -> None:
+        if message.table is self.channel.table and not self.channel.table.filter_text:
+            oldest = self.channel.oldest_ts()
+            if oldest is not None:
+                self.load_older(oldest)
+
+    @work(
+        thread=True,
+        group="store-read-older",
+        exclusive=True,
+        exit_on_error=False,
+        description="older messages",
+    )
+    def load_older(self, before_ts: str) -> None:
+        older = self.runtime.store.messages(self.config.slack.channel, limit=100, before_ts=before_ts)
+        if older:
+            self.post_message(OlderMessagesLoaded(older))
+
+    def on_older_messages_loaded(self, message: OlderMessagesLoaded) -> None:
+        self.channel.prepend(message.messages)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        pane = self.query_one(f"#{pane_id}")
+        target: Widget = pane
+        if isinstance(pane, ListPane):
+            target = pane.table
+        elif isinstance(pane, ChecklistPane):
+            target = pane.list
+        target.focus()
+
+    def focused_list_pane(self) -> ListPane | ChecklistPane | None:
+        node = self.focused
+        while node is not None:
+            if isinstance(node, ListPane | ChecklistPane):
+                return node
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    def action_filter(self) -> None:
+        pane = self.focused_list_pane()
+        if isinstance(pane, ListPane):
+            pane.open_filter()
+        else:
+            self.notify("Focus the tickets (1) or channel (2) pane to filter it.", markup=False)
+
+    def action_refresh(self) -> None:
+        for loop in self.loops:
+            loop.wake()
+        self.notify("Polling Jira and Slack now.", timeout=2, markup=False)
+
+    def action_help(self) -> None:
+        from duty_tui.views.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.current_keys()))
+
+    def current_keys(self) -> dict[str, str]:
+        """Binding id → keys as now in force (defaults plus the config's [keys])."""
+        from duty_tui.keymap import KEYS
+
+        return {spec.id: self.config.keys.get(spec.id, spec.keys) for spec in KEYS}
+
+    async def action_quit(self) -> None:
+        self.stop_polling()
+        self.exit()
+
+    def stop_polling(self) -> None:
+        for loop in self.loops:
+            loop.stop()
+
+    def on_unmount(self) -> None:
+        self.stop_polling()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh now", "Poll Jira and Slack now", self.action_refresh)
+        yield SystemCommand("Keys and help", "Every key binding and what the panes show", self.action_help)
+        for pane_id, title in (
+            ("tickets", "Tickets"),
+            ("channel", "#laa-ops"),
+            ("incident", "Incident"),
+            ("checklist", "Checklist"),
+        ):
+            yield SystemCommand(
+                f"Go to {title}", f"Focus the {title} pane", partial(self.action_focus_pane, pane_id)
+            )
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
+        names = ", ".join(sorted(f"{b.id or b.action} ({b.key})" for b in clashed_bindings))
+        self.notify(
+            f"Key clash in [keys]: {names}. The pane's own binding wins.", severity="warning", markup=False
+        )

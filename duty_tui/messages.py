@@ -1,0 +1,56 @@
+"""Textual messages shared across panes. Past tense: each says what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.message import Message
+
+from duty_tui.models import ChatMessage, ChatUser, ChecklistTick, SourceStatus, Ticket
+from duty_tui.sync import PollOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the panes paint from the store before any network call."""
+
+    tickets: list[Ticket]
+    messages: list[ChatMessage]
+    users: dict[str, ChatUser]
+    statuses: dict[str, SourceStatus]
+    day: date
+    ticks: dict[str, ChecklistTick]
+    channel_name: str | None = None
+    engineer: str | None = None
+
+
+class CacheLoaded(Message):
+    """The store was read (in a worker); the panes can paint."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+
+class SourcePolled(Message):
+    """One poll of one source finished: changed models, or the failure, plus the source's status."""
+
+    def __init__(self, outcome: PollOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+class OlderMessagesLoaded(Message):
+    def __init__(self, messages: list[ChatMessage]) -> None:
+        super().__init__()
+        self.messages = messages
+
+
+class ChecklistLoaded(Message):
+    """The ticks of a support day, read or written in a worker."""
+
+    def __init__(self, day: date, ticks: dict[str, ChecklistTick]) -> None:
+        super().__init__()
+        self.day = day
+        self.ticks = ticks

@@ -1,0 +1,160 @@
+"""The plain data duty-tui works with: frozen dataclasses shared by sources, store, rules and UI.
+
+Times are aware UTC datetimes. Text fields hold untrusted text exactly as the service sent it;
+only `text.py` turns it into something displayable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+
+class StatusCategory(StrEnum):
+    """Jira's fixed status categories (keys as the API sends them)."""
+
+    UNDEFINED = "undefined"
+    TODO = "new"
+    IN_PROGRESS = "indeterminate"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """One Jira issue as the tickets pane needs it."""
+
+    key: str
+    id: str
+    summary: str
+    status: str
+    status_category: str
+    priority: str
+    issue_type: str
+    created: datetime
+    updated: datetime
+    reporter: str
+    assignee_id: str | None
+    assignee: str | None
+    components: tuple[str, ...]
+    labels: tuple[str, ...]
+    url: str
+    # Names of the configured boards that list this ticket; filled by the store on read.
+    boards: tuple[str, ...] = ()
+
+    @property
+    def is_done(self) -> bool:
+        return self.status_category == StatusCategory.DONE
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.assignee_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One top-level message of the channel (thread replies are summarised on their parent)."""
+
+    ts: str
+    channel: str
+    user_id: str | None
+    text: str
+    subtype: str = ""
+    bot_name: str | None = None
+    thread_ts: str | None = None
+    reply_count: int = 0
+    latest_reply: str | None = None
+    reactions: tuple[Reaction, ...] = ()
+    edited: bool = False
+
+    @property
+    def sent_at(self) -> datetime:
+        return ts_to_datetime(self.ts)
+
+    @property
+    def is_membership(self) -> bool:
+        return self.subtype in ("channel_join", "channel_leave")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatUser:
+    """A Slack user as the directory caches it."""
+
+    id: str
+    name: str
+    is_bot: bool = False
+    deleted: bool = False
+
+
+class SourceName(StrEnum):
+    JIRA = "jira"
+    SLACK = "slack"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """How a source's polling is going, shown in the status bar and in the source's pane."""
+
+    source: str
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    error: str | None = None
+    failing_since: datetime | None = None
+    next_try: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistSection:
+    """One of the seed's lists, e.g. "On starting the day, at least one LAA AWS Ops engineer"."""
+
+    id: str
+    title: str
+    items: tuple[ChecklistItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistTick:
+    item_id: str
+    day: date
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BoardInfo:
+    """What the Jira source learned from a board's configuration (cached in the store)."""
+
+    id: int
+    name: str
+    filter_id: str
+    sub_query: str | None
+    mapped_status_ids: tuple[str, ...]
+    project_key: str | None = None
+
+
+def ts_to_datetime(ts: str) -> datetime:
+    """Slack `ts` ("1512085950.000216") → aware UTC datetime. The string stays the key."""
+    seconds, _, _fraction = ts.partition(".")
+    return datetime.fromtimestamp(int(seconds), UTC)
+
+
+def ts_key(ts: str) -> tuple[int, int]:
+    """Sort key for Slack timestamps without going through float."""
+    seconds, _, fraction = ts.partition(".")
+    return int(seconds), int(fraction or 0)

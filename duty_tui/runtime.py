@@ -1,0 +1,157 @@
+"""Wiring: config + secrets + data dir + clock → the store, sources, pollers and calendar the app runs.
+
+No Textual here: the CLI's `sync --once`, the app and the tests all build the same `Runtime`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from duty_tui.clock import Clock
+from duty_tui.config import Config, ConfigError, Secrets, require_secrets
+from duty_tui.duty.calendar import SupportCalendar, bank_holidays, holiday_lookup
+from duty_tui.duty.checklist import parse_sections
+from duty_tui.models import ChecklistSection
+from duty_tui.sources.errors import redact
+from duty_tui.sources.jira import JiraSource
+from duty_tui.sources.slack import SlackSource
+from duty_tui.store import Store
+from duty_tui.sync import JiraPoller, Poller, SlackPoller
+
+LOG_FILE = "duty-tui.log"
+
+
+@dataclass
+class Runtime:
+    """Everything the app needs, built once."""
+
+    config: Config
+    store: Store
+    clock: Clock
+    calendar: SupportCalendar
+    sections: tuple[ChecklistSection, ...]
+    pollers: list[Poller]
+    data_dir: Path
+    read_only: bool = False
+    demo: bool = False
+    # Called when the app ends (the demo stops its simulators here).
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def jira_poller(self) -> JiraPoller | None:
+        return next((p for p in self.pollers if isinstance(p, JiraPoller)), None)
+
+    def engineer_name(self) -> str:
+        """Who is at the keyboard: the Jira profile name once known, else the OS user."""
+        poller = self.jira_poller
+        me = poller.cached_me() if poller is not None else None
+        if me is not None:
+            return me.display_name
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "duty engineer"
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def close(self) -> None:
+        self.store.close()
+        for cleanup in reversed(self.cleanups):
+            cleanup()
+        self.cleanups.clear()
+
+
+def shipped_checklist() -> tuple[ChecklistSection, ...]:
+    return parse_sections(files("duty_tui.data").joinpath("checklists.toml").read_text(encoding="utf-8"))
+
+
+def build_calendar(config: Config) -> SupportCalendar:
+    support = config.support
+    if support.bank_holidays:
+        try:
+            bank_holidays(support.bank_holidays, [2026])
+        except (NotImplementedError, KeyError, ValueError) as error:
+            raise ConfigError(
+                f'[support] bank_holidays "{support.bank_holidays}" is not a known country or subdivision '
+                '(the holidays package does not know it): use e.g. "GB-ENG", or "none".'
+            ) from error
+    return SupportCalendar(
+        support.zone,
+        opens=support.opens,
+        closes=support.closes,
+        days=support.days,
+        holiday=holiday_lookup(support.bank_holidays),
+    )
+
+
+def build_runtime(
+    config: Config,
+    secrets: Secrets,
+    data_dir: Path,
+    clock: Clock,
+    *,
+    read_only: bool = False,
+    demo: bool = False,
+) -> Runtime:
+    require_secrets(secrets)
+    assert secrets.jira_token is not None and secrets.slack_token is not None
+    store = Store.in_dir(data_dir)
+    jira = JiraSource(config.jira, secrets.jira_token)
+    slack = SlackSource(config.slack, secrets.slack_token)
+    pollers: list[Poller] = [
+        JiraPoller(jira, store, config.jira, clock, config.store),
+        SlackPoller(slack, store, config.slack, clock),
+    ]
+    return Runtime(
+        config=config,
+        store=store,
+        clock=clock,
+        calendar=build_calendar(config),
+        sections=shipped_checklist(),
+        pollers=pollers,
+        data_dir=data_dir,
+        read_only=read_only,
+        demo=demo,
+    )
+
+
+class RedactingFilter(logging.Filter):
+    """Last line of defence: no token value reaches the log file, whatever a library logs."""
+
+    def __init__(self, secrets: Secrets) -> None:
+        super().__init__()
+        self.secrets = secrets.values()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def setup_logging(data_dir: Path, secrets: Secrets, level: int = logging.INFO) -> Path:
+    """Log to <data dir>/duty-tui.log, created readable by the owner only."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = data_dir / LOG_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, logging.FileHandler)]
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("urllib3", "slack_sdk", "jira", "requests", "httpx", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return path

@@ -1,0 +1,53 @@
+"""The store's schema as forward migrations: MIGRATIONS[n] takes a version n-1 store to version n.
+
+Never edit a released migration; add the next one. `PRAGMA user_version` records where a store is.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE source_status (
+    source TEXT PRIMARY KEY, last_success TEXT, last_attempt TEXT, error TEXT,
+    failing_since TEXT, next_try TEXT
+);
+CREATE TABLE boards (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, filter_id TEXT NOT NULL, sub_query TEXT,
+    mapped_status_ids TEXT NOT NULL, project_key TEXT, fetched_at TEXT NOT NULL
+);
+CREATE TABLE tickets (
+    key TEXT PRIMARY KEY, id TEXT NOT NULL, summary TEXT NOT NULL, status TEXT NOT NULL,
+    status_category TEXT NOT NULL, priority TEXT NOT NULL, issue_type TEXT NOT NULL,
+    created TEXT NOT NULL, updated TEXT NOT NULL, reporter TEXT NOT NULL,
+    assignee_id TEXT, assignee TEXT, components TEXT NOT NULL, labels TEXT NOT NULL,
+    url TEXT NOT NULL, seen_at TEXT NOT NULL, fingerprint TEXT NOT NULL
+);
+CREATE TABLE board_tickets (
+    board_id INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (board_id, key)
+);
+CREATE INDEX board_tickets_key ON board_tickets (key);
+CREATE TABLE messages (
+    channel TEXT NOT NULL, ts TEXT NOT NULL, user_id TEXT, text TEXT NOT NULL, subtype TEXT,
+    bot_name TEXT, thread_ts TEXT, reply_count INTEGER NOT NULL DEFAULT 0, latest_reply TEXT,
+    reactions TEXT, edited INTEGER NOT NULL DEFAULT 0, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (channel, ts)
+);
+CREATE INDEX messages_ts ON messages (ts);
+CREATE TABLE chat_users (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, is_bot INTEGER NOT NULL, deleted INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE checklist_ticks (
+    day TEXT NOT NULL, item_id TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (day, item_id)
+);
+CREATE TABLE checklist_history (
+    id INTEGER PRIMARY KEY, day TEXT NOT NULL, item_id TEXT NOT NULL, ticked INTEGER NOT NULL,
+    by TEXT NOT NULL, at TEXT NOT NULL
+);
+""",
+}
+
+SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,0 +1,78 @@
+"""The help screen: every key binding in force, grouped by where it works, plus what each pane is for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from duty_tui.keymap import KEYS, display_key
+
+PANES = (
+    (
+        "1 Tickets",
+        "Unassigned, not-done tickets of the AWS Ops and 6DG Ops boards (6DG: component "
+        "laa-6dg-support), most severe first. The team acknowledges every ticket within 2 hours.",
+    ),
+    (
+        "2 #laa-ops",
+        "The support channel, newest at the bottom; 💬 shows thread replies. Keep quick help "
+        "(under 15 minutes) here; raise a Jira ticket for anything longer.",
+    ),
+    ("3 Incident", "The incident in progress: declare, lead, updates, resolve, postmortem."),
+    (
+        "4 Checklist",
+        "Start-of-day, during-hours and end-of-day duties; Space ticks. A new day starts unticked.",
+    ),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and panes. Any of Esc, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: 85%; border: round $accent;
+                                  background: $surface; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss_help", "Close", id="help.close"),
+    ]
+
+    def __init__(self, keys: Mapping[str, str]) -> None:
+        super().__init__()
+        self.keys = dict(keys)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys and help"
+            yield Static(self.body(), id="help-body")
+
+    def body(self) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        scope = None
+        for spec in KEYS:
+            if spec.scope != scope:
+                scope = spec.scope
+                parts.append((f"\n{scope}\n", "bold underline"))
+            keys = display_key(self.keys.get(spec.id, spec.keys))
+            parts.append((f"  {keys:<14}", "bold"))
+            parts.append(f"{spec.description}")
+            parts.append((f"  [{spec.id}]\n", "dim"))
+        parts.append(
+            ("\nCommand palette: ctrl+p. Remap any key by id in the [keys] table of the config.\n", "dim")
+        )
+        parts.append(("\nPanes\n", "bold underline"))
+        for title, description in PANES:
+            parts.append((f"  {title}: ", "bold"))
+            parts.append(description + "\n")
+        return Content.assemble(*parts)
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,123 @@
+"""ListPane: the frame shared by the tickets and channel panes.
+
+A bordered pane holding a source banner (shown only while the source fails: stale since when,
+the error in one sentence, the next try), a filter bar (shown by `/`) and a KeyedTable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from duty_tui import text
+from duty_tui.keymap import default_keys
+from duty_tui.models import SourceStatus
+from duty_tui.timefmt import clock, until
+from duty_tui.widgets.keyed_table import KeyedTable
+
+
+class SourceBanner(Static):
+    """One line saying that a source is failing, hidden while it works."""
+
+    DEFAULT_CSS = """
+    SourceBanner { display: none; height: auto; max-height: 3; padding: 0 1;
+                   background: $error 20%; color: $text; }
+    SourceBanner.-failing { display: block; }
+    """
+
+    def show_status(self, label: str, status: SourceStatus | None, now: datetime, zone: ZoneInfo) -> None:
+        if status is None or status.ok:
+            self.remove_class("-failing")
+            self.update("")
+            return
+        parts: list[str | tuple[str, str] | Content] = [(f"⚠ {label} ", "bold")]
+        if status.last_success is not None:
+            parts.append(f"stale since {clock(status.last_success, zone)}. ")
+        else:
+            parts.append("not synced yet. ")
+        parts.append(text.content(status.error or "failing"))
+        if status.next_try is not None:
+            parts.append((f" Next try {until(status.next_try, now)}.", "dim"))
+        self.update(Content.assemble(*parts))
+        self.add_class("-failing")
+
+
+class FilterBar(Input):
+    """The `/` filter of a list: narrows rows as you type; Esc clears it, Enter keeps it."""
+
+    DEFAULT_CSS = """
+    FilterBar { display: none; height: 1; border: none; padding: 0 1; background: $boost; }
+    FilterBar.-open { display: block; }
+    FilterBar:focus { border: none; background-tint: $foreground 5%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(default_keys("filter.close"), "close", "Clear filter", id="filter.close"),
+    ]
+
+    def action_close(self) -> None:
+        self.value = ""
+        self.remove_class("-open")
+        pane = self.parent
+        if isinstance(pane, ListPane):
+            pane.table.focus()
+
+
+class ListPane(Vertical):
+    """Banner + filter + table, with the pane number and a live count in the border title."""
+
+    DEFAULT_CSS = """
+    ListPane { height: 1fr; }
+    """
+
+    def __init__(self, number: int, title: str, table: KeyedTable[Any], *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane")
+        self.number = number
+        self.title = title
+        self.table = table
+        self.banner = SourceBanner()
+        self.filter_bar = FilterBar(placeholder="filter: type words to narrow the list · Esc clears")
+        self.counts = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.banner
+        yield self.filter_bar
+        yield self.table
+
+    def on_mount(self) -> None:
+        self.refresh_title()
+
+    def open_filter(self) -> None:
+        self.filter_bar.add_class("-open")
+        self.filter_bar.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.filter_bar:
+            self.table.set_filter(event.value)
+            self.refresh_title()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.filter_bar:
+            if not event.value.strip():
+                self.filter_bar.remove_class("-open")
+            self.table.focus()
+
+    def refresh_title(self) -> None:
+        parts: list[str | tuple[str, str] | Content] = [(f"{self.number} ", "bold"), (self.title, "bold")]
+        if self.counts:
+            parts.append(f" · {self.counts}")
+        self.border_title = Content.assemble(*parts)
+        if self.table.filter_text:
+            self.border_subtitle = Content.assemble(
+                "filter ",
+                text.content(self.table.filter_text),
+                f" · {self.table.row_count} of {self.table.total_count}",
+            )
+        else:
+            self.border_subtitle = ""

@@ -1,0 +1,27 @@
+"""Shared fixtures: a fixed clock, a temporary store, the simulators and the demo world."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from duty_tui.clock import ManualClock
+from duty_tui.store import Store
+
+# Thursday 26 November 2026, 10:30 in London (GMT, so also 10:30 UTC): inside support hours.
+MORNING = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MORNING)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.in_dir(tmp_path / "data")
+    yield store
+    store.close()
