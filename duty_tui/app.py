@@ -65,6 +65,7 @@ class DutyApp(App[None]):
         self.directory = Directory()
         self.loops: list[PollLoop] = []
         self.statuses = runtime.store.statuses()
+        self.refreshing: set[str] = set()  # sources polled on request whose answer has not come yet
         self.exit_message: str | None = None
         self.painted = False
         self.day: date = runtime.calendar.local_date(runtime.now())
@@ -157,6 +158,7 @@ class DutyApp(App[None]):
     def on_source_polled(self, message: SourcePolled) -> None:
         outcome = message.outcome
         self.statuses[outcome.status.source] = outcome.status
+        self.refreshing.discard(outcome.status.source)
         if isinstance(outcome, TicketsPolled):
             self.tickets.apply(outcome.changed, outcome.removed)
             self.tickets.show_status(outcome.status)
@@ -173,9 +175,13 @@ class DutyApp(App[None]):
         self.refresh_status()
 
     def on_poll_failed(self, outcome: PollFailed) -> None:
-        if outcome.error.auth and outcome.never_succeeded:
-            # Rejected credentials on the first try are a setup problem, not an outage.
-            self.exit_message = outcome.error.message
+        error = outcome.error
+        # Rejected credentials on the first try, or a service that has never once answered, are setup
+        # problems the engineer must fix now. With a warm cache an outage is just an outage: work offline.
+        never_synced = outcome.status.last_success is None
+        if outcome.never_succeeded and (error.auth or (error.unreachable and never_synced)):
+            fix = " Check the URL in the config and your network." if error.unreachable else ""
+            self.exit_message = error.message + fix
             self.exit(return_code=2)
             return
         pane = self.tickets if outcome.status.source == "jira" else self.channel
@@ -201,6 +207,7 @@ class DutyApp(App[None]):
             self.zone,
             self.runtime.calendar.state(now),
             self.statuses,
+            refreshing=self.refreshing,
             read_only=self.runtime.read_only,
             demo=self.runtime.demo,
         )
@@ -275,8 +282,9 @@ class DutyApp(App[None]):
 
     def action_refresh(self) -> None:
         for loop in self.loops:
+            self.refreshing.add(loop.source)
             loop.wake()
-        self.notify("Polling Jira and Slack now.", timeout=2, markup=False)
+        self.refresh_status()
 
     def action_help(self) -> None:
         from duty_tui.views.help import HelpScreen

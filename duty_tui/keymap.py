@@ -35,8 +35,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("list.first", "home,g", "First row", "Lists"),
     KeySpec("list.last", "end,G", "Last row", "Lists"),
     KeySpec("list.open", "enter", "Open the selected row", "Lists"),
-    KeySpec("checklist.toggle", "space,x", "Tick or untick the selected item", "Checklist"),
     KeySpec("filter.close", "escape", "Clear the filter and go back to the list", "Lists"),
+    KeySpec("checklist.toggle", "space,x", "Tick or untick the selected item", "Checklist"),
 )
 
 KEYS_BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

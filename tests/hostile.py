@@ -9,7 +9,7 @@ Use it in pane tests::
 
 ``visible``/``visible_line`` say what the literal rendering (``plain``/``content``/``one_line`` from
 ``duty_tui.text``) must contain. They are an independent, deliberately simple restatement of the rules
-in ``duty_tui/text.py`` (written with ``unicodedata`` instead of hand-listed ranges), so a test that
+in ``duty_tui/text/clean.py`` (written with ``unicodedata`` instead of hand-listed ranges), so a test that
 compares the two catches drift in either. Slack strings here are *also* meant for ``slack_text``, which
 interprets Slack syntax: for those, ``visible`` describes the plain rendering only.
 """

@@ -22,6 +22,7 @@ from duty_tui.text import (
     NoNames,
     adf_text,
     assemble,
+    clean,
     content,
     error_sentence,
     jira_wiki_text,
@@ -248,7 +249,7 @@ def test_one_line_window_shortcut_matches_the_full_computation() -> None:
     for _ in range(300):
         value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 400)))
         limit = rng.randint(1, 60)
-        expected = text_module._cap(text_module._collapse(sanitize(value)), limit)
+        expected = clean._cap(clean._collapse(sanitize(value)), limit)
         assert one_line(value, limit) == expected, (value, limit)
     spaces = " " * 5_000 + "\n" * 5_000 + "tail"
     assert one_line(spaces, 10) == "tail"
@@ -454,7 +455,6 @@ def test_slack_results_are_independent_objects() -> None:
 def test_slack_huge_message_finishes() -> None:
     # A sanity check that 20,000 characters do not take pathological time; not a timed assertion.
     for message in (HUGE_MESSAGE, "*a " * 6666, "_a_ " * 5000, "`a" * 10_000, "<" * 20_000, "&gt;\n" * 4000):
-        text_module._slack_runs.cache_clear()
         rendered = slack_text(message, NAMES, single_line=True, limit=300)
         assert len(rendered.plain) <= 300
         assert slack_text(message, NAMES).plain
@@ -972,9 +972,27 @@ async def test_click_control_raw_markup_does_run_the_action() -> None:
     assert app.actions == ["bell"]
 
 
-def test_no_rich_markup_anywhere_in_the_module() -> None:
-    # Guard against a later edit building Text/Content from markup.
-    source = Path(text_module.__file__).read_text(encoding="utf-8")
-    for forbidden in ("from_markup", "Text.from_ansi", "render_markup", "markup=True"):
-        assert forbidden not in source
+def test_no_rich_markup_anywhere_in_the_package() -> None:
+    # Guard against a later edit building Text/Content from markup, or making the package depend on the
+    # rest of the app (it must stay the one self-contained gate for untrusted text).
+    sources = sorted(Path(text_module.__file__).parent.glob("*.py"))
+    assert len(sources) > 1
+    for path in sources:
+        source = path.read_text(encoding="utf-8")
+        for forbidden in ("from_markup", "Text.from_ansi", "render_markup", "markup=True"):
+            assert forbidden not in source, (path.name, forbidden)
+        for imported in re.findall(r"^\s*(?:from|import)\s+(duty_tui\S*)", source, re.MULTILINE):
+            assert imported.startswith("duty_tui.text."), (path.name, imported)
     assert HOSTILE_BY_ID["click-quit"] == "[@click=app.quit]x[/]"
+
+
+def test_sanitize_caps_marks_joined_by_removed_characters() -> None:
+    """Invisible characters between runs of accents must not smuggle a zalgo tower past the cap."""
+    from duty_tui.text import sanitize
+
+    tower = "e" + ("\u0301" * 4 + "\u200b") * 50
+    once = sanitize(tower)
+    assert once.count("\u0301") <= 4
+    assert sanitize(once) == once
+    assert text_module.plain(tower).plain.count("\u0301") <= 4
+    assert text_module.slack_text("*" + tower + "*", NoNames()).plain.count("\u0301") <= 4

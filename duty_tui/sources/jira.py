@@ -10,6 +10,7 @@ honours Retry-After, so a Jira outage never blocks a worker in a library sleep.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from duty_tui.config import BoardConfig, JiraConfig
 from duty_tui.models import BoardInfo, Ticket
 from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.values import items, mapping, text
 
 if TYPE_CHECKING:
     from jira import JIRA
@@ -36,6 +38,7 @@ TICKET_FIELDS = (
     "components",
     "labels",
 )
+ISSUE_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,49}-\d{1,9}")
 PAGE_SIZE = 100
 MAX_PAGES = 500  # a server that keeps handing out tokens must not keep a worker busy forever
 
@@ -116,9 +119,9 @@ class JiraSource:
         with self.translate_errors("reading your Jira profile"):
             raw = self.client().myself()
             return JiraUser(
-                account_id=str(raw["accountId"]),
-                display_name=str(raw.get("displayName") or raw["accountId"]),
-                time_zone=str(raw.get("timeZone") or "UTC"),
+                account_id=text(raw["accountId"]),
+                display_name=text(raw.get("displayName") or raw["accountId"]),
+                time_zone=text(raw.get("timeZone") or "UTC"),
             )
 
     def board_info(self, board: BoardConfig) -> BoardInfo:
@@ -185,7 +188,11 @@ class JiraSource:
 
     def parse_ticket(self, raw: Any) -> Ticket | None:
         """One search result → Ticket; None for an entry duty-tui cannot read."""
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
+        if (
+            not isinstance(raw, Mapping)
+            or not isinstance(raw.get("key"), str)
+            or not ISSUE_KEY.fullmatch(raw["key"])
+        ):
             return None
         try:
             return self._ticket(raw)
@@ -195,25 +202,25 @@ class JiraSource:
     def _ticket(self, raw: Mapping[str, Any]) -> Ticket:
         fields = raw.get("fields")
         fields = fields if isinstance(fields, Mapping) else {}
-        status = _mapping(fields.get("status"))
-        assignee = _mapping(fields.get("assignee"))
+        status = mapping(fields.get("status"))
+        assignee = mapping(fields.get("assignee"))
         key = raw["key"]
         created = _timestamp(fields.get("created"))
         return Ticket(
             key=key,
-            id=str(raw.get("id", "")),
-            summary=_text(fields.get("summary")),
-            status=_text(status.get("name")),
-            status_category=_text(_mapping(status.get("statusCategory")).get("key")) or "undefined",
-            priority=_text(_mapping(fields.get("priority")).get("name")),
-            issue_type=_text(_mapping(fields.get("issuetype")).get("name")),
+            id=text(raw.get("id")),
+            summary=text(fields.get("summary")),
+            status=text(status.get("name")),
+            status_category=text(mapping(status.get("statusCategory")).get("key")) or "undefined",
+            priority=text(mapping(fields.get("priority")).get("name")),
+            issue_type=text(mapping(fields.get("issuetype")).get("name")),
             created=created,
             updated=_timestamp(fields.get("updated")) if fields.get("updated") else created,
-            reporter=_text(_mapping(fields.get("reporter")).get("displayName")),
-            assignee_id=str(assignee["accountId"]) if assignee.get("accountId") else None,
-            assignee=_text(assignee.get("displayName")) or None,
-            components=tuple(_text(_mapping(c).get("name")) for c in _list(fields.get("components"))),
-            labels=tuple(_text(label) for label in _list(fields.get("labels"))),
+            reporter=text(mapping(fields.get("reporter")).get("displayName")),
+            assignee_id=text(assignee["accountId"]) if assignee.get("accountId") else None,
+            assignee=text(assignee.get("displayName")) or None,
+            components=tuple(text(mapping(c).get("name")) for c in items(fields.get("components"))),
+            labels=tuple(text(label) for label in items(fields.get("labels"))),
             url=self.browse_url(key),
         )
 
@@ -324,18 +331,6 @@ def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceEr
     return SourceError(
         f"Unexpected error while {doing}: {error.__class__.__name__}: {first_line(str(error))}."
     )
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)
 
 
 def _timestamp(value: Any) -> datetime:

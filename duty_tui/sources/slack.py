@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from duty_tui.config import SlackConfig
 from duty_tui.models import ChatMessage, ChatUser, Reaction
 from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.values import optional_text, text
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 HISTORY_PAGE = 200
 USERS_PAGE = 200
 MAX_PAGES = 500
+TS = re.compile(r"\d{1,12}\.\d{1,8}")  # Slack's message key; anything else is not a message
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
 
@@ -78,7 +80,7 @@ class SlackSource:
     def channel_name(self) -> str:
         data = self._call("reading the channel", lambda c: c.conversations_info(channel=self.channel))
         channel = data.get("channel")
-        return str(channel.get("name") or self.channel) if isinstance(channel, Mapping) else self.channel
+        return text(channel.get("name") or self.channel) if isinstance(channel, Mapping) else self.channel
 
     def history(self, oldest: str | None, *, inclusive: bool = False) -> list[ChatMessage]:
         """Top-level messages after `oldest` (all pages), oldest first."""
@@ -138,26 +140,33 @@ class SlackSource:
     # -- parsing --------------------------------------------------------------------------------
 
     def parse_message(self, raw: Any) -> ChatMessage | None:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("ts"), str):
+        """One history entry → ChatMessage; None for anything without a valid ts (it could not be keyed)."""
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("ts"), str) or not TS.fullmatch(raw["ts"]):
             return None
-        ts = raw["ts"]
+        try:
+            return self._message(raw)
+        except (ValueError, TypeError):  # one unreadable message must not hide the others
+            return None
+
+    def _message(self, raw: Mapping[str, Any]) -> ChatMessage:
         thread_ts = raw.get("thread_ts") if isinstance(raw.get("thread_ts"), str) else None
         reactions = tuple(
-            Reaction(name=str(r.get("name", "")), count=int(r.get("count") or 0))
+            Reaction(name=text(r.get("name")), count=int(r.get("count") or 0))
             for r in raw.get("reactions") or []
             if isinstance(r, Mapping)
         )
         latest = raw.get("latest_reply")
+        reply_count = raw.get("reply_count")
         return ChatMessage(
-            ts=ts,
+            ts=raw["ts"],
             channel=self.channel,
-            user_id=_str(raw.get("user")),
-            text=_str(raw.get("text")) or "",
-            subtype=_str(raw.get("subtype")) or "",
-            bot_name=_str(raw.get("username")),
-            thread_ts=thread_ts,
-            reply_count=reply_count if isinstance(reply_count := raw.get("reply_count"), int) else 0,
-            latest_reply=latest if isinstance(latest, str) else None,
+            user_id=optional_text(raw.get("user")),
+            text=text(raw.get("text")),
+            subtype=text(raw.get("subtype")),
+            bot_name=optional_text(raw.get("username")),
+            thread_ts=thread_ts if thread_ts and TS.fullmatch(thread_ts) else None,
+            reply_count=reply_count if isinstance(reply_count, int) else 0,
+            latest_reply=latest if isinstance(latest, str) and TS.fullmatch(latest) else None,
             reactions=reactions,
             edited=isinstance(raw.get("edited"), Mapping),
         )
@@ -181,10 +190,6 @@ def _history_call(client: WebClient, args: dict[str, Any]) -> Any:
 
 def _users_call(client: WebClient, args: dict[str, Any]) -> Any:
     return client.users_list(**args)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def mentioned_users(messages: list[ChatMessage]) -> set[str]:
@@ -212,7 +217,9 @@ def parse_user(raw: Any) -> ChatUser | None:
         ),
         raw["id"],
     )
-    return ChatUser(id=raw["id"], name=name, is_bot=bool(raw.get("is_bot")), deleted=bool(raw.get("deleted")))
+    return ChatUser(
+        id=text(raw["id"]), name=text(name), is_bot=bool(raw.get("is_bot")), deleted=bool(raw.get("deleted"))
+    )
 
 
 def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceError:

@@ -59,7 +59,7 @@ class ChecklistPane(Vertical):
 
     DEFAULT_CSS = """
     ChecklistPane { height: 1fr; }
-    ChecklistPane OptionList { height: 1fr; border: none; padding: 0; }
+    ChecklistPane OptionList, ChecklistPane OptionList:focus { height: 1fr; border: none; padding: 0; }
     """
 
     def __init__(self, sections: Sequence[ChecklistSection], zone: ZoneInfo) -> None:
@@ -90,7 +90,12 @@ class ChecklistPane(Vertical):
         options: list[Option] = []
         for section in self.sections:
             done = sum(1 for item in section.items if item.id in self.ticks)
-            heading = Content.assemble((section.title, "bold"), (f"  {done}/{len(section.items)}", "dim"))
+            count = f"{done}/{len(section.items)}"
+            heading = Content.assemble(
+                ("✔ " if done == len(section.items) else "", "green"),
+                (section.title, "bold"),
+                (f"  {count}", "green" if done == len(section.items) else "dim"),
+            )
             options.append(Option(heading, id=f"section:{section.id}", disabled=True))
             for item in section.items:
                 options.append(Option(self.item_prompt(item.id, item.text), id=item.id))

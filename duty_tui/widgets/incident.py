@@ -1,5 +1,5 @@
 """The incident pane. Until the incident workflow lands it says that no incident is open, what counts
-as one under the team's process, and which key will declare one."""
+as a high-priority incident under the team's process, and which key will declare one."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from textual.widgets import Static
 from duty_tui.keymap import display_key
 
 HIGH_PRIORITY = (
-    "an outage of a user-facing service",
-    "a slowdown or degradation of a user-facing service",
-    "a failure that stops one or more teams from working",
-    "a failure that creates a major vulnerability in the cloud platform",
+    "an outage, slowdown or degradation of a user-facing service",
+    "a failure that stops a team from working",
+    "a major vulnerability in the cloud platform",
 )
 
 
@@ -37,16 +36,13 @@ class IncidentPane(VerticalScroll):
     def on_mount(self) -> None:
         self.border_title = Content.assemble(("3 ", "bold"), ("Incident", "bold"), " · none open")
         lines: list[str | tuple[str, str]] = [
-            ("No incident in progress.", "bold green"),
-            "\n\nAn incident is a system failure or degradation that has an impact on users. "
-            "It is high priority when it is:\n",
+            ("No incident in progress.\n", "bold green"),
+            "High priority means:\n",
         ]
-        for item in HIGH_PRIORITY:
-            lines.append(f"  • {item}\n")
+        lines += [f" • {item}\n" for item in HIGH_PRIORITY]
         lines.append(
             (
-                f"\n{display_key(self.declare_key)} will declare an incident here (post to #laa-ops, "
-                "choose a lead, keep the timeline) once the incident workflow ships.",
+                f"{display_key(self.declare_key)} will declare one here once the incident workflow ships.",
                 "dim",
             )
         )

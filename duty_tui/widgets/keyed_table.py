@@ -157,7 +157,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def total_count(self) -> int:
         return len(self._items)
 
-    def keys(self) -> list[str]:
+    def row_keys(self) -> list[str]:
         """Keys of the rows shown, top to bottom."""
         return list(self._order)
 

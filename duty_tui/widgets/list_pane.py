@@ -82,7 +82,9 @@ class ListPane(Vertical):
         self.title = title
         self.table = table
         self.banner = SourceBanner()
+        # A steady cursor: the bar is one line in a busy screen, and a blink would make snapshots flaky.
         self.filter_bar = FilterBar(placeholder="filter: type words to narrow the list · Esc clears")
+        self.filter_bar.cursor_blink = False
         self.counts = ""
 
     def compose(self) -> ComposeResult:

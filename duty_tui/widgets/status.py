@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ class StatusBar(Static):
         support: SupportState,
         statuses: Mapping[str, SourceStatus],
         *,
+        refreshing: Collection[str] = (),
         read_only: bool = False,
         demo: bool = False,
     ) -> None:
@@ -48,7 +49,10 @@ class StatusBar(Static):
                 parts.append((f" · opens {day_clock(support.opens_at, now, zone)}", "dim"))
         for source, label in SOURCE_LABELS.items():
             parts.append("   ")
-            parts.extend(self._source(label, statuses.get(source), now, zone))
+            if source in refreshing:
+                parts.append((f"{label} ⟳ polling…", "bold cyan"))
+            else:
+                parts.extend(self._source(label, statuses.get(source), now, zone))
         if read_only:
             parts.append(("   READ-ONLY", "bold yellow"))
         self.update(Content.assemble(*parts))

@@ -1,0 +1,93 @@
+"""Sanitized, literal rich ``Text`` and Textual ``Content``: :func:`plain`, :func:`content`, :func:`assemble`.
+
+Also the styles this package applies, so every pane styles mentions, links, code and quotes alike.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from rich.style import Style
+from rich.text import Span, Text
+from textual.content import Content
+from textual.content import Span as ContentSpan
+
+from duty_tui.text.clean import _UNSAFE, _cap, _collapse, _fix, one_line, sanitize
+
+# Styles this package applies. Plain Rich style names (no theme variables) so they work in DataTable,
+# Tree and RichLog as well as in Content.
+MENTION_STYLE: Final = "bold"
+LINK_STYLE: Final = "underline"
+CODE_STYLE: Final = "cyan"
+QUOTE_STYLE: Final = "dim"
+
+
+def _prepare(value: str, single_line: bool, limit: int | None) -> str:
+    if single_line:
+        return _collapse(sanitize(value)) if limit is None else one_line(value, limit)
+    return _cap(sanitize(value), limit)
+
+
+def plain(
+    value: str, style: str | Style | None = None, *, single_line: bool = False, limit: int | None = None
+) -> Text:
+    """Sanitized, literal :class:`~rich.text.Text` (for DataTable cells, Tree labels, RichLog).
+
+    ``style`` is applied as a span over the whole text, not as the base style, because
+    ``Text.__eq__`` ignores the base style and the tables' unchanged-cell check must see style changes.
+    """
+    text = _prepare(value, single_line, limit)
+    spans = [Span(0, len(text), style)] if style and text else None
+    return Text(text, spans=spans)
+
+
+def content(
+    value: str, style: str | None = None, *, single_line: bool = False, limit: int | None = None
+) -> Content:
+    """Sanitized, literal :class:`~textual.content.Content` (Static, Label, OptionList, border titles).
+
+    ``Content(text)`` is never parsed: ``$variables`` and ``[tags]`` stay as typed. ``style`` (trusted,
+    chosen by the caller) may use Textual style syntax such as ``"$accent bold"``.
+    """
+    text = _prepare(value, single_line, limit)
+    spans = [ContentSpan(0, len(text), style)] if style and text else None
+    return Content(text, spans=spans, strip_control_codes=False)
+
+
+def _clean_text(text: Text) -> Text:
+    """A Text built elsewhere, sanitized with its spans kept (only the replaced characters lose style)."""
+    source = text.plain
+    if _UNSAFE.search(source) is None:
+        return text
+    result = text.blank_copy()
+    position = 0
+    for match in _UNSAFE.finditer(source):
+        if match.start() > position:
+            result.append_text(text[position : match.start()])
+        fixed = _fix(match)
+        if fixed == match.group():  # kept as is (emoji flag): keep its style too
+            result.append_text(text[match.start() : match.end()])
+        elif fixed:
+            result.append(fixed)
+        position = match.end()
+    if position < len(source):
+        result.append_text(text[position:])
+    return result
+
+
+def assemble(*parts: str | tuple[str, str | Style] | Text) -> Text:
+    """Like :meth:`rich.text.Text.assemble`, but every string is sanitized and never parsed as markup.
+
+    ``(text, style)`` tuples: the text is untrusted, the style is the caller's. ``Text`` parts are
+    sanitized too (keeping their spans), in case they were built from raw strings.
+    """
+    result = Text()
+    for part in parts:
+        if isinstance(part, Text):
+            result.append_text(_clean_text(part))
+        elif isinstance(part, tuple):
+            value, style = part
+            result.append(sanitize(value), style or None)
+        else:
+            result.append(sanitize(part))
+    return result
