@@ -105,6 +105,12 @@ class JiraSource:
                 options={"check_update": False},
                 **auth,
             )
+        if self.config.auth == "pat" and not client._is_cloud:
+            raise SourceError(
+                f"{self.config.url} is Jira Data Center, which duty-tui cannot search yet: "
+                'it needs Jira Cloud (auth = "basic" with an API token).',
+                permanent=True,
+            )
         if self.config.auth == "basic" and not client._is_cloud:
             raise SourceError(
                 f'{self.config.url} is not Jira Cloud: set auth = "pat" in [jira] and put a Data Center '

@@ -1,0 +1,119 @@
+"""Write an SVG of every screen of duty-tui from the demo data on a fixed clock.
+
+    .venv/bin/python screens/capture.py        (or: make screens)
+
+The simulators run in-process, the real clients talk to them over HTTP, and the clock is fixed at
+Thursday 26 November 2026, 10:30 in London, so the pictures are the same on every machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from duty_tui.app import DutyApp  # noqa: E402 - after the path tweak, so a source checkout works
+from duty_tui.clock import ManualClock  # noqa: E402
+from duty_tui.demo import DemoWorld, demo_secrets  # noqa: E402
+from duty_tui.runtime import build_runtime  # noqa: E402
+
+OUT = ROOT / "screens"
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+Step = Callable[[Pilot[Any], DutyApp, DemoWorld], Awaitable[None]]
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            break
+        await pilot.pause(0.02)
+    await pilot.pause(0.1)
+
+
+async def first_polls(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await wait_for(
+        pilot,
+        lambda: (
+            all(s in app.statuses and app.statuses[s].last_attempt for s in ("jira", "slack"))
+            and app.tickets.table.row_count > 0
+            and app.channel.table.row_count > 0
+        ),
+    )
+
+
+async def nothing(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    return None
+
+
+async def filtered(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("slash", *"prod")
+
+
+async def help_screen(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("question_mark")
+
+
+async def palette(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("ctrl+p", *"go to")
+    await pilot.pause(0.5)
+
+
+async def checklist(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("4", "space", "j", "space", "j", "j", "space")
+    await wait_for(pilot, lambda: len(app.checklist.ticks) == 3)
+
+
+async def jira_down(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    world.jira.server.go_down()
+    await pilot.press("r")
+    await wait_for(pilot, lambda: app.statuses["jira"].error is not None)
+    world.jira.server.come_up()
+
+
+SCREENS: list[tuple[str, tuple[int, int], Step]] = [
+    ("dashboard", (120, 35), nothing),
+    ("dashboard-100x30", (100, 30), nothing),
+    ("filter", (120, 35), filtered),
+    ("checklist", (120, 35), checklist),
+    ("jira-offline", (120, 35), jira_down),
+    ("help", (120, 35), help_screen),
+    ("command-palette", (120, 35), palette),
+]
+
+
+async def capture(name: str, size: tuple[int, int], step: Step) -> Path:
+    clock = ManualClock(NOW)
+    world = DemoWorld(clock)
+    with tempfile.TemporaryDirectory() as data_dir:
+        config = world.config(poll_seconds=3600)  # poll once at start, so nothing moves mid-capture
+        runtime = build_runtime(config, demo_secrets(), Path(data_dir), clock, demo=True)
+        app = DutyApp(runtime)
+        try:
+            async with app.run_test(size=size) as pilot:
+                await first_polls(pilot, app, world)
+                await step(pilot, app, world)
+                await pilot.pause(0.2)
+                path = Path(app.save_screenshot(f"{name}.svg", path=str(OUT)))
+        finally:
+            runtime.close()
+            world.stop()
+    return path
+
+
+async def main() -> None:
+    for name, size, step in SCREENS:
+        path = await capture(name, size, step)
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
