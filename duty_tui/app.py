@@ -231,6 +231,24 @@ class DutyApp(App[None]):
         if message.day == self.day:
             self.checklist.show_ticks(message.day, message.ticks)
 
+    # -- opening a row --------------------------------------------------------------------------
+
+    def on_keyed_table_selected(self, message: KeyedTable.Selected) -> None:
+        if message.table is self.tickets.table:
+            from duty_tui.views.ticket import TicketScreen
+
+            ticket = self.tickets.table.item(message.key)
+            if ticket is not None:
+                self.push_screen(TicketScreen(ticket, self.tickets.board_labels, self.runtime.now, self.zone))
+        elif message.table is self.channel.table:
+            from duty_tui.views.thread import ThreadScreen
+
+            chat = self.channel.table.item(message.key)
+            if chat is not None:
+                poller = self.runtime.slack_poller
+                slack = poller.slack if poller is not None else None
+                self.push_screen(ThreadScreen(chat, self.directory, slack, self.runtime.now, self.zone))
+
     # -- older channel messages -----------------------------------------------------------------
 
     def on_keyed_table_reached_top(self, message: KeyedTable.ReachedTop) -> None:

@@ -34,7 +34,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("list.page_up", "pageup", "Page up", "Lists"),
     KeySpec("list.first", "home,g", "First row", "Lists"),
     KeySpec("list.last", "end,G", "Last row", "Lists"),
-    KeySpec("list.open", "enter", "Open the selected row", "Lists"),
+    KeySpec("list.open", "enter", "Open the selected ticket or thread", "Lists"),
     KeySpec("filter.close", "escape", "Clear the filter and go back to the list", "Lists"),
     KeySpec("checklist.toggle", "space,x", "Tick or untick the selected item", "Checklist"),
 )

@@ -48,6 +48,10 @@ class Runtime:
     def jira_poller(self) -> JiraPoller | None:
         return next((p for p in self.pollers if isinstance(p, JiraPoller)), None)
 
+    @property
+    def slack_poller(self) -> SlackPoller | None:
+        return next((p for p in self.pollers if isinstance(p, SlackPoller)), None)
+
     def engineer_name(self) -> str:
         """Who is at the keyboard: the Jira profile name once known, else the OS user."""
         poller = self.jira_poller

@@ -191,3 +191,36 @@ async def test_usable_at_100x30(h: Harness) -> None:
         for title in ("1 Tickets", "2 #laa-ops", "3 Incident", "4 Checklist"):
             assert title in text
         assert "LM-1" in text and "Highest" in text
+
+
+async def test_enter_opens_a_thread_with_its_replies_and_a_ticket_in_full(h: Harness) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        await pilot.press("2")
+        table = app.channel.table
+        parent = next(m for m in table.items() if m.reply_count == 3)
+        table.move_cursor_to(parent.ts)
+        await pilot.press("enter")
+        await settle(pilot, lambda: "3 replies" in screen_text(app))
+        text = screen_text(app)
+        assert "Re-running it manually." in text and "Brilliant, thank you!" in text
+        assert h.world.slack.log.find(path="conversations.replies")
+        await pilot.press("escape", "1", "enter")
+        first = app.tickets.table.row_keys()[0]
+        text = screen_text(app)
+        assert first in text and "Submit claims batch' did not run at 02:00" in text  # not cut short
+        assert "laa-6dg-support" in text and "Raj Patel" in text
+
+
+async def test_a_thread_says_so_when_slack_cannot_give_the_replies(h: Harness) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        h.world.slack.faults.fail_next(1, status=500, match="conversations.replies")
+        await pilot.press("2")
+        parent = next(m for m in app.channel.table.items() if m.reply_count)
+        app.channel.table.move_cursor_to(parent.ts)
+        await pilot.press("enter")
+        await settle(pilot, lambda: "Could not load the replies" in screen_text(app))
+        assert "server error (500)" in screen_text(app)

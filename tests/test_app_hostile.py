@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from duty_tui.sim.scenario import CHANNEL
+from duty_tui.views.ticket import TicketScreen
 from tests.conftest import MORNING
 from tests.harness import Harness, assert_screen_clean, both_polled, make_harness, screen_text, settle
 from tests.hostile import HOSTILE, HOSTILE_BY_ID, MARKUP_LIKE, probe
@@ -96,8 +97,11 @@ async def test_clicking_an_action_in_text_runs_nothing(h: Harness) -> None:
         key = hostile_keys(h)[HOSTILE_BY_ID["click-quit"]]
         assert table.move_cursor_to(key)
         row = table.row_keys().index(key) - int(table.scroll_offset.y) + 1
-        await pilot.click(table, offset=(40, row), times=2)
-        await pilot.press("2", "end")
+        await pilot.click(table, offset=(40, row), times=2)  # a double click opens the ticket
+        assert isinstance(app.screen, TicketScreen)
+        assert HOSTILE_BY_ID["click-quit"] in screen_text(app)
+        await pilot.click("#ticket-body", offset=(2, 0))
+        await pilot.press("escape", "2", "end")
         await pilot.click(app.channel.table, offset=(30, 1))
         await pilot.pause()
         assert app.is_running and app.return_code is None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from duty_tui.config import SlackConfig
 from duty_tui.models import ChatMessage, ChatUser, Reaction
 from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
-from duty_tui.sources.values import optional_text, text
+from duty_tui.sources.values import items, optional_text, text
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -103,11 +103,28 @@ class SlackSource:
             if not isinstance(page, list):
                 raise SourceError("Slack sent a history page without messages; the poll was stopped.")
             yield page
-            metadata = data.get("response_metadata")
-            cursor = (metadata.get("next_cursor") if isinstance(metadata, Mapping) else None) or None
+            cursor = _next_cursor(data)
             if not cursor:
                 return
         raise SourceError(f"Slack returned more than {MAX_PAGES} history pages; the poll was stopped.")
+
+    def replies(self, ts: str) -> list[ChatMessage]:
+        """A thread: the parent first, then its replies oldest first (all pages)."""
+        messages: list[ChatMessage] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            args: dict[str, Any] = {"channel": self.channel, "ts": ts, "limit": HISTORY_PAGE}
+            if cursor:
+                args["cursor"] = cursor
+            data = self._call("reading a thread", partial(_replies_call, args=args))
+            for raw in items(data.get("messages")):
+                message = self.parse_message(raw)
+                if message is not None and all(m.ts != message.ts for m in messages[:1]):
+                    messages.append(message)
+            cursor = _next_cursor(data)
+            if not cursor:
+                return messages
+        raise SourceError("Slack returned too many pages for one thread; it was cut short.")
 
     def users(self) -> list[ChatUser]:
         """The whole directory (users.list, Tier 2: used to warm the cache, not per message)."""
@@ -122,8 +139,7 @@ class SlackSource:
             users.extend(
                 u for raw in (members if isinstance(members, list) else []) if (u := parse_user(raw))
             )
-            metadata = data.get("response_metadata")
-            cursor = (metadata.get("next_cursor") if isinstance(metadata, Mapping) else None) or None
+            cursor = _next_cursor(data)
             if not cursor:
                 return users
         raise SourceError("Slack returned too many user pages; the directory was not loaded.")
@@ -190,6 +206,15 @@ def _history_call(client: WebClient, args: dict[str, Any]) -> Any:
 
 def _users_call(client: WebClient, args: dict[str, Any]) -> Any:
     return client.users_list(**args)
+
+
+def _replies_call(client: WebClient, args: dict[str, Any]) -> Any:
+    return client.conversations_replies(**args)
+
+
+def _next_cursor(data: Mapping[str, Any]) -> str | None:
+    metadata = data.get("response_metadata")
+    return (metadata.get("next_cursor") if isinstance(metadata, Mapping) else None) or None
 
 
 def mentioned_users(messages: list[ChatMessage]) -> set[str]:
