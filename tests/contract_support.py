@@ -149,10 +149,10 @@ SLACK_DEVIATIONS = (
     Deviation(
         "slack-items-mean-anyof",
         "slackapi/slack-api-specs PR #23 (July 2019 spec update notes)",
-        "Not a relaxation: the generator 'replaces oneOf with the generic items', so a list under `items` "
-        "on a node that is not an array is a set of alternatives. Draft 4 ignores such `items` on objects, "
-        "which would leave e.g. reactions.get and objs_conversation unchecked; they become anyOf (any, not "
-        "one: the alternatives overlap).",
+        "Not a relaxation. The maintainers: 'expressing the oneOf instruction is difficult and we replace "
+        "this nuance with the generic items'. So a list under `items` on a node that is not an array is a "
+        "set of alternatives; draft 4 ignores such `items` on objects, which would leave e.g. reactions.get "
+        "and objs_conversation unchecked. They become anyOf (any, not one: the alternatives overlap).",
     ),
     Deviation(
         "slack-message-app-id-edited",
@@ -185,8 +185,8 @@ SLACK_DEVIATIONS = (
         "slack-common-errors",
         "slack-web-api.md §1 rule 3, §3 (errors common to all methods), §4 (429 ratelimited)",
         "Every method may answer the common errors, ratelimited included; several 2020 error enums lack "
-        "them (conversations.history has no 'ratelimited'). The notes' common errors join every method's "
-        "error enum.",
+        "them (conversations.history has no 'ratelimited'). The notes' common errors join the error enum "
+        "of each method under contract (SLACK_METHODS).",
     ),
 )
 
@@ -234,9 +234,17 @@ UNDECLARED_JIRA_STATUSES: dict[int, frozenset[str] | None] = {
 JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
 
+DEVIATIONS = {deviation.id: deviation for deviation in (*JIRA_DEVIATIONS, *SLACK_DEVIATIONS)}
+
+
 def _expect(condition: bool, deviation: str, detail: str) -> None:
+    """Guard a patch: the node must still be what the allow-list entry describes."""
+    entry = DEVIATIONS[deviation]
     if not condition:
-        raise RuntimeError(f"allow-list entry {deviation!r} no longer matches the description: {detail}")
+        raise RuntimeError(
+            f"allow-list entry {entry.id!r} ({entry.note}) no longer matches the description: {detail}; "
+            "re-check the entry against the notes before changing it"
+        )
 
 
 def patch_jira_platform(spec: JSON) -> None:
@@ -355,7 +363,7 @@ def patch_slack(doc: JSON) -> JSON:
 
 # The platform description is OpenAPI 3 for /rest/api/3 only. The v2 and latest paths the `jira` library
 # uses have the same shapes except that v3 bodies are ADF documents (jira-cloud.md §1 rule 9); the v3
-# Comment.body and IssueBean fields are untyped, so a v2 exchange validates against the v3 operation.
+# Comment.body is untyped, so a v2 comment exchange validates against the v3 operation.
 _V3_ALIASES = re.compile(r"^/rest/api/(?:2|latest)/")
 
 
@@ -374,8 +382,9 @@ class JiraContract:
         patch_jira_platform(platform_spec)
         patch_jira_agile(agile_spec)
         formats: dict[str, Callable[[Any], bool]] = {"date-time": jira_date_time}
-        # The platform document fails openapi-spec-validator on a schema duty-tui never meets
-        # (ProjectClassification's default '' is not in its enum), so only the Agile one is spec-checked.
+        # The platform document fails openapi-spec-validator on an operation duty-tui never calls (the
+        # `status` parameter of GET /rest/api/3/classification-levels has default '' outside its enum), so
+        # only the Agile document is spec-checked; the platform one is used as published.
         platform = OpenAPI.from_dict(
             platform_spec, config=Config(spec_validator_cls=None, extra_format_validators=formats)
         )

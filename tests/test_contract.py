@@ -575,6 +575,29 @@ def _replies_with_bot_reply(s: Slack) -> requests.Response:
     return s.post("conversations.replies", channel=CHANNEL, ts=parent)
 
 
+def _busiest_thread(s: Slack) -> str:
+    return str(max(s.messages(), key=lambda m: m.get("reply_count", 0))["ts"])
+
+
+def _replies_first_page(s: Slack) -> requests.Response:
+    """A thread read in pages, as duty-tui's replies() does (the parent opens every page)."""
+    response = s.post("conversations.replies", channel=CHANNEL, ts=_busiest_thread(s), limit="2")
+    assert response.json()["has_more"] and response.json()["response_metadata"]["next_cursor"]
+    return response
+
+
+def _replies_last_page(s: Slack) -> requests.Response:
+    parent = _busiest_thread(s)
+    cursor = s.post("conversations.replies", channel=CHANNEL, ts=parent, limit="2").json()[
+        "response_metadata"
+    ]
+    response = s.post(
+        "conversations.replies", channel=CHANNEL, ts=parent, limit="200", cursor=cursor["next_cursor"]
+    )
+    assert response.json()["response_metadata"]["next_cursor"] == ""  # slack-web-api.md §6: "" when done
+    return response
+
+
 def _users_list_last_page(s: Slack) -> requests.Response:
     cursor = s.post("users.list", limit="3").json()["response_metadata"]["next_cursor"]
     return s.post("users.list", limit="200", cursor=cursor)
@@ -598,6 +621,16 @@ def _rate_limited(method: str, **args: str) -> Callable[[Slack], requests.Respon
         return s.post(method, **args)
 
     return call
+
+
+def _missing_scope(s: Slack) -> requests.Response:
+    """An app installed without channels:history (slack-web-api.md §3: the error names needed/provided)."""
+    scopes = s.world.slack.scopes
+    s.world.slack.set_scopes(sorted(scopes - {"channels:history"}))
+    try:
+        return s.post("conversations.history", channel=CHANNEL)
+    finally:
+        s.world.slack.set_scopes(sorted(scopes))
 
 
 def _reply_permalink(s: Slack) -> requests.Response:
@@ -649,6 +682,9 @@ SLACK_CASES = [
         lambda s: s.post("conversations.history", channel=CHANNEL, token="xoxb-wrong"),
     ),
     SlackCase(
+        "conversations.history-missing_scope", "conversations.history", "missing_scope", _missing_scope
+    ),
+    SlackCase(
         "conversations.history-ratelimited",
         "conversations.history",
         "ratelimited",
@@ -664,6 +700,8 @@ SLACK_CASES = [
     SlackCase(
         "conversations.replies-ok-with-bot-reply", "conversations.replies", None, _replies_with_bot_reply
     ),
+    SlackCase("conversations.replies-ok-first-page", "conversations.replies", None, _replies_first_page),
+    SlackCase("conversations.replies-ok-last-page", "conversations.replies", None, _replies_last_page),
     SlackCase(
         "conversations.replies-ok-no-replies",
         "conversations.replies",
