@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -44,7 +45,7 @@ def _binding(binding_id: str, action: str, description: str, *, show: bool = Tru
 class DutyApp(App[None]):
     """The duty engineer's dashboard."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "duty-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("app.focus_tickets", "focus_pane('tickets')", "Tickets", show=False),

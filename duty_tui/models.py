@@ -41,6 +41,9 @@ class Ticket:
     url: str
     # Names of the configured boards that list this ticket; filled by the store on read.
     boards: tuple[str, ...] = ()
+    # When and how the ticket was first acknowledged (from Jira's history), if it has been.
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
 
     @property
     def is_done(self) -> bool:

@@ -1,11 +1,16 @@
-"""Which tickets wait for the duty engineer, and in what order.
+"""Which tickets wait for the duty engineer, what they are about, and in what order.
 
-Pure rules over `Ticket`: no I/O, no clock (functions that need the time take `now`).
+The process: "Priority will be given to PROD or severity 1/2 issues. Other issues will be addressed
+in order of priority." Severity comes from the Jira priority; the environment (PROD, Pre-Prod/Stage,
+UAT, Dev/Test) and the service (CCMS, CIS, MI, CWA, ERIC, AWS platform) are detected by rules over
+labels, components and summary. Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from duty_tui.models import Ticket
@@ -23,6 +28,84 @@ DEFAULT_SEVERITY: Mapping[str, int] = {
     "trivial": 4,
 }
 UNKNOWN_SEVERITY = 5
+PROD = "PROD"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A name and the words or phrases that reveal it (matched case-insensitively as whole words)."""
+
+    name: str
+    words: tuple[str, ...]
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        alternatives = "|".join(re.escape(w.lower()) for w in sorted(self.words, key=len, reverse=True))
+        # Whole words, where "-" and "/" separate words ("ccms-stage", "cwa-uat"). That also makes
+        # "pre-prod" contain "prod": the Pre-Prod rule comes first, and the first rule that matches wins.
+        compiled = (
+            re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])") if self.words else re.compile(r"(?!)")
+        )
+        object.__setattr__(self, "pattern", compiled)
+
+    def matches(self, text: str) -> bool:
+        return self.pattern.search(text.lower()) is not None
+
+
+DEFAULT_ENVIRONMENTS: tuple[Rule, ...] = (
+    Rule("Pre-Prod", ("pre-prod", "preprod", "pre prod", "stage", "staging")),
+    Rule("UAT", ("uat",)),
+    Rule("Dev/Test", ("dev/test", "devtest", "dev", "development", "sandbox")),
+    Rule(PROD, ("prod", "production", "live")),
+)
+DEFAULT_SERVICES: tuple[Rule, ...] = (
+    Rule("CCMS", ("ccms",)),
+    Rule("CIS", ("cis",)),
+    Rule("MI", ("mi",)),
+    Rule("CWA", ("cwa",)),
+    Rule("ERIC", ("eric",)),
+    Rule("AWS", ("aws", "eks", "ec2", "rds", "s3", "iam", "ebs", "cloudwatch", "vpc", "nat gateway", "glue")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TriageRules:
+    severity: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
+    environments: tuple[Rule, ...] = DEFAULT_ENVIRONMENTS
+    services: tuple[Rule, ...] = DEFAULT_SERVICES
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    severity: int
+    environment: str | None
+    service: str | None
+
+    @property
+    def first_in_line(self) -> bool:
+        """PROD or severity 1–2: the process puts these first."""
+        return self.environment == PROD or self.severity <= 2
+
+
+def severity(ticket: Ticket, mapping: Mapping[str, int] = DEFAULT_SEVERITY) -> int:
+    return mapping.get(ticket.priority.strip().lower(), UNKNOWN_SEVERITY)
+
+
+def detect(rules: Sequence[Rule], ticket: Ticket) -> str | None:
+    """The first rule (in order) that labels, then components, then the summary reveal."""
+    for texts in (ticket.labels, ticket.components, (ticket.summary,)):
+        for rule in rules:
+            if any(rule.matches(text) for text in texts):
+                return rule.name
+    return None
+
+
+def classify(ticket: Ticket, rules: TriageRules) -> Classification:
+    return Classification(
+        severity=severity(ticket, rules.severity),
+        environment=detect(rules.environments, ticket),
+        service=detect(rules.services, ticket),
+    )
 
 
 def awaiting_triage(ticket: Ticket) -> bool:
@@ -30,14 +113,27 @@ def awaiting_triage(ticket: Ticket) -> bool:
     return ticket.is_unassigned and not ticket.is_done
 
 
-def severity(ticket: Ticket, mapping: Mapping[str, int] = DEFAULT_SEVERITY) -> int:
-    return mapping.get(ticket.priority.strip().lower(), UNKNOWN_SEVERITY)
-
-
-def triage_order(tickets: Iterable[Ticket]) -> list[Ticket]:
-    """Most severe first, then the longest waiting, then by key for a stable order."""
-    return sorted(tickets, key=triage_key)
-
-
 def triage_key(ticket: Ticket) -> tuple[int, datetime, str]:
+    """Severity, then the longest waiting (the order before the acknowledgement clock)."""
     return severity(ticket), ticket.created, ticket.key
+
+
+def order_key(
+    ticket: Ticket, classification: Classification, deadline: datetime
+) -> tuple[int, int, datetime, int, datetime, str]:
+    """PROD and severity 1–2 first; within that, unacknowledged tickets by deadline (breached
+    ones, whose deadline passed first, at the top); acknowledged ones after; then severity, age."""
+    return (
+        0 if classification.first_in_line else 1,
+        1 if ticket.acknowledged_at is not None else 0,
+        deadline,
+        classification.severity,
+        ticket.created,
+        ticket.key,
+    )
+
+
+def triage_order(
+    tickets: Iterable[Ticket], rules: TriageRules, deadlines: Mapping[str, datetime]
+) -> list[Ticket]:
+    return sorted(tickets, key=lambda t: order_key(t, classify(t, rules), deadlines[t.key]))

@@ -1,9 +1,9 @@
 """Slack: new #laa-ops messages, thread summaries and the user directory, through `slack_sdk`.
 
 Polls `conversations.history` from the newest stored `ts` and follows cursors to the end. The sync
-`WebClient` is built on first use in a worker thread; it gets only the connection-error retry
-handler, because the poll loop itself honours Retry-After on a 429 (a library sleep would block
-the worker and delay shutdown).
+`WebClient` is built on first use in a worker thread, without the library's retry handlers: the
+poll loop itself retries and honours Retry-After on a 429 (a library sleep would block the worker
+and delay shutdown).
 """
 
 from __future__ import annotations
@@ -56,13 +56,14 @@ class SlackSource:
         with self._lock:
             if self._client is None:
                 from slack_sdk import WebClient
-                from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+                # No library retries: they sleep inside the worker (delaying quit) and the poll
+                # loop already retries with back-off and honours Retry-After.
                 self._client = WebClient(
                     token=self._token,
                     base_url=self.config.api_url,
                     timeout=int(self.config.timeout_seconds),
-                    retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+                    retry_handlers=[],
                 )
             return self._client
 

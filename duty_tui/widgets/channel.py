@@ -116,9 +116,11 @@ class ChannelPane(ListPane):
         self.update_counts()
 
     def apply(self, changed: Iterable[ChatMessage], removed: Iterable[str] = ()) -> None:
-        self.table.apply(changed, removed)
-        self.trim()
-        self.update_counts()
+        changed, removed = list(changed), list(removed)
+        if changed or removed:
+            self.table.apply(changed, removed)
+            self.trim()
+            self.update_counts()
 
     def prepend(self, older: Iterable[ChatMessage]) -> None:
         """Older messages from the store, above the current first row."""

@@ -34,8 +34,9 @@ class SourceBanner(Static):
 
     def show_status(self, label: str, status: SourceStatus | None, now: datetime, zone: ZoneInfo) -> None:
         if status is None or status.ok:
-            self.remove_class("-failing")
-            self.update("")
+            if self.has_class("-failing"):
+                self.remove_class("-failing")
+                self.update("")
             return
         parts: list[str | tuple[str, str] | Content] = [(f"⚠ {label} ", "bold")]
         if status.last_success is not None:

@@ -22,6 +22,7 @@ class StatusBar(Static):
     DEFAULT_CSS = """
     StatusBar { dock: top; height: 1; padding: 0 1; background: $panel; color: $foreground; }
     """
+    _shown: Content | None = None
 
     def show(
         self,
@@ -55,7 +56,10 @@ class StatusBar(Static):
                 parts.extend(self._source(label, statuses.get(source), now, zone))
         if read_only:
             parts.append(("   READ-ONLY", "bold yellow"))
-        self.update(Content.assemble(*parts))
+        content = Content.assemble(*parts)
+        if content != self._shown:  # a poll that changes nothing here must not cost a repaint
+            self._shown = content
+            self.update(content, layout=False)  # one fixed line: no layout of the whole screen
 
     @staticmethod
     def _source(

@@ -77,8 +77,10 @@ class TicketsPane(ListPane):
         self.update_counts()
 
     def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None:
-        self.table.apply(changed, removed)
-        self.update_counts()
+        changed, removed = list(changed), list(removed)
+        if changed or removed:  # most polls change nothing: keep them free
+            self.table.apply(changed, removed)
+            self.update_counts()
 
     def update_counts(self) -> None:
         per_board: dict[str, int] = {}

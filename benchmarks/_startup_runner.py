@@ -1,0 +1,181 @@
+"""The two programs `startup.py` times from process spawn to the first frame with ticket rows.
+
+    python _startup_runner.py duty CONFIG DATA_DIR COLSxROWS [--no-polling]
+    python _startup_runner.py baseline CONFIG DATA_DIR COLSxROWS
+
+`duty` starts duty-tui the way `duty-tui --config CONFIG --data-dir DATA_DIR` does (config file,
+tokens from the environment, build_runtime, logging, DutyApp) and exits after the first frame in
+which the tickets table drew rows from the warm cache. `baseline` is the bare Textual app a
+reader would write first: one DataTable, the same 5,000 rows read with plain sqlite3, `add_rows`.
+
+Only the standard library is imported at module level, so both programs pay exactly their own
+imports. Both print one JSON line of CLOCK_MONOTONIC marks (the clock startup.py reads before
+spawning, system-wide on Linux) after the app has exited; stdout is free again by then.
+"""
+
+from __future__ import annotations
+
+import time
+
+MARKS: dict[str, float] = {"start": time.monotonic()}  # the first line after interpreter start
+
+import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def mark(name: str) -> None:
+    MARKS.setdefault(name, time.monotonic())
+
+
+def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, polling: bool) -> None:
+    # As `duty-tui` would be installed: the package importable, nothing else on the path.
+    sys.path.insert(0, str(REPO_ROOT))
+    from textual.strip import Strip
+
+    from duty_tui.app import DutyApp
+    from duty_tui.clock import SystemClock
+    from duty_tui.config import load_config, load_secrets
+    from duty_tui.messages import CacheLoaded
+    from duty_tui.models import Ticket
+    from duty_tui.runtime import build_runtime, setup_logging
+    from duty_tui.widgets.keyed_table import KeyedTable
+    from duty_tui.widgets.tickets import TicketTable
+
+    mark("imported")
+    config = load_config(config_path)
+    secrets = load_secrets()
+    runtime = build_runtime(config, secrets, data_dir, SystemClock())
+    setup_logging(data_dir, secrets)
+    mark("runtime built")
+
+    # Textual calls render_line for every line of the frame it composes (headless too; only the
+    # write to the terminal is skipped). A data row drawn means the rows reached the screen.
+    original = TicketTable.render_line
+
+    def render_line(self: KeyedTable[Ticket], y: int) -> Strip:
+        if y >= 1 and self.row_count:
+            mark("first ticket row rendered")
+        return original(self, y)
+
+    TicketTable.render_line = render_line  # type: ignore[method-assign]
+
+    class FirstPaint(DutyApp):
+        """DutyApp that leaves after the first frame showing ticket rows."""
+
+        # Textual resolves a relative CSS_PATH next to the subclass's file, not DutyApp's.
+        CSS_PATH = str(Path(sys.modules[DutyApp.__module__].__file__ or "").parent / "app.tcss")
+
+        def on_mount(self) -> None:
+            # Textual calls each class's handler along the MRO: DutyApp.on_mount runs after this.
+            mark("app mounted")
+
+        def on_cache_loaded(self, message: CacheLoaded) -> None:
+            # Runs before DutyApp.on_cache_loaded (same MRO dispatch), so this is the worker's
+            # read plus the trip through the message queue; the panes fill right after.
+            mark("cache read")
+            self.call_after_refresh(self.check_painted)
+
+        def check_painted(self) -> None:
+            # A refresh may complete before the table's own repaint request reaches the screen:
+            # keep waiting until a frame really carried ticket rows.
+            if "first ticket row rendered" in MARKS:
+                mark("painted")
+                self.exit()
+            else:
+                self.call_after_refresh(self.check_painted)
+
+        def start_polling(self) -> None:
+            if polling:
+                super().start_polling()
+
+    app = FirstPaint(runtime)
+    try:
+        app.run(headless=True, size=size)
+    finally:
+        runtime.close()
+    mark("exited")
+    MARKS["rows"] = float(app.tickets.table.row_count)
+    if app.exit_message:  # the app quit on its own (e.g. a source it thinks is misconfigured)
+        raise SystemExit(f"duty-tui exited by itself: {app.exit_message}")
+
+
+def run_baseline(data_dir: Path, size: tuple[int, int]) -> None:
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from textual.app import App, ComposeResult
+    from textual.strip import Strip
+    from textual.widgets import DataTable
+
+    mark("imported")
+    connection = sqlite3.connect(data_dir / "duty-tui.sqlite3")
+    labels = {"AWS Ops": "AWS", "6DG Ops": "6DG"}
+    order = "CASE lower(t.priority) WHEN 'highest' THEN 1 WHEN 'high' THEN 2 WHEN 'medium' THEN 3 "
+    order += "WHEN 'low' THEN 4 WHEN 'lowest' THEN 4 ELSE 5 END, t.created, t.key"
+
+    def age(created: str, now: datetime) -> str:
+        minutes = int((now - datetime.fromisoformat(created)).total_seconds()) // 60
+        if minutes < 60:
+            return f"{minutes}m"
+        return f"{minutes // 60}h" if minutes < 48 * 60 else f"{minutes // 1440}d"
+
+    class Table(DataTable[str]):
+        def render_line(self, y: int) -> Strip:
+            if y >= 1 and self.row_count:
+                mark("first ticket row rendered")
+            return super().render_line(y)
+
+    table = Table(cursor_type="row")
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield table
+
+        def on_mount(self) -> None:
+            mark("app mounted")
+            now = datetime.now(UTC)
+            rows = connection.execute(
+                "SELECT group_concat(b.name, '+'), t.key, t.priority, t.created, t.summary "
+                "FROM tickets t JOIN board_tickets bt ON bt.key = t.key "
+                f"JOIN boards b ON b.id = bt.board_id GROUP BY t.key ORDER BY {order}"
+            ).fetchall()
+            mark("cache read")
+            table.add_columns("Board", "Key", "Priority", "Age", "Summary")
+            table.add_rows(
+                (labels.get(boards, boards), key, priority, age(created, now), summary)
+                for boards, key, priority, created, summary in rows
+            )
+            table.focus()
+            self.call_after_refresh(self.check_painted)
+
+        def check_painted(self) -> None:
+            if "first ticket row rendered" in MARKS:
+                mark("painted")
+                self.exit()
+            else:
+                self.call_after_refresh(self.check_painted)
+
+    app = Bare()
+    app.run(headless=True, size=size)
+    mark("exited")
+    MARKS["rows"] = float(table.row_count)
+    connection.close()
+
+
+def main(argv: list[str]) -> None:
+    kind, config_path, data_dir, size_text = argv[:4]
+    columns, rows = (int(n) for n in size_text.split("x"))
+    if kind == "duty":
+        run_duty(Path(config_path), Path(data_dir), (columns, rows), polling="--no-polling" not in argv)
+    elif kind == "baseline":
+        run_baseline(Path(data_dir), (columns, rows))
+    else:
+        raise SystemExit(f"unknown runner {kind!r}")
+    print(json.dumps(MARKS))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
