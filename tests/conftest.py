@@ -10,6 +10,7 @@ import pytest
 
 from duty_tui.clock import ManualClock
 from duty_tui.store import Store
+from tests.harness import Harness, make_harness
 
 # Thursday 26 November 2026, 10:30 in London (GMT, so also 10:30 UTC): inside support hours.
 MORNING = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -18,6 +19,14 @@ MORNING = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(MORNING)
+
+
+@pytest.fixture
+def h(tmp_path: Path) -> Iterator[Harness]:
+    """The demo world on the fixed clock, and apps built on one data dir (restarts share it)."""
+    harness = make_harness(tmp_path, MORNING)
+    yield harness
+    harness.close()
 
 
 @pytest.fixture

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from duty_tui.sim.scenario import CHANNEL, COMPONENT
 from duty_tui.views.help import HelpScreen
 from tests.conftest import MORNING
-from tests.harness import Harness, both_polled, make_harness, screen_text, settle
+from tests.harness import Harness, both_polled, screen_text, settle
 
 SIZE = (120, 35)
-
-
-@pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
-    harness = make_harness(tmp_path, MORNING)
-    yield harness
-    harness.close()
 
 
 async def test_dashboard_shows_both_boards_and_the_channel(h: Harness) -> None:

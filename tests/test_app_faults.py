@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from tests.conftest import MORNING
-from tests.harness import Harness, both_polled, make_harness, screen_text, settle
+from tests.harness import Harness, both_polled, screen_text, settle
 
 SIZE = (120, 35)
-
-
-@pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
-    harness = make_harness(tmp_path, MORNING)
-    yield harness
-    harness.close()
 
 
 def failing(app, source: str) -> bool:  # type: ignore[no-untyped-def]

@@ -6,21 +6,10 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from duty_tui.demo import DEMO_JIRA_TOKEN, DEMO_SLACK_TOKEN, DemoWorld
-from tests.conftest import MORNING
-from tests.harness import Harness, make_harness
-
-
-@pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
-    harness = make_harness(tmp_path, MORNING)
-    yield harness
-    harness.close()
+from tests.harness import Harness
 
 
 def write_config(tmp_path: Path, world: DemoWorld) -> Path:

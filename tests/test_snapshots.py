@@ -5,22 +5,12 @@ Review a failure in snapshot_report.html before running `pytest --snapshot-updat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import MORNING
-from tests.harness import Harness, both_polled, make_harness, settle
-
-
-@pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
-    harness = make_harness(tmp_path, MORNING)
-    yield harness
-    harness.close()
+from tests.harness import Harness, both_polled, settle
 
 
 def after_first_polls(h: Harness, app: Any, *keys: str) -> Callable[[Pilot[Any]], Any]:

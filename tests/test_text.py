@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import time
@@ -10,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from rich.text import Span, Text
 from textual.app import App, ComposeResult
 from textual.content import Content
@@ -32,6 +30,7 @@ from duty_tui.text import (
     slack_links,
     slack_text,
 )
+from tests.harness import screen_dump
 from tests.hostile import (
     FORBIDDEN,
     HOSTILE,
@@ -822,24 +821,6 @@ def test_big_inputs_finish() -> None:
 
 # The only escape sequences a frame may contain: SGR colours and cursor moves (from Textual itself).
 _OWN_ESCAPES = re.compile(r"\x1b\[[0-9;]*[mH]")
-
-
-def screen_dump(app: App[None]) -> tuple[str, str]:
-    """(terminal bytes, plain text) of the current screen, rendered as App.export_screenshot does."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(app.screen._compositor.render_update(full=True))
-    output = console.file.getvalue()  # type: ignore[attr-defined]
-    return output, console.export_text()
 
 
 def assert_frame_clean(raw: str) -> None:

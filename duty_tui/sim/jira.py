@@ -12,7 +12,6 @@ import base64
 import binascii
 import re
 from datetime import timedelta
-from typing import Self
 from urllib.parse import unquote
 
 from duty_tui.clock import Clock, SystemClock
@@ -23,10 +22,10 @@ from duty_tui.sim import (
     jira_routes_platform,
     jira_routes_search,
 )
-from duty_tui.sim.faults import Faults, TokenBucket
+from duty_tui.sim.faults import TokenBucket
 from duty_tui.sim.jira_http import Call, JiraHttpError, PageTokens, Route, error_json
 from duty_tui.sim.jira_world import JiraWorld
-from duty_tui.sim.server import BadRequest, RequestLog, SimRequest, SimResponse, SimServer
+from duty_tui.sim.server import BadRequest, HostedService, SimRequest, SimResponse, SimServer
 
 ROUTES: tuple[Route, ...] = (
     *jira_routes_platform.ROUTES,
@@ -51,7 +50,7 @@ _ERRORS = {
 }
 
 
-class JiraSim:
+class JiraSim(HostedService):
     """Simulated Jira Cloud on 127.0.0.1. Use start()/stop() or `with JiraSim() as sim:`."""
 
     def __init__(
@@ -79,31 +78,12 @@ class JiraSim:
 
     # -- lifecycle and shortcuts --------------------------------------------------------------------
 
-    def start(self) -> Self:
-        self.server.start()
+    def started(self) -> None:
         self.world.base_url = self.server.base_url
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
         return self.server.base_url
-
-    @property
-    def log(self) -> RequestLog:
-        return self.server.log
-
-    @property
-    def faults(self) -> Faults:
-        return self.server.faults
 
     @property
     def myself_account_id(self) -> str:

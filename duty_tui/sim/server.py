@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, urlsplit
 
 from duty_tui.sim.faults import FaultKind, Faults
@@ -257,6 +257,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+
+class HostedService:
+    """Base of a simulated service that owns its `SimServer`: lifecycle and the test shortcuts."""
+
+    server: SimServer
+
+    def start(self) -> Self:
+        self.server.start()
+        self.started()
+        return self
+
+    def started(self) -> None:
+        """Called once the server listens (its port, hence its URL, is known)."""
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def log(self) -> RequestLog:
+        return self.server.log
+
+    @property
+    def faults(self) -> Faults:
+        return self.server.faults
 
 
 class SimServer:

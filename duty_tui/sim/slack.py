@@ -16,8 +16,8 @@ from collections import deque
 from typing import Any
 
 from duty_tui.clock import Clock, SystemClock
-from duty_tui.sim.faults import Faults, TokenBucket
-from duty_tui.sim.server import RequestLog, SimRequest, SimResponse, SimServer
+from duty_tui.sim.faults import TokenBucket
+from duty_tui.sim.server import HostedService, SimRequest, SimResponse, SimServer
 from duty_tui.sim.slack_args import Args, parse_call
 from duty_tui.sim.slack_methods import METHODS, NON_MARKETPLACE_METHODS, Context, Method
 from duty_tui.sim.slack_world import SlackError, SlackWorld
@@ -45,7 +45,7 @@ _WARNING_TEXT = {
 }
 
 
-class SlackSim:
+class SlackSim(HostedService):
     """The simulated Slack Web API. Use as a context manager, or start() / stop()."""
 
     def __init__(
@@ -80,26 +80,6 @@ class SlackSim:
         """The `base_url` to give `slack_sdk.WebClient`."""
         return f"{self.server.base_url}{API_PREFIX}"
 
-    @property
-    def log(self) -> RequestLog:
-        return self.server.log
-
-    @property
-    def faults(self) -> Faults:
-        return self.server.faults
-
-    def start(self) -> SlackSim:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    def __enter__(self) -> SlackSim:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- toggles --------------------------------------------------------------------------------
 
