@@ -16,12 +16,12 @@ from duty_tui import __version__
 from duty_tui.config import (
     ENV_JIRA_TOKEN,
     ENV_SLACK_TOKEN,
-    ConfigError,
     default_config_path,
     default_data_dir,
     load_config,
     load_secrets,
 )
+from duty_tui.config_reader import ConfigError
 from duty_tui.store import StoreError
 
 EXIT_PROBLEM = 2

@@ -7,7 +7,6 @@ sentence that names the problem and the fix.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -16,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from duty_tui.config_reader import ConfigError, Reader
+from duty_tui.config_workflow import WorkflowConfig, parse_workflow
 
 APP_NAME = "duty-tui"
 ENV_CONFIG = "DUTY_TUI_CONFIG"
@@ -26,10 +27,6 @@ ENV_JIRA_TOKEN = "JIRA_API_TOKEN"  # noqa: S105 - the variable's name, not a sec
 ENV_SLACK_TOKEN = "SLACK_BOT_TOKEN"  # noqa: S105
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class ConfigError(Exception):
-    """A configuration problem, phrased for the engineer: what is wrong and how to fix it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +91,7 @@ class Config:
     support: SupportConfig = field(default_factory=SupportConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     keys: Mapping[str, str] = field(default_factory=dict)
+    workflow: WorkflowConfig = field(default_factory=WorkflowConfig)
     path: Path | None = None
 
 
@@ -163,17 +161,20 @@ def load_config(path: Path) -> Config:
 
 def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "the config"
-    reader = _Reader(where)
-    reader.known(raw, "", {"jira", "slack", "support", "store", "keys"})
+    reader = Reader(where)
+    reader.known(raw, "", {"jira", "slack", "support", "store", "keys", "team", "triage", "tickets"})
     jira = _parse_jira(reader, reader.table(raw, "jira", required=True))
     slack = _parse_slack(reader, reader.table(raw, "slack", required=True))
     support = _parse_support(reader, reader.table(raw, "support"))
     store = _parse_store(reader, reader.table(raw, "store"))
     keys = _parse_keys(reader, reader.table(raw, "keys"))
-    return Config(jira=jira, slack=slack, support=support, store=store, keys=keys, path=path)
+    workflow = parse_workflow(reader, raw)
+    return Config(
+        jira=jira, slack=slack, support=support, store=store, keys=keys, workflow=workflow, path=path
+    )
 
 
-def _parse_jira(r: _Reader, t: Mapping[str, Any]) -> JiraConfig:
+def _parse_jira(r: Reader, t: Mapping[str, Any]) -> JiraConfig:
     r.known(
         t, "jira", {"url", "email", "auth", "boards", "poll_seconds", "reconcile_minutes", "timeout_seconds"}
     )
@@ -224,7 +225,7 @@ def _parse_jira(r: _Reader, t: Mapping[str, Any]) -> JiraConfig:
     )
 
 
-def _parse_slack(r: _Reader, t: Mapping[str, Any]) -> SlackConfig:
+def _parse_slack(r: Reader, t: Mapping[str, Any]) -> SlackConfig:
     r.known(
         t,
         "slack",
@@ -244,7 +245,7 @@ def _parse_slack(r: _Reader, t: Mapping[str, Any]) -> SlackConfig:
     )
 
 
-def _parse_support(r: _Reader, t: Mapping[str, Any]) -> SupportConfig:
+def _parse_support(r: Reader, t: Mapping[str, Any]) -> SupportConfig:
     r.known(t, "support", {"timezone", "hours", "days", "bank_holidays", "acknowledge_within"})
     zone = r.string(t, "support", "timezone", default="Europe/London")
     try:
@@ -281,7 +282,7 @@ def _parse_support(r: _Reader, t: Mapping[str, Any]) -> SupportConfig:
     )
 
 
-def _parse_store(r: _Reader, t: Mapping[str, Any]) -> StoreConfig:
+def _parse_store(r: Reader, t: Mapping[str, Any]) -> StoreConfig:
     r.known(t, "store", {"keep_messages_days", "keep_tickets_days"})
     return StoreConfig(
         keep_messages_days=r.integer(t, "store", "keep_messages_days", default=30, minimum=1),
@@ -289,7 +290,7 @@ def _parse_store(r: _Reader, t: Mapping[str, Any]) -> StoreConfig:
     )
 
 
-def _parse_keys(r: _Reader, t: Mapping[str, Any]) -> dict[str, str]:
+def _parse_keys(r: Reader, t: Mapping[str, Any]) -> dict[str, str]:
     from duty_tui.keymap import KEYS_BY_ID
 
     r.known(t, "keys", set(KEYS_BY_ID))
@@ -304,7 +305,7 @@ def _parse_keys(r: _Reader, t: Mapping[str, Any]) -> dict[str, str]:
     return keys
 
 
-def _parse_hours(r: _Reader, value: str) -> tuple[time, time]:
+def _parse_hours(r: Reader, value: str) -> tuple[time, time]:
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
     if not match:
         r.fail("support", "hours", f'is "{value}"; write it as "08:00-18:00"')
@@ -315,7 +316,7 @@ def _parse_hours(r: _Reader, value: str) -> tuple[time, time]:
     return time(h1, m1), time(h2, m2)
 
 
-def _parse_days(r: _Reader, value: str) -> frozenset[int]:
+def _parse_days(r: Reader, value: str) -> frozenset[int]:
     days: set[int] = set()
     for part in value.lower().replace(" ", "").split(","):
         start, _, end = part.partition("-")
@@ -336,68 +337,3 @@ def parse_duration(value: str) -> timedelta | None:
         return None
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
-
-
-class _Reader:
-    """Typed access to TOML values that fails with one actionable sentence."""
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-
-    def fail(self, section: str, key: str, problem: str) -> None:
-        raise ConfigError(f"{self.where}: [{section}] {key} {problem}.")
-
-    def known(self, table: Mapping[str, Any], section: str, allowed: set[str]) -> None:
-        for key in table:
-            if key not in allowed:
-                guess = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                hint = f'did you mean "{guess[0]}"?' if guess else f"known keys: {', '.join(sorted(allowed))}"
-                place = f"[{section}] " if section else ""
-                raise ConfigError(f'{self.where}: {place}has an unknown key "{key}"; {hint}')
-
-    def table(self, raw: Mapping[str, Any], name: str, *, required: bool = False) -> Mapping[str, Any]:
-        value = raw.get(name)
-        if value is None:
-            if required:
-                raise ConfigError(
-                    f"{self.where} has no [{name}] section: run `duty-tui init` to see a complete example."
-                )
-            return {}
-        if not isinstance(value, dict):
-            raise ConfigError(f"{self.where}: {name} must be a [{name}] table.")
-        return value
-
-    def string(self, t: Mapping[str, Any], section: str, key: str, default: str | None = None) -> str:
-        value = t.get(key, default)
-        if value is None:
-            self.fail(section, key, "is missing")
-        if not isinstance(value, str):
-            self.fail(section, key, f"must be a string in quotes, not {value!r}")
-        assert isinstance(value, str)
-        return value.strip()
-
-    def integer(
-        self, t: Mapping[str, Any], section: str, key: str, default: int | None = None, minimum: int = 0
-    ) -> int:
-        value = t.get(key, default)
-        if value is None:
-            self.fail(section, key, "is missing")
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(section, key, f"must be a whole number of at least {minimum}, not {value!r}")
-        assert isinstance(value, int)
-        return value
-
-    def number(self, t: Mapping[str, Any], section: str, key: str, default: float, minimum: float) -> float:
-        value = t.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self.fail(section, key, f"must be a number of at least {minimum:g}, not {value!r}")
-        return float(value)
-
-    def url(
-        self, t: Mapping[str, Any], section: str, key: str, example: str, default: str | None = None
-    ) -> str:
-        value = self.string(t, section, key, default=default)
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            self.fail(section, key, f'is "{value}", which is not an http(s) URL; use e.g. {example}')
-        return value.rstrip("/") if section == "jira" else value

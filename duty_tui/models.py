@@ -44,6 +44,8 @@ class Ticket:
     # When and how the ticket was first acknowledged (from Jira's history), if it has been.
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
+    # Kinds of this engineer's writes still waiting for Jira (the row shows them as pending).
+    pending: tuple[str, ...] = ()
 
     @property
     def is_done(self) -> bool:
@@ -161,3 +163,107 @@ def ts_key(ts: str) -> tuple[int, int]:
     """Sort key for Slack timestamps without going through float."""
     seconds, _, fraction = ts.partition(".")
     return int(seconds), int(fraction or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A Jira user someone can assign a ticket to."""
+
+    account_id: str
+    name: str
+    email: str | None = None
+    is_team: bool = False  # in [team] members (or the engineer themself)
+    last_used: datetime | None = None  # when the engineer last assigned to them through duty-tui
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A workflow transition available on a ticket; chosen by where it goes, never by its name."""
+
+    id: str
+    name: str
+    to_id: str
+    to_name: str
+    to_category: str  # StatusCategory key: "new", "indeterminate", "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    id: str
+    author_id: str | None
+    author: str
+    created: datetime
+    body: str  # Jira wiki text (API v2), untrusted: render through duty_tui.text.jira_wiki_text
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    at: datetime
+    from_id: str | None
+    from_name: str
+    to_id: str
+    to_name: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    """What the ticket detail view fetches on demand (not cached)."""
+
+    key: str
+    description: str  # Jira wiki text, untrusted
+    comments: tuple[Comment, ...]
+    history: tuple[StatusChange, ...]  # oldest first
+    status_id: str
+    status: str
+
+
+class WriteKind(StrEnum):
+    ASSIGN = "assign"  # assignee_id None unassigns
+    TRANSITION = "transition"
+    COMMENT = "comment"
+
+
+class WriteState(StrEnum):
+    PENDING = "pending"  # stored, not yet confirmed by Jira
+    SENT = "sent"  # Jira confirmed it (or already had it)
+    FAILED = "failed"  # Jira refused it for good; its optimistic change is undone
+    CANCELLED = "cancelled"  # an earlier write of the same keypress failed, so this one was not sent
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One change the engineer made, kept in the outbox until Jira confirms it.
+
+    A keypress can make several (take = assign + move + comment); they share a `batch` and go in
+    order. `expected_*` hold what the engineer saw when acting, so a colleague's change meanwhile is
+    noticed instead of overwritten.
+    """
+
+    uid: str  # also stored on the comment in Jira, so a resend can tell it already landed
+    batch: str
+    kind: WriteKind
+    key: str
+    created_at: datetime
+    actor_id: str  # the engineer's Jira account id
+    actor: str
+    assignee_id: str | None = None
+    assignee: str | None = None
+    to_status_id: str | None = None  # a transition goes to this status id, or else to this category
+    to_status: str | None = None
+    to_category: str | None = None
+    body: str | None = None
+    expected_assignee_id: str | None = None
+    expected_status: str | None = None
+    state: WriteState = WriteState.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    id: int | None = None
+
+    def describe(self) -> str:
+        if self.kind is WriteKind.ASSIGN:
+            return f"assign {self.key} to {self.assignee}" if self.assignee_id else f"unassign {self.key}"
+        if self.kind is WriteKind.TRANSITION:
+            return f"move {self.key} to {self.to_status or self.to_category}"
+        return f"comment on {self.key}"

@@ -15,7 +15,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from duty_tui.clock import Clock
-from duty_tui.config import Config, ConfigError, Secrets, require_secrets
+from duty_tui.config import Config, Secrets, require_secrets
+from duty_tui.config_reader import ConfigError
 from duty_tui.duty.calendar import SupportCalendar, bank_holidays, holiday_lookup
 from duty_tui.duty.checklist import parse_sections
 from duty_tui.models import ChecklistSection
@@ -111,7 +112,7 @@ def build_runtime(
     jira = JiraSource(config.jira, secrets.jira_token)
     slack = SlackSource(config.slack, secrets.slack_token)
     pollers: list[Poller] = [
-        JiraPoller(jira, store, config.jira, clock, config.store),
+        JiraPoller(jira, store, config.jira, clock, config.store, team=config.workflow.team.members),
         SlackPoller(slack, store, config.slack, clock),
     ]
     return Runtime(

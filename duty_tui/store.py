@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from duty_tui.models import (
     SourceStatus,
     Ticket,
 )
+from duty_tui.store_outbox import OutboxTables
 from duty_tui.store_schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class TicketChanges:
         return bool(self.changed or self.removed)
 
 
-class Store:
+class Store(OutboxTables):
     """duty-tui's SQLite store. Safe to call from any thread."""
 
     def __init__(self, path: Path) -> None:
@@ -176,7 +177,7 @@ class Store:
             "JOIN board_tickets bt ON bt.key = t.key JOIN boards b ON b.id = bt.board_id "
             "GROUP BY t.key"
         )
-        return [_ticket(row) for row in rows]
+        return self.overlay([ticket_from_row(row) for row in rows])
 
     def ticket(self, key: str) -> Ticket | None:
         rows = self._rows(
@@ -185,7 +186,7 @@ class Store:
             "FROM tickets t WHERE t.key = ?",
             [key],
         )
-        return _ticket(rows[0]) if rows else None
+        return self.overlay([ticket_from_row(rows[0])])[0] if rows else None
 
     def save_board_poll(
         self,
@@ -201,8 +202,8 @@ class Store:
         `full` polls (reconciles) list the whole board, so anything not in them leaves it;
         incremental polls only say something about the tickets they return.
         """
-        incoming = {t.key: t for t in tickets}
         with self._write() as db:
+            incoming = self._keep_acknowledgements({t.key: t for t in tickets})
             before_members = {
                 r[0]
                 for r in self._conn.execute("SELECT key FROM board_tickets WHERE board_id = ?", [board_id])
@@ -246,6 +247,19 @@ class Store:
         ):
             result.setdefault(key, set()).add(board_id)
         return {key: frozenset(ids) for key, ids in result.items()}
+
+    def _keep_acknowledgements(self, incoming: dict[str, Ticket]) -> dict[str, Ticket]:
+        """A ticket stays acknowledged at its earliest known acknowledgement, whatever a poll says."""
+        sql = (
+            "SELECT key, acknowledged_at, acknowledged_by FROM tickets "
+            "WHERE key IN ({}) AND acknowledged_at IS NOT NULL"
+        )
+        for key, at, by in self._select_in(sql, incoming):
+            stored = datetime.fromisoformat(at)
+            ticket = incoming[key]
+            if ticket.acknowledged_at is None or stored < ticket.acknowledged_at:
+                incoming[key] = replace(ticket, acknowledged_at=stored, acknowledged_by=by)
+        return incoming
 
     def _fingerprints(self, keys: Iterable[str]) -> dict[str, str]:
         return {
@@ -462,6 +476,8 @@ def _fingerprint(t: Ticket) -> str:
             t.components,
             t.labels,
             t.created.isoformat(),
+            _iso(t.acknowledged_at),
+            t.acknowledged_by,
         ],
         ensure_ascii=False,
     )
@@ -485,6 +501,8 @@ def _ticket_row(t: Ticket, seen_at: datetime) -> dict[str, Any]:
         "labels": "\x1f".join(t.labels),
         "url": t.url,
         "seen_at": seen_at.isoformat(),
+        "acknowledged_at": _iso(t.acknowledged_at),
+        "acknowledged_by": t.acknowledged_by,
         "fingerprint": _fingerprint(t),
     }
 
@@ -493,7 +511,9 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(value.split("\x1f")) if value else ()
 
 
-def _ticket(row: sqlite3.Row) -> Ticket:
+def ticket_from_row(row: sqlite3.Row) -> Ticket:
+    """A tickets row (with `board_names` when the query joined the boards) → Ticket."""
+    names = row["board_names"] if "board_names" in row.keys() else None  # noqa: SIM118 - sqlite3.Row
     return Ticket(
         key=row["key"],
         id=row["id"],
@@ -510,7 +530,9 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         components=_split(row["components"]),
         labels=_split(row["labels"]),
         url=row["url"],
-        boards=tuple(sorted(_split(row["board_names"]))),
+        boards=tuple(sorted(_split(names))),
+        acknowledged_at=_dt(row["acknowledged_at"]),
+        acknowledged_by=row["acknowledged_by"],
     )
 
 

@@ -48,6 +48,21 @@ CREATE TABLE checklist_history (
     by TEXT NOT NULL, at TEXT NOT NULL
 );
 """,
+    # Issue 3: the acknowledgement clock, the outbox of writes, and the people the assign picker offers.
+    2: """
+ALTER TABLE tickets ADD COLUMN acknowledged_at TEXT;
+ALTER TABLE tickets ADD COLUMN acknowledged_by TEXT;
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, batch TEXT NOT NULL, kind TEXT NOT NULL,
+    key TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL, last_error TEXT, created_at TEXT NOT NULL, done_at TEXT
+);
+CREATE INDEX outbox_pending ON outbox (state, id);
+CREATE INDEX outbox_key ON outbox (key, state);
+CREATE TABLE jira_people (
+    account_id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT, last_used TEXT, fetched_at TEXT NOT NULL
+);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

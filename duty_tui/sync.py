@@ -9,6 +9,7 @@ Textual; the app wraps `PollLoop.run` in a thread worker.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import threading
@@ -19,6 +20,7 @@ from typing import Protocol
 
 from duty_tui.clock import Clock
 from duty_tui.config import BoardConfig, JiraConfig, SlackConfig, StoreConfig
+from duty_tui.duty.sla import Event, first_acknowledgement
 from duty_tui.duty.triage import awaiting_triage
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, Ticket
 from duty_tui.sources.errors import SourceError
@@ -87,13 +89,21 @@ class JiraPoller:
     source = "jira"
 
     def __init__(
-        self, jira: JiraSource, store: Store, config: JiraConfig, clock: Clock, store_config: StoreConfig
+        self,
+        jira: JiraSource,
+        store: Store,
+        config: JiraConfig,
+        clock: Clock,
+        store_config: StoreConfig,
+        *,
+        team: frozenset[str] = frozenset(),
     ) -> None:
         self.jira = jira
         self.store = store
         self.config = config
         self.clock = clock
         self.store_config = store_config
+        self.team = team
         self._last_full: datetime | None = None
         self._last_prune: datetime | None = None
         self._me: JiraUser | None = None
@@ -154,12 +164,36 @@ class JiraPoller:
             jql = board_jql(info, board, updated_since=f"-{max(minutes, 0) + INCREMENTAL_OVERLAP_MINUTES}m")
         else:
             jql = board_jql(info, board)
-        tickets = self.jira.search(jql)
+        tickets = self.jira.search(jql, self.acknowledgement, self._categories(now))
         changes = self.store.save_board_poll(
-            board.id, tickets, full=not incremental, listed=awaiting_triage, seen_at=now
+            board.id, tickets, full=not incremental, listed=self.listed, seen_at=now
         )
         self.store.set_cursor(cursor_name, now.isoformat())
         return changes
+
+    def listed(self, ticket: Ticket) -> bool:
+        """On the pane: waiting for triage, or the engineer's own (the "mine" view)."""
+        me = self.cached_me()
+        return awaiting_triage(ticket) or (
+            me is not None and ticket.assignee_id == me.account_id and not ticket.is_done
+        )
+
+    def acknowledgement(self, events: list[Event]) -> Event | None:
+        """The team's first acknowledgement; the engineer using duty-tui always counts as team."""
+        me = self.cached_me()
+        return first_acknowledgement(events, self.team | ({me.account_id} if me else set()))
+
+    def _categories(self, now: datetime) -> dict[str, str]:
+        """Status id → category, fetched with the board settings and cached in the store."""
+        key = "jira.status_categories"
+        cached = self.store.get_meta(key)
+        fetched = self.store.get_meta(key + ".at")
+        if cached is None or fetched is None or now - datetime.fromisoformat(fetched) >= BOARD_INFO_MAX_AGE:
+            categories = self.jira.status_categories()
+            self.store.set_meta(key, json.dumps(categories))
+            self.store.set_meta(key + ".at", now.isoformat())
+            return categories
+        return dict(json.loads(cached))
 
     def _board_info_stale(self, board_id: int, now: datetime) -> bool:
         fetched = self.store.get_meta(f"jira.board.{board_id}.info_at")

@@ -41,12 +41,22 @@ class Harness:
         config = self.world.config(poll_seconds=3600)  # tests poll on start and on "r" only
         return replace(config, **changes) if changes else config
 
-    def app(self, config: Config | None = None, *, read_only: bool = False) -> DutyApp:
+    def runtime(
+        self, data_dir: Path | None = None, config: Config | None = None, *, read_only: bool = False
+    ) -> Runtime:
         runtime = build_runtime(
-            config or self.config(), demo_secrets(), self.data_dir, self.clock, read_only=read_only, demo=True
+            config or self.config(),
+            demo_secrets(),
+            data_dir or self.data_dir,
+            self.clock,
+            read_only=read_only,
+            demo=True,
         )
         self.runtimes.append(runtime)
-        return DutyApp(runtime)
+        return runtime
+
+    def app(self, config: Config | None = None, *, read_only: bool = False) -> DutyApp:
+        return DutyApp(self.runtime(config=config, read_only=read_only))
 
     def close(self) -> None:
         for runtime in self.runtimes:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from duty_tui.config import ConfigError, load_config, load_secrets, parse_config, require_secrets
+from duty_tui.config import load_config, load_secrets, parse_config, require_secrets
+from duty_tui.config_reader import ConfigError
 
 TEMPLATE = files("duty_tui.data").joinpath("config.toml").read_text(encoding="utf-8")
 
@@ -134,3 +135,34 @@ def test_init_writes_the_template_once(tmp_path: Path) -> None:
 def test_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("duty-tui ")
+
+
+def test_workflow_sections(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, TEMPLATE.replace("members = []", 'members = ["712020:abc", "5b10"]'))
+    )
+    workflow = config.workflow
+    assert workflow.team.members == frozenset({"712020:abc", "5b10"})
+    assert workflow.triage.severity["highest"] == 1 and workflow.triage.severity["lowest"] == 4
+    assert [rule.name for rule in workflow.triage.environments] == ["Pre-Prod", "UAT", "Dev/Test", "PROD"]
+    assert "AWS" in [rule.name for rule in workflow.triage.services]
+    comment = workflow.tickets.acknowledgement(
+        reporter="Lucy", engineer="Priya", key="LAA-1", summary="x", within="2 hours"
+    )
+    assert comment.startswith("Thanks Lucy: Priya from LAA Ops has picked this up")
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ('[tickets]\nacknowledge_comment = "Hi {name}"', r"uses \{name\}, which is not known"),
+        ('[tickets]\nacknowledge_comment = "Hi {reporter"', r"unmatched brace"),
+        ("[team]\nmembers = [1, 2]", r"list of Jira account ids"),
+        ("[triage]\nseverity = { Highest = 9 }", r"from 1 to 5"),
+        ('[triage]\nservices = [{ name = "X" }]', r"exactly a name and words"),
+    ],
+)
+def test_workflow_mistakes(tmp_path: Path, section: str, message: str) -> None:
+    base = TEMPLATE[: TEMPLATE.index("# The LAA Ops team's Jira account ids")]
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, base + section + "\n"))

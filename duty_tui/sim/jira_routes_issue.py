@@ -313,7 +313,11 @@ def _safe_ref(value: Any, keys: tuple[str, str] = ("id", "name")) -> str:
 def get_issue(call: Call) -> SimResponse:
     issue = find_issue(call)
     selection = select_fields(call.list_param("fields"), FIELD_IDS) or ()
-    return ok(call.render.issue(issue, selection, call.list_param("expand")))
+    expand = call.list_param("expand")
+    rendered = call.render.issue(issue, selection, expand)
+    if "transitions" in expand:  # Jira answers the transitions available now, as GET …/transitions does
+        rendered["transitions"] = [call.render.transition(t) for t in _available(issue)]
+    return ok(rendered)
 
 
 def assign(call: Call) -> SimResponse:

@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from duty_tui.config import BoardConfig, JiraConfig
+from duty_tui.duty.sla import Event
 from duty_tui.models import BoardInfo, Ticket
+from duty_tui.sources import jira_history
 from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.jira_history import StatusCategories
 from duty_tui.sources.values import items, mapping, text
 
 if TYPE_CHECKING:
@@ -37,7 +39,9 @@ TICKET_FIELDS = (
     "assignee",
     "components",
     "labels",
+    "comment",  # with expand=changelog: what the acknowledgement is read from, in the same request
 )
+Acknowledge = Callable[[list[Event]], Event | None]
 ISSUE_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,49}-\d{1,9}")
 PAGE_SIZE = 100
 MAX_PAGES = 500  # a server that keeps handing out tokens must not keep a worker busy forever
@@ -58,13 +62,6 @@ class JiraUser:
     def from_json(cls, text: str) -> JiraUser:
         raw = json.loads(text)
         return cls(str(raw["accountId"]), str(raw["displayName"]), str(raw.get("timeZone") or "UTC"))
-
-    @property
-    def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
 
 
 class JiraSource:
@@ -156,15 +153,65 @@ class JiraSource:
                 project_key=location.get("key") or location.get("projectKey"),
             )
 
-    def search(self, jql: str) -> list[Ticket]:
-        """Every issue matching `jql`, following nextPageToken to the last page."""
+    def search(
+        self, jql: str, acknowledge: Acknowledge | None = None, categories: StatusCategories | None = None
+    ) -> list[Ticket]:
+        """Every issue matching `jql`, following nextPageToken to the last page.
+
+        With `acknowledge`, each ticket also gets its first acknowledgement, read from the changelog
+        and comments that come with the search results (fetched separately only when Jira cut them short).
+        """
         tickets: list[Ticket] = []
         for page in self._pages(jql):
             for raw in page:
                 ticket = self.parse_ticket(raw)
+                if ticket is not None and acknowledge is not None:
+                    ticket = self._acknowledged(ticket, raw, acknowledge, categories or {})
                 if ticket is not None:
                     tickets.append(ticket)
         return tickets
+
+    def _acknowledged(
+        self, ticket: Ticket, raw: Mapping[str, Any], acknowledge: Acknowledge, categories: StatusCategories
+    ) -> Ticket:
+        entries, history_cut = jira_history.histories(raw.get("changelog"))
+        notes, comments_cut = jira_history.comments(mapping(raw.get("fields")).get("comment"))
+        if history_cut:  # the embedded changelog is the newest 100: the earliest events are missing
+            entries = self.changelog(ticket.key)
+        first = acknowledge(jira_history.events(entries, notes, categories))
+        if first is None and comments_cut:
+            notes = self.comment_entries(ticket.key)
+            first = acknowledge(jira_history.events(entries, notes, categories))
+        if first is None:
+            return ticket
+        return replace(ticket, acknowledged_at=first.at, acknowledged_by=first.describe())
+
+    def changelog(self, key: str) -> list[Mapping[str, Any]]:
+        """The oldest page of a ticket's full changelog (oldest first)."""
+        client = self.client()
+        with self.translate_errors(f"reading the history of {key}"):
+            page = client._get_json(f"issue/{key}/changelog", params={"startAt": 0, "maxResults": 100})
+        return [h for h in items(mapping(page).get("values")) if isinstance(h, Mapping)]
+
+    def comment_entries(self, key: str) -> list[Mapping[str, Any]]:
+        """The oldest page of a ticket's comments."""
+        client = self.client()
+        with self.translate_errors(f"reading the comments of {key}"):
+            page = client._get_json(
+                f"issue/{key}/comment", params={"startAt": 0, "maxResults": 100, "orderBy": "created"}
+            )
+        return jira_history.comments(page)[0]
+
+    def status_categories(self) -> dict[str, str]:
+        """Status id → category key for every status on the site (to tell a move out of To Do)."""
+        client = self.client()
+        with self.translate_errors("reading Jira's statuses"):
+            statuses = client._get_json("status")
+        return {
+            text(status.get("id")): text(mapping(status.get("statusCategory")).get("key"))
+            for status in items(statuses)
+            if isinstance(status, Mapping)
+        }
 
     def _pages(self, jql: str) -> Iterator[list[Any]]:
         client = self.client()
@@ -177,6 +224,7 @@ class JiraSource:
                     nextPageToken=token,
                     maxResults=PAGE_SIZE,
                     fields=list(TICKET_FIELDS),
+                    expand="changelog",
                     json_result=True,
                 )
                 if not isinstance(response, dict) or not isinstance(response.get("issues"), list):
@@ -239,10 +287,11 @@ class JiraSource:
 def board_jql(info: BoardInfo, board: BoardConfig, *, updated_since: str | None = None) -> str:
     """The JQL for a board's tickets.
 
-    A full query lists the unassigned, not-done tickets. An incremental query (`updated_since`,
-    "yyyy-MM-dd HH:mm" in the Jira user's time zone) deliberately leaves out the assignee and
-    status conditions: a ticket that was just assigned or closed must come back so it can leave
-    the list.
+    A full query lists the not-done tickets that are unassigned or assigned to the searching user.
+    An incremental query (`updated_since`, e.g. "-3m", evaluated on Jira's own clock so clock skew
+    and the user's time zone cannot make it miss an update) deliberately leaves out the assignee and
+    status conditions: a ticket that was just assigned or closed must come back so it can leave the
+    list.
     """
     clauses = [f"filter = {int(info.filter_id)}"]
     if info.sub_query:
@@ -254,17 +303,13 @@ def board_jql(info: BoardInfo, board: BoardConfig, *, updated_since: str | None 
     if updated_since:
         clauses.append(f"updated >= {jql_quote(updated_since)}")
     else:
-        clauses += ["assignee IS EMPTY", "statusCategory != Done"]
+        # Unassigned tickets wait for the duty engineer; the engineer's own are the "mine" view.
+        clauses += ["(assignee IS EMPTY OR assignee = currentUser())", "statusCategory != Done"]
     return " AND ".join(clauses) + " ORDER BY created ASC"
 
 
 def jql_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def jql_time(moment: datetime, zone: ZoneInfo) -> str:
-    """A moment as JQL's absolute date, which Jira reads in the searching user's time zone."""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 class _Translate:
