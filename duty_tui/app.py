@@ -21,19 +21,21 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.worker import get_current_worker
 
 from duty_tui.keymap import default_keys
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
+from duty_tui.models import Person
 from duty_tui.runtime import Runtime
+from duty_tui.serial import SerialWriter
 from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.ticket_desk import OutboxProgressed, TicketDesk, WritesQueued
 from duty_tui.widgets.channel import WINDOW, ChannelPane, Directory
 from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
 from duty_tui.widgets.incident import IncidentPane
 from duty_tui.widgets.keyed_table import KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 from duty_tui.widgets.status import StatusBar
-from duty_tui.widgets.tickets import TicketsPane
+from duty_tui.widgets.tickets import TicketAction, TicketsPane
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class DutyApp(App[None]):
         _binding("app.refresh", "refresh", "Refresh"),
         _binding("app.help", "help", "Help"),
         _binding("app.quit", "quit", "Quit"),
+        Binding("exclamation_mark", "read_only_reason", "Read-only: writes off", id="app.read_only"),
     ]
 
     def __init__(self, runtime: Runtime) -> None:
@@ -70,11 +73,24 @@ class DutyApp(App[None]):
         self.exit_message: str | None = None
         self.painted = False
         self.day: date = runtime.calendar.local_date(runtime.now())
+        self.people: list[Person] = []  # the assign picker's cache of who can take a ticket
+        self.pending_writes = 0
+        self.desk = TicketDesk(self)
         labels = {board.name: board.short for board in self.config.jira.boards}
-        self.tickets = TicketsPane(labels, runtime.now, self.zone)
+        self.tickets = TicketsPane(
+            labels,
+            runtime.now,
+            runtime.calendar,
+            rules=self.config.workflow.triage,
+            within=self.config.support.acknowledge_within,
+            me=self.desk.me_id,
+            read_only=runtime.read_only,
+        )
         self.channel = ChannelPane(self.directory, runtime.now, self.zone)
         self.incident = IncidentPane()
-        self.checklist = ChecklistPane(runtime.sections, self.zone)
+        self.checklist = ChecklistPane(runtime.sections, self.zone, runtime.now, runtime.engineer_name)
+        # Store writes the UI makes (ticks, queued outbox writes), in the order they were made.
+        self.serial = SerialWriter("store writes", on_error=self._store_write_failed)
         self.status_bar = StatusBar()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -111,6 +127,8 @@ class DutyApp(App[None]):
             day=self.day,
             ticks=store.ticks(self.day),
             channel_name=store.get_meta(f"slack.channel_name:{channel}"),
+            people=store.people(self.config.workflow.team.members),
+            pending=store.count_pending(),
         )
         self.post_message(CacheLoaded(snapshot))
 
@@ -123,38 +141,29 @@ class DutyApp(App[None]):
         self.channel.show(snapshot.messages)
         self.checklist.show_ticks(snapshot.day, snapshot.ticks)
         self.statuses.update(snapshot.statuses)
+        self.people = snapshot.people
+        self.pending_writes = snapshot.pending
         self.refresh_status()
         self.painted = True
         self.start_polling()
+        self.desk.start_outbox()
 
     # -- polling --------------------------------------------------------------------------------
 
     def start_polling(self) -> None:
+        """One loop per source, each on its own daemon thread (see sync.py for why not a worker)."""
         intervals = {"jira": self.config.jira.poll_seconds, "slack": self.config.slack.poll_seconds}
         for poller in self.runtime.pollers:
             loop = PollLoop(
-                poller, self.runtime.store, self.runtime.clock, intervals[poller.source], lambda _: None
+                poller, self.runtime.store, self.runtime.clock, intervals[poller.source], self._post_poll
             )
             self.loops.append(loop)
-            self.run_worker(
-                partial(self._run_loop, loop),
-                name=f"poll {poller.source}",
-                group=f"poll-{poller.source}",
-                description=f"poll {poller.source}",
-                thread=True,
-                exclusive=True,
-                exit_on_error=False,
-            )
+            loop.start()
 
-    def _run_loop(self, loop: PollLoop) -> None:
-        worker = get_current_worker()
-
-        def emit(outcome: PollOutcome) -> None:
-            if not worker.is_cancelled:  # the app may be closing: never post from a dead worker
-                self.post_message(SourcePolled(outcome))
-
-        loop.emit = emit
-        loop.run(cancelled=lambda: worker.is_cancelled)
+    def _post_poll(self, outcome: PollOutcome) -> None:
+        """Called on a poller's thread; post_message is thread-safe."""
+        if self.is_running:
+            self.post_message(SourcePolled(outcome))
 
     def on_source_polled(self, message: SourcePolled) -> None:
         outcome = message.outcome
@@ -209,6 +218,7 @@ class DutyApp(App[None]):
             self.runtime.calendar.state(now),
             self.statuses,
             refreshing=self.refreshing,
+            pending_writes=self.pending_writes,
             read_only=self.runtime.read_only,
             demo=self.runtime.demo,
         )
@@ -216,13 +226,27 @@ class DutyApp(App[None]):
     # -- checklist ------------------------------------------------------------------------------
 
     def on_checklist_toggled(self, message: ChecklistToggled) -> None:
-        self.save_tick(self.day, message.item_id, message.ticked)
+        tick = message.tick
+        self.serial.submit(
+            partial(
+                self.runtime.store.set_tick,
+                tick.item_id,
+                tick.day,
+                ticked=message.ticked,
+                by=tick.by,
+                at=tick.at,
+            )
+        )
 
-    @work(thread=True, group="checklist", exit_on_error=False, description="save a checklist tick")
-    def save_tick(self, day: date, item_id: str, ticked: bool) -> None:
-        store = self.runtime.store
-        store.set_tick(item_id, day, ticked=ticked, by=self.runtime.engineer_name(), at=self.runtime.now())
-        self.post_message(ChecklistLoaded(day, store.ticks(day)))
+    def _store_write_failed(self, error: Exception) -> None:
+        """On the serial writer's thread: say so, and show the checklist as actually stored."""
+        self.call_from_thread(
+            self.notify,
+            f"duty-tui could not save a change ({error.__class__.__name__}); see the log.",
+            severity="error",
+            markup=False,
+        )
+        self.load_ticks(self.day)
 
     @work(thread=True, group="checklist", exit_on_error=False, description="read checklist ticks")
     def load_ticks(self, day: date) -> None:
@@ -240,7 +264,19 @@ class DutyApp(App[None]):
 
             ticket = self.tickets.table.item(message.key)
             if ticket is not None:
-                self.push_screen(TicketScreen(ticket, self.tickets.board_labels, self.runtime.now, self.zone))
+                writer = self.desk.jira_writer()
+                found = self.tickets.facts(ticket).classification
+                self.push_screen(
+                    TicketScreen(
+                        ticket,
+                        board_labels=self.tickets.board_labels,
+                        now=self.runtime.now,
+                        calendar=self.runtime.calendar,
+                        acknowledge_within=self.config.support.acknowledge_within,
+                        load=partial(writer.detail, ticket.key) if writer else None,
+                        classification=(found.environment, found.service, found.severity),
+                    )
+                )
         elif message.table is self.channel.table:
             from duty_tui.views.thread import ThreadScreen
 
@@ -323,6 +359,8 @@ class DutyApp(App[None]):
     def stop_polling(self) -> None:
         for loop in self.loops:
             loop.stop()
+        self.serial.stop()
+        self.desk.stop_outbox()
 
     def on_unmount(self) -> None:
         self.stop_polling()
@@ -340,6 +378,29 @@ class DutyApp(App[None]):
             yield SystemCommand(
                 f"Go to {title}", f"Focus the {title} pane", partial(self.action_focus_pane, pane_id)
             )
+
+    # -- tickets (the desk does the work) --------------------------------------------------------
+
+    def on_ticket_action(self, message: TicketAction) -> None:
+        self.desk.act(message)
+
+    def on_writes_queued(self, message: WritesQueued) -> None:
+        self.desk.queued(message)
+
+    def on_outbox_progressed(self, message: OutboxProgressed) -> None:
+        self.desk.progressed(message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "read_only_reason":
+            return self.runtime.read_only  # only shown (in the footer) when writes are off
+        return True
+
+    def action_read_only_reason(self) -> None:
+        self.notify(
+            "duty-tui was started with --read-only: the ticket keys that write to Jira are off.",
+            timeout=6,
+            markup=False,
+        )
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
         names = ", ".join(sorted(f"{b.id or b.action} ({b.key})" for b in clashed_bindings))

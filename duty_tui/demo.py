@@ -13,17 +13,20 @@ from pathlib import Path
 
 from duty_tui.clock import Clock, SystemClock
 from duty_tui.config import BoardConfig, Config, JiraConfig, Secrets, SlackConfig
+from duty_tui.config_workflow import TeamConfig, WorkflowConfig
 from duty_tui.runtime import Runtime, build_runtime, setup_logging
 from duty_tui.sim.jira import JiraSim
 from duty_tui.sim.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
-from duty_tui.sim.scenario_data import DUTY_ENGINEER
+from duty_tui.sim.scenario_data import DUTY_ENGINEER, TEAM
 from duty_tui.sim.slack import SlackSim
 
 DEMO_JIRA_TOKEN = "sim-jira-token"  # noqa: S105 - the simulator's own token, not a secret
 DEMO_SLACK_TOKEN = "xoxb-sim-token"  # noqa: S105
 
 
-def demo_config(jira_url: str, slack_api_url: str, *, poll_seconds: float = 10.0) -> Config:
+def demo_config(
+    jira_url: str, slack_api_url: str, *, poll_seconds: float = 10.0, team: frozenset[str] = frozenset()
+) -> Config:
     return Config(
         jira=JiraConfig(
             url=jira_url,
@@ -36,6 +39,7 @@ def demo_config(jira_url: str, slack_api_url: str, *, poll_seconds: float = 10.0
             reconcile_minutes=2,
         ),
         slack=SlackConfig(channel=CHANNEL, api_url=slack_api_url, poll_seconds=max(2.0, poll_seconds / 2)),
+        workflow=WorkflowConfig(team=TeamConfig(team)),
     )
 
 
@@ -59,7 +63,8 @@ class DemoWorld:
         self.cast: Cast = populate(self.jira, self.slack, clock.now())
 
     def config(self, *, poll_seconds: float = 10.0) -> Config:
-        return demo_config(self.jira.url, self.slack.api_url, poll_seconds=poll_seconds)
+        team = frozenset(self.cast.jira[person.handle] for person in TEAM)
+        return demo_config(self.jira.url, self.slack.api_url, poll_seconds=poll_seconds, team=team)
 
     def stop(self) -> None:
         self.jira.stop()

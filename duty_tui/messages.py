@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from textual.message import Message
 
-from duty_tui.models import ChatMessage, ChatUser, ChecklistTick, SourceStatus, Ticket
+from duty_tui.models import ChatMessage, ChatUser, ChecklistTick, Person, SourceStatus, Ticket
 from duty_tui.sync import PollOutcome
 
 
@@ -23,6 +23,8 @@ class Snapshot:
     ticks: dict[str, ChecklistTick]
     channel_name: str | None = None
     engineer: str | None = None
+    people: list[Person] = field(default_factory=list)
+    pending: int = 0
 
 
 class CacheLoaded(Message):

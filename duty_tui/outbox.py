@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 300.0  # nothing to send: sleep until woken by a new write
 MAX_BACKOFF_SECONDS = 300.0
+CRASH_PAUSE_SECONDS = 5.0
 PREFERRED_IN_PROGRESS = "In Progress"
 
 
@@ -70,6 +71,19 @@ class OutboxWriter:
         self._stopping = threading.Event()
 
     # -- the loop ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Send on a daemon thread of its own: quitting never waits for Jira, and a write cut off
+        mid-flight is exactly what the resend checks are for."""
+        threading.Thread(target=self._run_forever, name="outbox", daemon=True).start()
+
+    def _run_forever(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.run()
+            except Exception:  # the store failed (locked, disk full): the writes are safe, try again
+                log.exception("outbox writer crashed; restarting it")
+                self._stopping.wait(CRASH_PAUSE_SECONDS)
 
     def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         while not cancelled() and not self._stopping.is_set():

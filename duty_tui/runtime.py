@@ -20,11 +20,13 @@ from duty_tui.config_reader import ConfigError
 from duty_tui.duty.calendar import SupportCalendar, bank_holidays, holiday_lookup
 from duty_tui.duty.checklist import parse_sections
 from duty_tui.models import ChecklistSection
+from duty_tui.poll_jira import JiraPoller
+from duty_tui.poll_slack import SlackPoller
 from duty_tui.sources.errors import redact
 from duty_tui.sources.jira import JiraSource
 from duty_tui.sources.slack import SlackSource
 from duty_tui.store import Store
-from duty_tui.sync import JiraPoller, Poller, SlackPoller
+from duty_tui.sync import Poller
 
 LOG_FILE = "duty-tui.log"
 

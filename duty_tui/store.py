@@ -99,6 +99,12 @@ class Store(OutboxTables):
             with db.atomic():
                 yield db
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all (writes nest as savepoints)."""
+        with self._write():
+            yield
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()

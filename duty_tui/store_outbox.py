@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from duty_tui.models import Person, StatusCategory, Ticket, Write, WriteKind, WriteState
+from duty_tui.duty.actions import effects, with_writes
+from duty_tui.models import Person, Ticket, Write, WriteKind, WriteState
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -158,7 +159,7 @@ class OutboxTables:
             pending.setdefault(write.key, []).append(write)
         if not pending:
             return tickets
-        return [_with_writes(t, pending[t.key]) if t.key in pending else t for t in tickets]
+        return [with_writes(t, pending[t.key]) if t.key in pending else t for t in tickets]
 
     # -- people (the assign picker's cache) -------------------------------------------------------
 
@@ -217,39 +218,6 @@ def _write_from(row: sqlite3.Row) -> Write:
     )
 
 
-def effects(write: Write, ticket: Ticket, at: datetime) -> dict[str, Any]:
-    """The fields a write changes on a ticket, including the acknowledgement it makes."""
-    changes: dict[str, Any] = {}
-    acknowledges = False
-    if write.kind is WriteKind.ASSIGN:
-        changes.update(assignee_id=write.assignee_id, assignee=write.assignee)
-        acknowledges = write.assignee_id is not None
-        how = f"assigned to {write.assignee} by {write.actor}"
-    elif write.kind is WriteKind.TRANSITION:
-        changes.update(
-            status=write.to_status or ticket.status,
-            status_category=write.to_category or ticket.status_category,
-        )
-        acknowledges = (
-            ticket.status_category == StatusCategory.TODO and write.to_category != StatusCategory.TODO
-        )
-        how = f"moved to {write.to_status or write.to_category} by {write.actor}"
-    else:
-        acknowledges = True
-        how = f"comment by {write.actor}"
-    if acknowledges and ticket.acknowledged_at is None:
-        changes.update(acknowledged_at=at, acknowledged_by=how)
-    return changes
-
-
-def _with_writes(ticket: Ticket, writes: Sequence[Write]) -> Ticket:
-    for write in writes:
-        ticket = replace(
-            ticket, **effects(write, ticket, write.created_at), pending=(*ticket.pending, write.kind.value)
-        )
-    return ticket
-
-
 def _confirmed_effect(write: Write, row: sqlite3.Row, at: datetime) -> dict[str, Any]:
     """`effects` as column values for the stored ticket row."""
     from duty_tui.store import ticket_from_row
@@ -258,15 +226,3 @@ def _confirmed_effect(write: Write, row: sqlite3.Row, at: datetime) -> dict[str,
     if "acknowledged_at" in changes:
         changes["acknowledged_at"] = changes["acknowledged_at"].isoformat()
     return changes
-
-
-def iter_batches(writes: Iterable[Write]) -> Iterator[list[Write]]:
-    """Consecutive writes of one keypress, in order."""
-    batch: list[Write] = []
-    for write in writes:
-        if batch and batch[-1].batch != write.batch:
-            yield batch
-            batch = []
-        batch.append(write)
-    if batch:
-        yield batch

@@ -72,6 +72,37 @@ async def checklist(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
     await wait_for(pilot, lambda: len(app.checklist.ticks) == 3)
 
 
+async def ticket_detail(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    app.tickets.table.move_cursor_to("LM-1")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: "Loading" not in str(app.screen.query("#ticket-body").first().render()))
+
+
+async def assign_picker(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    app.tickets.table.move_cursor_to("LAA-6")
+    await pilot.press("a")
+    await pilot.pause(0.5)
+    await pilot.press(*"a")
+
+
+async def move_picker(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    app.tickets.table.move_cursor_to("LAA-6")
+    await pilot.press("m")
+    await pilot.pause(0.5)
+
+
+async def comment_editor(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    app.tickets.table.move_cursor_to("LAA-6")
+    await pilot.press("c", *"Snapshot restore started; I'll post here when UAT is back.")
+
+
+async def take_pending(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    world.jira.faults.fail_next(100, status=503, match="LAA-6")  # Jira is slow to take writes: they wait
+    app.tickets.table.move_cursor_to("LAA-6")
+    await pilot.press("t")
+    await wait_for(pilot, lambda: app.runtime.store.count_pending() == 3)
+
+
 async def jira_down(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
     world.jira.server.go_down()
     await pilot.press("r")
@@ -85,6 +116,11 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("filter", (120, 35), filtered),
     ("checklist", (120, 35), checklist),
     ("jira-offline", (120, 35), jira_down),
+    ("take-pending", (120, 35), take_pending),
+    ("ticket-detail", (120, 35), ticket_detail),
+    ("assign-picker", (120, 35), assign_picker),
+    ("move-picker", (120, 35), move_picker),
+    ("comment-editor", (120, 35), comment_editor),
     ("help", (120, 35), help_screen),
     ("command-palette", (120, 35), palette),
 ]

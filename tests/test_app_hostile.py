@@ -69,13 +69,13 @@ async def test_every_pane_renders_hostile_text_literally(h: Harness) -> None:
         keys = hostile_keys(h)
         table = app.tickets.table
         for value in MARKUP_LIKE:
-            summary = table.row_text(keys[value])[4].plain
+            summary = table.cell(keys[value], "summary").plain
             assert probe(value) in summary, (value, summary)
         messages = {m.text: m.ts for m in app.channel.table.items()}
         for value in MARKUP_LIKE:
-            rendered = app.channel.table.row_text(messages[value])[2].plain
+            rendered = app.channel.table.cell(messages[value], "text").plain
             assert probe(value, 8) in rendered, (value, rendered)
-        author = app.channel.table.row_text(messages[MARKUP_LIKE[0]])[1].plain
+        author = app.channel.table.cell(messages[MARKUP_LIKE[0]], "author").plain
         assert author.startswith("[b]Mallory[/b]") and "\x1b" not in author
         assert "#[laa-ops] $text" in screen_text(app)
         # Page through both tables so every row is painted, and check each frame.

@@ -12,11 +12,19 @@ CORE = [
     "sources",
     "store.py",
     "store_schema.py",
+    "store_outbox.py",
     "sync.py",
+    "poll_jira.py",
+    "poll_slack.py",
+    "outbox.py",
+    "serial.py",
     "sim",
     "duty",
     "models.py",
     "config.py",
+    "config_reader.py",
+    "config_workflow.py",
+    "demo.py",
     "clock.py",
     "keymap.py",
     "runtime.py",
@@ -76,3 +84,30 @@ def test_rules_do_no_io(path: Path) -> None:
     }
     assert not imported_names(path) & forbidden
     assert "datetime.now(" not in path.read_text(encoding="utf-8")
+
+
+def test_importing_the_core_loads_neither_textual_nor_rich() -> None:
+    """The source check above reads import lines; this one runs the imports, transitively."""
+    import subprocess
+    import sys
+
+    modules = [
+        "duty_tui.store",
+        "duty_tui.sync",
+        "duty_tui.poll_jira",
+        "duty_tui.poll_slack",
+        "duty_tui.outbox",
+        "duty_tui.runtime",
+        "duty_tui.sim.scenario",
+        "duty_tui.duty.actions",
+        "duty_tui.sources.jira_writes",
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + ("bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\nprint(bad)")
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -13,7 +13,8 @@ def key_rows() -> list[str]:
     def cell(keys: str) -> str:
         return f"`{display_key(keys)}`"
 
-    ordered = sorted(KEYS, key=lambda spec: ["Everywhere", "Lists", "Checklist"].index(spec.scope))
+    scopes = list(dict.fromkeys(spec.scope for spec in KEYS))  # in order of first appearance
+    ordered = sorted(KEYS, key=lambda spec: scopes.index(spec.scope))
     return [f"| {cell(s.keys)} | {s.description} | {s.scope} | `{s.id}` |" for s in ordered]
 
 

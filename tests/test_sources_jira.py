@@ -11,11 +11,12 @@ import pytest
 from duty_tui.clock import ManualClock
 from duty_tui.config import BoardConfig, JiraConfig, StoreConfig
 from duty_tui.models import SourceStatus
+from duty_tui.poll_jira import JiraPoller
 from duty_tui.sim.jira import JiraSim
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.jira import JiraSource
 from duty_tui.store import Store
-from duty_tui.sync import JiraPoller, PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.sync import PollFailed, PollLoop, PollOutcome, TicketsPolled
 
 AWS = BoardConfig(id=262, name="AWS Ops", label="AWS")
 SIXDG = BoardConfig(id=265, name="6DG Ops", label="6DG", component="laa-6dg-support")

@@ -10,11 +10,12 @@ import pytest
 from duty_tui.clock import ManualClock
 from duty_tui.config import SlackConfig
 from duty_tui.models import SourceStatus
+from duty_tui.poll_slack import SlackPoller
 from duty_tui.sim.slack import SlackSim
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.slack import SlackSource
 from duty_tui.store import Store
-from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, SlackPoller
+from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome
 
 CHANNEL = "CEL68S0LD"
 

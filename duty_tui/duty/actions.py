@@ -7,9 +7,10 @@ comment, one keypress. `a` assign, `u` unassign, `K` acknowledge (the comment on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from duty_tui.models import Person, StatusCategory, Ticket, Transition, Write, WriteKind
 
@@ -118,3 +119,37 @@ def _write(
         expected_status=ticket.status,
         **fields,  # type: ignore[arg-type]
     )
+
+
+def effects(write: Write, ticket: Ticket, at: datetime) -> dict[str, Any]:
+    """The fields a write changes on a ticket, including the acknowledgement it makes."""
+    changes: dict[str, Any] = {}
+    acknowledges = False
+    if write.kind is WriteKind.ASSIGN:
+        changes.update(assignee_id=write.assignee_id, assignee=write.assignee)
+        acknowledges = write.assignee_id is not None
+        how = f"assigned to {write.assignee} by {write.actor}"
+    elif write.kind is WriteKind.TRANSITION:
+        changes.update(
+            status=write.to_status or ticket.status,
+            status_category=write.to_category or ticket.status_category,
+        )
+        acknowledges = (
+            ticket.status_category == StatusCategory.TODO and write.to_category != StatusCategory.TODO
+        )
+        how = f"moved to {write.to_status or write.to_category} by {write.actor}"
+    else:
+        acknowledges = True
+        how = f"comment by {write.actor}"
+    if acknowledges and ticket.acknowledged_at is None:
+        changes.update(acknowledged_at=at, acknowledged_by=how)
+    return changes
+
+
+def with_writes(ticket: Ticket, writes: Sequence[Write]) -> Ticket:
+    """The ticket as the engineer should see it while these writes are pending (the optimistic view)."""
+    for write in writes:
+        ticket = replace(
+            ticket, **effects(write, ticket, write.created_at), pending=(*ticket.pending, write.kind.value)
+        )
+    return ticket

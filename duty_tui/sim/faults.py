@@ -16,6 +16,7 @@ from enum import StrEnum
 
 
 class FaultKind(StrEnum):
+    THROUGH = "through"  # answer normally (lets a fault hit the second matching request, not the first)
     STATUS = "status"  # answer with an HTTP error status, without acting
     RATE_LIMIT = "rate_limit"  # answer 429 + Retry-After, without acting
     DROP = "drop"  # act, then close the connection without answering
@@ -45,7 +46,9 @@ class Faults:
 
     # -- what tests call ------------------------------------------------------------------------
 
-    def fail_next(self, n: int = 1, status: int = 500, match: str | None = None) -> None:
+    def fail_next(self, n: int = 1, status: int = 500, match: str | None = None, *, after: int = 0) -> None:
+        """Fail the next `n` matching requests, once `after` more matching ones have gone through."""
+        self._push(after, Fault(FaultKind.THROUGH, match=_compile(match)))
         self._push(n, Fault(FaultKind.STATUS, status=status, match=_compile(match)))
 
     def rate_limit_next(self, n: int = 1, retry_after: int = 1, match: str | None = None) -> None:

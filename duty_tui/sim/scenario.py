@@ -96,6 +96,9 @@ def _populate_jira(jira: JiraSim, cast: Cast, now: datetime) -> None:
             world.transition_to(
                 key, seed.status, by=cast.jira[seed.assignee or "tom"], at=created + timedelta(hours=1)
             )
+        if seed.acknowledged is not None:
+            who, note = seed.acknowledged
+            world.add_comment(key, cast.jira[who], note, at=created + timedelta(minutes=35))
         if "ERIC UAT" in seed.summary:
             world.add_comment(
                 key,

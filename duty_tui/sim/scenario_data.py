@@ -66,6 +66,7 @@ class TicketSeed:
     assignee: str | None = None
     status: str = "To Do"
     description: str = ""
+    acknowledged: tuple[str, str] | None = None  # a team member's first comment: (handle, text)
 
 
 TICKETS = (
@@ -89,9 +90,15 @@ TICKETS = (
         190,
         "fiona",
         ("stage", "ccms"),
+        acknowledged=("tom", "Renewing it this afternoon; no downtime expected."),
     ),
     TicketSeed(
-        "aws", "Apply: request read-only CloudWatch access for two new developers", "Low", 1500, "dan"
+        "aws",
+        "Apply: request read-only CloudWatch access for two new developers",
+        "Low",
+        1500,
+        "dan",
+        acknowledged=("grace", "Thanks Dan, I'll set up the IAM role today."),
     ),
     TicketSeed(
         "aws",
@@ -109,7 +116,13 @@ TICKETS = (
         ("uat", "cwa"),
     ),
     TicketSeed(
-        "aws", "Dev/Test: tidy up unused Elastic IPs in the sandbox account", "Lowest", 4400, "tom", ("dev",)
+        "aws",
+        "Dev/Test: tidy up unused Elastic IPs in the sandbox account",
+        "Lowest",
+        4400,
+        "tom",
+        ("dev",),
+        acknowledged=("tom", "Will do in the next quiet spell."),
     ),
     TicketSeed(
         "aws",
@@ -147,7 +160,13 @@ TICKETS = (
         ("uat", "eric"),
     ),
     TicketSeed(
-        "6dg", "CIS Dev/Test: new test accounts for the Crime team (x6)", "Low", 620, "oliver", ("dev", "cis")
+        "6dg",
+        "CIS Dev/Test: new test accounts for the Crime team (x6)",
+        "Low",
+        620,
+        "oliver",
+        ("dev", "cis"),
+        acknowledged=("ewan", "On it: the accounts will be ready by lunchtime."),
     ),
     TicketSeed(
         "6dg",
@@ -156,6 +175,7 @@ TICKETS = (
         1340,
         "fiona",
         ("uat", "ccms"),
+        acknowledged=("ewan", "Booked with 6DG for Thursday evening."),
     ),
     TicketSeed(
         "6dg",
@@ -172,8 +192,16 @@ TICKETS = (
         3000,
         "megan",
         ("preprod", "eric"),
+        acknowledged=("aisha", "Refresh scheduled for Friday 07:00."),
     ),
-    TicketSeed("6dg", "VPN access for a new 6DG DBA starting Monday", "Lowest", 5000, "aisha"),
+    TicketSeed(
+        "6dg",
+        "VPN access for a new 6DG DBA starting Monday",
+        "Lowest",
+        5000,
+        "aisha",
+        acknowledged=("aisha", "Form sent to RedCentric."),
+    ),
     TicketSeed(
         "6dg",
         "RedCentric: firewall rule change request for the CIS test interface",

@@ -221,6 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = host.faults.take(request.method, request.path)
         response: SimResponse | None
         fault_name = fault.kind.value if fault else None
+        if fault and fault.kind is FaultKind.THROUGH:
+            fault = None
         if fault and fault.kind is FaultKind.STATUS:
             response = host.service.error_response(fault.status)
         elif fault and fault.kind is FaultKind.RATE_LIMIT:

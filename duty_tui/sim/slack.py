@@ -80,7 +80,6 @@ class SlackSim(HostedService):
         """The `base_url` to give `slack_sdk.WebClient`."""
         return f"{self.server.base_url}{API_PREFIX}"
 
-
     # -- toggles --------------------------------------------------------------------------------
 
     def set_rate_limit(self, method: str, per_minute: int) -> None:

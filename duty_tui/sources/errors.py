@@ -27,11 +27,17 @@ class SourceError(Exception):
     permanent: bool = False  # a 4xx other than 429: resending the same request cannot help
 
     def __post_init__(self) -> None:
-        self.message = redact(self.message)
+        # The sentence often quotes the service (an error code, a Jira message): it reaches the
+        # command line and the log as well as the panes, so no terminal control may survive.
+        self.message = printable(redact(self.message))
         super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message
+
+
+class PollCancelled(Exception):
+    """The app is closing: stop between requests and write nothing."""
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -40,6 +46,14 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret:
             text = text.replace(secret, "•••")
     return _SECRETISH.sub("•••", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """No C0/C1 controls (so no escape sequence), no bidi or invisible characters, one line."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def first_line(text: str, limit: int = 160) -> str:

@@ -21,7 +21,7 @@ from duty_tui.config import BoardConfig, JiraConfig
 from duty_tui.duty.sla import Event
 from duty_tui.models import BoardInfo, Ticket
 from duty_tui.sources import jira_history
-from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.errors import PollCancelled, SourceError, first_line, retry_after_seconds
 from duty_tui.sources.jira_history import StatusCategories
 from duty_tui.sources.values import items, mapping, text
 
@@ -154,7 +154,11 @@ class JiraSource:
             )
 
     def search(
-        self, jql: str, acknowledge: Acknowledge | None = None, categories: StatusCategories | None = None
+        self,
+        jql: str,
+        acknowledge: Acknowledge | None = None,
+        categories: StatusCategories | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> list[Ticket]:
         """Every issue matching `jql`, following nextPageToken to the last page.
 
@@ -162,7 +166,7 @@ class JiraSource:
         and comments that come with the search results (fetched separately only when Jira cut them short).
         """
         tickets: list[Ticket] = []
-        for page in self._pages(jql):
+        for page in self._pages(jql, cancelled):
             for raw in page:
                 ticket = self.parse_ticket(raw)
                 if ticket is not None and acknowledge is not None:
@@ -213,11 +217,13 @@ class JiraSource:
             if isinstance(status, Mapping)
         }
 
-    def _pages(self, jql: str) -> Iterator[list[Any]]:
+    def _pages(self, jql: str, cancelled: Callable[[], bool]) -> Iterator[list[Any]]:
         client = self.client()
         token: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
+            if cancelled():
+                raise PollCancelled
             with self.translate_errors("searching Jira"):
                 response = client.enhanced_search_issues(
                     jql,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from duty_tui.config import SlackConfig
 from duty_tui.models import ChatMessage, ChatUser, Reaction
-from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.errors import PollCancelled, SourceError, first_line, retry_after_seconds
 from duty_tui.sources.values import items, optional_text, text
 
 if TYPE_CHECKING:
@@ -83,17 +83,23 @@ class SlackSource:
         channel = data.get("channel")
         return text(channel.get("name") or self.channel) if isinstance(channel, Mapping) else self.channel
 
-    def history(self, oldest: str | None, *, inclusive: bool = False) -> list[ChatMessage]:
+    def history(
+        self, oldest: str | None, *, inclusive: bool = False, cancelled: Callable[[], bool] = lambda: False
+    ) -> list[ChatMessage]:
         """Top-level messages after `oldest` (all pages), oldest first."""
         messages: list[ChatMessage] = []
-        for page in self._history_pages(oldest, inclusive):
+        for page in self._history_pages(oldest, inclusive, cancelled):
             messages.extend(m for raw in page if (m := self.parse_message(raw)) is not None)
         messages.sort(key=lambda m: (len(m.ts.partition(".")[0]), m.ts))
         return messages
 
-    def _history_pages(self, oldest: str | None, inclusive: bool) -> Iterator[list[Any]]:
+    def _history_pages(
+        self, oldest: str | None, inclusive: bool, cancelled: Callable[[], bool]
+    ) -> Iterator[list[Any]]:
         cursor: str | None = None
         for _ in range(MAX_PAGES):
+            if cancelled():
+                raise PollCancelled
             args: dict[str, Any] = {"channel": self.channel, "limit": HISTORY_PAGE, "inclusive": inclusive}
             if oldest:
                 args["oldest"] = oldest

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,9 +20,9 @@ from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
-from duty_tui.sources.errors import SourceError
 from duty_tui.sources.slack import SlackSource
 from duty_tui.timefmt import day_clock
+from duty_tui.views.fetch import fetch
 from duty_tui.widgets.channel import Directory
 
 
@@ -83,14 +82,8 @@ class ThreadScreen(ModalScreen[None]):
             parts += ["\n", Content.from_rich_text(text.slack_text(reactions, self.directory)).stylize("dim")]
         return Content.assemble(*parts)
 
-    @work(thread=True, exclusive=True, group="thread", exit_on_error=False, description="read a thread")
     def load_replies(self, slack: SlackSource, ts: str) -> None:
-        try:
-            thread = slack.replies(ts)
-        except SourceError as error:
-            self.app.call_from_thread(self.show_failure, error.message)
-            return
-        self.app.call_from_thread(self.show_replies, thread[1:])
+        fetch(self, lambda: slack.replies(ts)[1:], self.show_replies, self.show_failure)
 
     def show_replies(self, replies: list[ChatMessage]) -> None:
         if not replies:
@@ -99,9 +92,11 @@ class ThreadScreen(ModalScreen[None]):
         self.replies_state.update(Content.assemble((f"{len(replies)} replies", "bold")))
         self.body.mount_all(Static(self.render_message(r), classes="message") for r in replies)
 
-    def show_failure(self, message: str) -> None:
+    def show_failure(self, error: BaseException) -> None:
         self.replies_state.update(
-            Content.assemble(("Could not load the replies: ", "bold"), text.content(message))
+            Content.assemble(
+                ("Could not load the replies: ", "bold"), text.content(text.error_sentence(error))
+            )
         )
 
     def action_close(self) -> None:

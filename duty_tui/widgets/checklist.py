@@ -6,8 +6,8 @@ starts unticked. Ticking posts `ChecklistToggled`; the app stores it and calls `
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -26,11 +26,11 @@ from duty_tui.timefmt import clock
 
 
 class ChecklistToggled(Message):
-    """The engineer ticked or unticked an item (an intent; the app records it)."""
+    """The engineer ticked or unticked an item (already shown; the app stores it)."""
 
-    def __init__(self, item_id: str, ticked: bool) -> None:
+    def __init__(self, tick: ChecklistTick, ticked: bool) -> None:
         super().__init__()
-        self.item_id = item_id
+        self.tick = tick
         self.ticked = ticked
 
 
@@ -62,10 +62,18 @@ class ChecklistPane(Vertical):
     ChecklistPane OptionList, ChecklistPane OptionList:focus { height: 1fr; border: none; padding: 0; }
     """
 
-    def __init__(self, sections: Sequence[ChecklistSection], zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        sections: Sequence[ChecklistSection],
+        zone: ZoneInfo,
+        now: Callable[[], datetime],
+        engineer: Callable[[], str],
+    ) -> None:
         super().__init__(id="checklist", classes="pane")
         self.sections = tuple(sections)
         self.zone = zone
+        self.now = now
+        self.engineer = engineer
         self.day: date | None = None
         self.ticks: dict[str, ChecklistTick] = {}
         self.list = ChecklistList(id="checklist-list")
@@ -82,8 +90,17 @@ class ChecklistPane(Vertical):
         self.rebuild()
 
     def toggle(self, item_id: str) -> None:
+        """Flip the item on screen at once, then ask the app to store exactly this state."""
+        if self.day is None:
+            return
+        tick = ChecklistTick(item_id=item_id, day=self.day, by=self.engineer(), at=self.now())
         ticked = item_id not in self.ticks
-        self.post_message(ChecklistToggled(item_id, ticked))
+        if ticked:
+            self.ticks[item_id] = tick
+        else:
+            del self.ticks[item_id]
+        self.rebuild()
+        self.post_message(ChecklistToggled(tick, ticked))
 
     def rebuild(self) -> None:
         highlighted = self.list.highlighted

@@ -33,6 +33,7 @@ class Column:
     width: int | None = None  # None: take the remaining width (one flexible column per table)
     min_width: int = 8
     justify: Literal["left", "right"] = "left"
+    hide_below: int = 0  # leave the column out when the table is narrower than this
 
 
 class KeyedTable(ScrollView, Generic[T], can_focus=True):
@@ -43,6 +44,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         background: $surface;
         color: $foreground;
         height: 1fr;
+        overflow-x: hidden;  /* columns always fit the width: never a horizontal scrollbar */
         & > .keyed-table--header { text-style: bold; background: $panel; color: $foreground; }
         & > .keyed-table--cursor {
             background: $block-cursor-blurred-background;
@@ -135,6 +137,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self._order: list[str] = []
         self._index: dict[str, int] = {}
         self._filter: tuple[str, ...] = ()
+        self._predicate: Callable[[T], bool] | None = None
         self._cursor_key: str | None = None
         self._strips: dict[str, tuple[int, Strip]] = {}
 
@@ -170,6 +173,11 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def row_text(self, key: str) -> list[Text]:
         """The cells of a row as rendered (for tests and snapshots)."""
         return list(self._cells(self._items[key]))
+
+    def cell(self, key: str, column: str) -> Text:
+        """One cell of a row by column key."""
+        position = next(i for i, c in enumerate(self.columns) if c.key == column)
+        return self.row_text(key)[position]
 
     def set_rows(self, items: Iterable[T]) -> None:
         """Replace every row (the cursor keeps its key if that row is still there)."""
@@ -207,6 +215,12 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._filter = words
             self._reorder()
 
+    def set_predicate(self, predicate: Callable[[T], bool] | None) -> None:
+        """A filter in code (a view or a board), applied together with the typed filter."""
+        self._predicate = predicate
+        self._strips.clear()
+        self._reorder()
+
     @property
     def filter_text(self) -> str:
         return " ".join(self._filter)
@@ -223,9 +237,12 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         old_index = self._index.get(old_key, 0) if old_key else 0
         old_screen_row = old_index - self.scroll_offset.y
         was_at_tail = bool(self._order) and old_key == self._order[-1]
-        keys = self._items.keys()
+        keys: Iterable[str] = self._items.keys()
+        if self._predicate is not None:
+            predicate = self._predicate
+            keys = [k for k in keys if predicate(self._items[k])]
         if self._filter:
-            keys = [k for k in keys if all(word in self._haystacks[k] for word in self._filter)]  # type: ignore[assignment]
+            keys = [k for k in keys if all(word in self._haystacks[k] for word in self._filter)]
         self._order = sorted(keys, key=self._sort_keys.__getitem__)
         self._index = {key: index for index, key in enumerate(self._order)}
         if not self._order:
@@ -326,10 +343,15 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._scroll_to_row_top(None, self._cursor_index())
 
     def column_widths(self, width: int) -> list[int]:
-        gaps = len(self.columns) - 1
-        fixed = sum(c.width or 0 for c in self.columns)
+        """Cell widths for a table `width` wide; 0 for a column left out at this width."""
+        shown = [c for c in self.columns if width >= c.hide_below]
+        gaps = len(shown) - 1
+        fixed = sum(c.width or 0 for c in shown)
         flexible = max(0, width - fixed - gaps)
-        return [c.width if c.width is not None else max(c.min_width, flexible) for c in self.columns]
+        return [
+            0 if width < c.hide_below else c.width if c.width is not None else max(c.min_width, flexible)
+            for c in self.columns
+        ]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -339,7 +361,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         if not self._order:
             if y == 1:
                 style = self.get_component_rich_style("keyed-table--empty")
-                return Strip(list(Text(" " + self.empty_text, style=style, end="").render(self.app.console)))
+                empty = "Nothing matches; Esc clears the filter." if self._filter else self.empty_text
+                return Strip(list(Text(" " + empty, style=style, end="").render(self.app.console)))
             return Strip.blank(width, self.rich_style)
         if index >= len(self._order):
             return Strip.blank(width, self.rich_style)
@@ -369,11 +392,13 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     def _line(self, cells: Sequence[Text], width: int, base: Style) -> Strip:
         line = Text(no_wrap=True, end="")
-        for position, (cell, column, cell_width) in enumerate(
-            zip(cells, self.columns, self.column_widths(width), strict=False)
-        ):
-            if position:
+        first = True
+        for cell, column, cell_width in zip(cells, self.columns, self.column_widths(width), strict=False):
+            if not cell_width:
+                continue
+            if not first:
                 line.append(" ")
+            first = False
             piece = cell.copy()
             piece.truncate(cell_width, overflow="ellipsis")
             if column.justify == "right":

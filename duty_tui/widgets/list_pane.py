@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 from duty_tui import text
 from duty_tui.keymap import default_keys
 from duty_tui.models import SourceStatus
-from duty_tui.timefmt import clock, until
+from duty_tui.timefmt import day_clock, until
 from duty_tui.widgets.keyed_table import KeyedTable
 
 
@@ -40,7 +40,7 @@ class SourceBanner(Static):
             return
         parts: list[str | tuple[str, str] | Content] = [(f"⚠ {label} ", "bold")]
         if status.last_success is not None:
-            parts.append(f"stale since {clock(status.last_success, zone)}. ")
+            parts.append(f"stale since {day_clock(status.last_success, now, zone)}. ")
         else:
             parts.append("not synced yet. ")
         parts.append(text.content(status.error or "failing"))
@@ -76,6 +76,10 @@ class ListPane(Vertical):
     DEFAULT_CSS = """
     ListPane { height: 1fr; }
     """
+    # Esc in the list clears a filter that Enter kept (in the filter bar, Esc is the bar's own key).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(default_keys("filter.close"), "clear_filter", "Clear filter", id="filter.close"),
+    ]
 
     def __init__(self, number: int, title: str, table: KeyedTable[Any], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
@@ -95,6 +99,14 @@ class ListPane(Vertical):
 
     def on_mount(self) -> None:
         self.refresh_title()
+
+    def action_clear_filter(self) -> None:
+        self.filter_bar.action_close()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.table.filter_text)  # Esc means nothing here while nothing is filtered
+        return True
 
     def open_filter(self) -> None:
         self.filter_bar.add_class("-open")

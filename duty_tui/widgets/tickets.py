@@ -1,15 +1,27 @@
-"""The tickets pane: unassigned, not-done tickets of both boards, most severe and oldest first."""
+"""The tickets pane: both boards, PROD and severity 1–2 first, each with its acknowledgement clock.
+
+Two views: the unassigned tickets that wait for the duty engineer (with the engineer's writes
+still pending), and the engineer's own tickets. `b` narrows to one board. The keys act on the
+selected ticket by posting `TicketAction` intents: the app turns them into outbox writes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from duty_tui import text
-from duty_tui.duty.triage import severity, triage_key
+from duty_tui.duty.calendar import SupportCalendar
+from duty_tui.duty.sla import HALF_HOUR, AckClock, Band, ack_clock, acknowledge_deadline
+from duty_tui.duty.triage import Classification, TriageRules, classify, order_key
+from duty_tui.keymap import WRITE_ACTIONS, default_keys
 from duty_tui.models import SourceStatus, Ticket
 from duty_tui.timefmt import age
 from duty_tui.widgets.keyed_table import Column, KeyedTable
@@ -19,46 +31,165 @@ COLUMNS = (
     Column("board", "Board", width=5),
     Column("key", "Key", width=9),
     Column("priority", "Priority", width=8),
-    Column("age", "Age", width=4, justify="right"),
+    Column("env", "Env", width=8, hide_below=70),
+    Column("service", "Svc", width=4, hide_below=76),
+    Column("ack", "Ack in", width=9, justify="right"),
+    Column("age", "Age", width=4, justify="right", hide_below=95),
     Column("summary", "Summary", min_width=12),
 )
 SEVERITY_STYLE = {1: "bold red", 2: "red", 3: "yellow", 4: "dim", 5: "dim"}
+BAND_STYLE = {
+    Band.OK: "green",
+    Band.SOON: "yellow",
+    Band.URGENT: "bold yellow",
+    Band.BREACHED: "bold white on red",
+    Band.ACKNOWLEDGED: "dim green",
+}
+UNASSIGNED, MINE = "unassigned", "mine"
+
+
+class TicketAction(Message):
+    """The engineer asked for something on a ticket (an intent: the app decides and records it)."""
+
+    def __init__(self, action: str, key: str) -> None:
+        super().__init__()
+        self.action = action
+        self.key = key
+
+
+def _binding(binding_id: str, action: str, description: str, *, show: bool = True) -> Binding:
+    return Binding(default_keys(binding_id), action, description, show=show, id=binding_id)
 
 
 class TicketTable(KeyedTable[Ticket]):
-    """Tickets keyed by issue key."""
+    """Tickets keyed by issue key, with the ticket keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("ticket.take", "ticket('take')", "Take"),
+        _binding("ticket.assign", "ticket('assign')", "Assign"),
+        _binding("ticket.unassign", "ticket('unassign')", "Unassign", show=False),
+        _binding("ticket.acknowledge", "ticket('acknowledge')", "Ack"),
+        _binding("ticket.move", "ticket('move')", "Move"),
+        _binding("ticket.comment", "ticket('comment')", "Comment"),
+        _binding("ticket.open", "ticket('open')", "Open", show=False),
+        _binding("ticket.copy", "ticket('copy')", "Copy", show=False),
+        _binding("tickets.view", "switch_view", "Mine"),
+        _binding("tickets.board", "cycle_board", "Board", show=False),
+    ]
+
+    read_only = False
+
+    def action_ticket(self, action: str) -> None:
+        if self.cursor_key is not None:
+            self.post_message(TicketAction(action, self.cursor_key))
+
+    def action_switch_view(self) -> None:
+        pane = self.parent
+        if isinstance(pane, TicketsPane):
+            pane.switch_view()
+
+    def action_cycle_board(self) -> None:
+        pane = self.parent
+        if isinstance(pane, TicketsPane):
+            pane.cycle_board()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # --read-only hides the write keys, so the footer has room to say why.
+        writes = action == "ticket" and bool(parameters) and parameters[0] in WRITE_ACTIONS
+        return not (writes and self.read_only)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the pane works out once per version of a ticket."""
+
+    ticket: Ticket
+    classification: Classification
+    deadline: datetime
 
 
 class TicketsPane(ListPane):
-    """Pane 1. Board labels come from the config ("AWS", "6DG"); ages are relative to the clock."""
+    """Pane 1."""
 
-    def __init__(self, board_labels: Mapping[str, str], now: Callable[[], datetime], zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        board_labels: Mapping[str, str],
+        now: Callable[[], datetime],
+        calendar: SupportCalendar,
+        *,
+        rules: TriageRules | None = None,
+        within: timedelta = timedelta(hours=2),
+        me: Callable[[], str | None] = lambda: None,
+        read_only: bool = False,
+    ) -> None:
         self.board_labels = dict(board_labels)
         self.now = now
-        self.zone = zone
+        self.calendar = calendar
+        self.zone: ZoneInfo = calendar.zone
+        self.rules = rules or TriageRules()
+        self.within = within
+        self.me = me
+        self.view = UNASSIGNED
+        self.board: str | None = None  # a board name, or None for all
+        self._facts: dict[str, _Facts] = {}
         table = TicketTable(
             COLUMNS,
             key=lambda t: t.key,
             cells=self.cells,
-            sort_key=triage_key,
+            sort_key=self.sort_key,
             search_text=self.search_text,
             empty_text="No unassigned tickets on the boards.",
             id="ticket-table",
         )
+        table.read_only = read_only
         super().__init__(1, "Tickets", table, id="tickets")
+        table.set_predicate(self.shown)
+
+    # -- what a row says ------------------------------------------------------------------------
+
+    def facts(self, ticket: Ticket) -> _Facts:
+        known = self._facts.get(ticket.key)
+        if known is None or known.ticket is not ticket:
+            known = _Facts(
+                ticket,
+                classify(ticket, self.rules),
+                acknowledge_deadline(ticket.created, self.calendar, self.within),
+            )
+            self._facts[ticket.key] = known
+        return known
+
+    def clock(self, ticket: Ticket) -> AckClock:
+        return ack_clock(ticket.created, ticket.acknowledged_at, self.now(), self.calendar, self.within)
+
+    def sort_key(self, ticket: Ticket) -> tuple[object, ...]:
+        facts = self.facts(ticket)
+        return order_key(ticket, facts.classification, facts.deadline)
 
     def cells(self, ticket: Ticket) -> list[Text]:
-        labels = [self.board_labels.get(b, b[:3]) for b in ticket.boards] or ["?"]
-        level = severity(ticket)
+        facts = self.facts(ticket)
+        found = facts.classification
+        clock = self.clock(ticket)
+        labels = [self.board_labels.get(b, b[:3]) for b in ticket.boards] or ["—"]
+        key = text.plain(ticket.key, "bold red" if clock.band is Band.BREACHED else "bold")
+        if ticket.pending:
+            key.append(" ⟳", "cyan")
+        ack = text.plain(
+            clock.label(),
+            "dim" if clock.paused and clock.band is not Band.BREACHED else BAND_STYLE[clock.band],
+        )
         return [
             text.plain("+".join(labels), "cyan"),
-            text.plain(ticket.key, "bold"),
-            text.plain(ticket.priority or "—", SEVERITY_STYLE[level]),
+            key,
+            text.plain(ticket.priority or "—", SEVERITY_STYLE[found.severity]),
+            text.plain(found.environment or "", "bold red" if found.environment == "PROD" else ""),
+            text.plain(found.service or ""),
+            ack,
             text.plain(age(self.now() - ticket.created)),
             text.plain(ticket.summary, single_line=True, limit=300),
         ]
 
     def search_text(self, ticket: Ticket) -> str:
+        found = self.facts(ticket).classification
         boards = " ".join(self.board_labels.get(b, b) + " " + b for b in ticket.boards)
         return " ".join(
             [
@@ -67,10 +198,39 @@ class TicketsPane(ListPane):
                 boards,
                 ticket.priority,
                 ticket.reporter,
+                found.environment or "",
+                found.service or "",
                 *ticket.components,
                 *ticket.labels,
             ]
         )
+
+    # -- which rows show --------------------------------------------------------------------------
+
+    def shown(self, ticket: Ticket) -> bool:
+        if self.board is not None and self.board not in ticket.boards:
+            return False
+        if self.view == MINE:
+            me = self.me()
+            return me is not None and ticket.assignee_id == me
+        return ticket.assignee_id is None or bool(ticket.pending)
+
+    def switch_view(self) -> None:
+        self.view = MINE if self.view == UNASSIGNED else UNASSIGNED
+        self.table.empty_text = (
+            "No tickets assigned to you." if self.view == MINE else "No unassigned tickets."
+        )
+        self.table.set_predicate(self.shown)
+        self.update_counts()
+
+    def cycle_board(self) -> None:
+        names = list(self.board_labels)
+        position = names.index(self.board) + 1 if self.board in names else 0
+        self.board = names[position] if position < len(names) else None
+        self.table.set_predicate(self.shown)
+        self.update_counts()
+
+    # -- data -----------------------------------------------------------------------------------
 
     def show(self, tickets: Iterable[Ticket]) -> None:
         self.table.set_rows(tickets)
@@ -79,17 +239,46 @@ class TicketsPane(ListPane):
     def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None:
         changed, removed = list(changed), list(removed)
         if changed or removed:  # most polls change nothing: keep them free
+            for key in removed:
+                self._facts.pop(key, None)
             self.table.apply(changed, removed)
             self.update_counts()
 
     def update_counts(self) -> None:
+        """The title: per board what waits, what is breached and what is due within 30 minutes."""
         per_board: dict[str, int] = {}
+        breached = soon = mine = 0
+        me = self.me()
         for ticket in self.table.items():
+            if me is not None and ticket.assignee_id == me:
+                mine += 1
+            if ticket.assignee_id is not None:
+                continue
             for board in ticket.boards:
                 label = self.board_labels.get(board, board)
                 per_board[label] = per_board.get(label, 0) + 1
-        ordered = [label for label in self.board_labels.values() if label in per_board]
-        self.counts = " · ".join(f"{label} {per_board[label]}" for label in ordered) or "none waiting"
+            clock = self.clock(ticket)
+            breached += clock.band is Band.BREACHED
+            soon += (
+                clock.band is not Band.BREACHED
+                and clock.band is not Band.ACKNOWLEDGED
+                and clock.remaining < HALF_HOUR
+            )
+        self.title = "My tickets" if self.view == MINE else "Tickets"
+        if self.view == MINE:
+            parts = [f"{mine} assigned to you"]
+        else:
+            ordered = [label for label in self.board_labels.values() if label in per_board]
+            parts = [" · ".join(f"{label} {per_board[label]}" for label in ordered) or "none waiting"]
+            if breached:
+                parts.append(f"{breached} breached")
+            if soon:
+                parts.append(f"{soon} due <30m")
+        if self.board is not None:
+            parts.append(f"board: {self.board_labels.get(self.board, self.board)}")
+        if not self.calendar.is_open(self.now()):
+            parts.append("⏸ clocks paused: out of hours")
+        self.counts = " · ".join(parts)
         self.refresh_title()
 
     def show_status(self, status: SourceStatus | None) -> None:

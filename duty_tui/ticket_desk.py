@@ -1,0 +1,249 @@
+"""The ticket desk: ticket keys become outbox writes, and the outbox writer's progress is shown.
+
+A key posts a `TicketAction`; the desk opens a picker when the action needs one, builds the writes
+(`duty.actions`), shows their optimistic effect at once, stores them in a worker (never on the UI
+thread, where a poller may hold the store) and wakes the outbox writer. The writer runs in its own
+thread worker and reports each delivery; a refusal undoes the optimistic change and says why.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from duty_tui.duty import actions
+from duty_tui.duty.actions import Actor, with_writes
+from duty_tui.models import Person, Ticket, Transition, Write
+from duty_tui.outbox import OutboxProgress, OutboxWriter
+from duty_tui.sources.jira_writes import JiraWriter
+from duty_tui.widgets.tickets import TicketAction
+
+if TYPE_CHECKING:
+    from duty_tui.app import DutyApp
+
+
+class OutboxProgressed(Message):
+    def __init__(self, progress: OutboxProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class WritesQueued(Message):
+    """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
+
+    def __init__(self, writes: list[Write], pending: int) -> None:
+        super().__init__()
+        self.writes = writes
+        self.pending = pending
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def within_text(within: timedelta) -> str:
+    """2h → "2 hours", 90m → "1h 30m": the promise as the acknowledgement comment says it."""
+    hours, rest = divmod(int(within.total_seconds()), 3600)
+    minutes = rest // 60
+    if hours and not minutes:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes} minutes"
+
+
+class TicketDesk:
+    """Everything the ticket keys do, for one app (which owns it and routes the messages here)."""
+
+    def __init__(self, app: DutyApp) -> None:
+        self.app = app
+        self.runtime = app.runtime
+        self.config = app.config
+        self.outbox: OutboxWriter | None = None
+
+    # -- who and how ----------------------------------------------------------------------------
+
+    def me(self) -> Actor | None:
+        poller = self.runtime.jira_poller
+        me = poller.cached_me() if poller is not None else None
+        return Actor(me.account_id, me.display_name) if me else None
+
+    def me_id(self) -> str | None:
+        me = self.me()
+        return me.account_id if me else None
+
+    def jira_writer(self) -> JiraWriter | None:
+        poller = self.runtime.jira_poller
+        return JiraWriter(poller.jira) if poller is not None else None
+
+    def acknowledgement(self, ticket: Ticket, me: Actor) -> str:
+        return self.config.workflow.tickets.acknowledgement(
+            reporter=ticket.reporter.split()[0] if ticket.reporter else "",
+            engineer=me.name,
+            key=ticket.key,
+            summary=ticket.summary,
+            within=within_text(self.config.support.acknowledge_within),
+        )
+
+    # -- the keys -------------------------------------------------------------------------------
+
+    def act(self, message: TicketAction) -> None:
+        ticket = self.app.tickets.table.item(message.key)
+        if ticket is None:
+            return
+        if message.action == "open":
+            self.app.open_url(ticket.url)
+        elif message.action == "copy":
+            self.app.copy_to_clipboard(f"{ticket.key} {ticket.url}")
+            self.app.notify(f"Copied {ticket.key} and its link.", timeout=3, markup=False)
+        else:
+            me = self._writer_identity()
+            if me is not None:
+                self._write(message.action, ticket, me)
+
+    def _writer_identity(self) -> Actor | None:
+        """The engineer, if writing is possible now; otherwise say why not."""
+        if self.runtime.read_only:
+            self.app.notify(
+                "duty-tui runs with --read-only: nothing is written to Jira.",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        me = self.me()
+        if me is None:
+            self.app.notify(
+                "duty-tui does not know your Jira account yet: it learns it at the first successful "
+                "sync. Try again when Jira is reachable.",
+                severity="warning",
+                markup=False,
+            )
+        return me
+
+    def _write(self, action: str, ticket: Ticket, me: Actor) -> None:
+        now = self.runtime.now()
+        if action == "take":
+            self.queue(actions.take(ticket, me, self.acknowledgement(ticket, me), now, new_id))
+        elif action == "acknowledge":
+            self.queue(actions.acknowledge(ticket, me, self.acknowledgement(ticket, me), now, new_id))
+        elif action == "unassign":
+            if ticket.assignee_id is None:
+                self.app.notify(f"{ticket.key} is not assigned.", timeout=3, markup=False)
+            else:
+                self.queue(actions.assign(ticket, me, None, now, new_id))
+        elif action == "assign":
+            self._pick_assignee(ticket, me)
+        elif action == "move":
+            self._pick_transition(ticket, me)
+        elif action == "comment":
+            self._write_comment(ticket, me)
+
+    def _pick_assignee(self, ticket: Ticket, me: Actor) -> None:
+        from duty_tui.views.assign import AssignScreen
+
+        writer = self.jira_writer()
+        team = self.config.workflow.team.members | {me.account_id}
+        load = partial(self._refresh_people, writer, ticket.key, team) if writer else None
+
+        def chosen(person: Person | None) -> None:
+            if person is not None:
+                self.queue(actions.assign(ticket, me, person, self.runtime.now(), new_id), used=person)
+
+        screen = AssignScreen(ticket.key, self.app.people, load=load, current_assignee_id=ticket.assignee_id)
+        self.app.push_screen(screen, chosen)
+
+    def _refresh_people(self, writer: JiraWriter, key: str, team: frozenset[str]) -> list[Person]:
+        """Runs in the picker's worker: ask Jira, cache the answer, return it with team and recency."""
+        store = self.runtime.store
+        store.save_people(writer.assignable(key), self.runtime.now())
+        people = store.people(team)
+        self.app.call_from_thread(setattr, self.app, "people", people)
+        return people
+
+    def _pick_transition(self, ticket: Ticket, me: Actor) -> None:
+        from duty_tui.views.move import MoveScreen
+
+        writer = self.jira_writer()
+        if writer is None:
+            return
+
+        def chosen(transition: Transition | None) -> None:
+            if transition is not None:
+                self.queue(actions.move(ticket, me, transition, self.runtime.now(), new_id))
+
+        self.app.push_screen(
+            MoveScreen(ticket.key, ticket.status, partial(writer.transitions, ticket.key)), chosen
+        )
+
+    def _write_comment(self, ticket: Ticket, me: Actor) -> None:
+        from duty_tui.views.comment import CommentScreen
+
+        def written(body: str | None) -> None:
+            if body:
+                self.queue(actions.comment(ticket, me, body, self.runtime.now(), new_id))
+
+        self.app.push_screen(CommentScreen(ticket.key, ticket.summary), written)
+
+    # -- queueing -------------------------------------------------------------------------------
+
+    def queue(self, writes: list[Write], *, used: Person | None = None) -> None:
+        """Show the writes' effect now, store them off the UI thread, then wake the writer."""
+        ticket = self.app.tickets.table.item(writes[0].key)
+        if ticket is not None:
+            self.app.tickets.apply([with_writes(ticket, writes)], [])
+        self.app.pending_writes += len(writes)
+        self.app.refresh_status()
+        self.app.serial.submit(partial(self._store, writes, used))  # stored in keypress order
+
+    def _store(self, writes: list[Write], used: Person | None) -> None:
+        store = self.runtime.store
+        stored = store.enqueue(writes)
+        if used is not None:
+            store.mark_used(used, self.runtime.now())
+        self.app.post_message(WritesQueued(stored, store.count_pending()))
+
+    def queued(self, message: WritesQueued) -> None:
+        self.app.pending_writes = message.pending
+        self.app.refresh_status()
+        if self.outbox is not None:
+            self.outbox.wake()
+
+    # -- the writer -----------------------------------------------------------------------------
+
+    def start_outbox(self) -> None:
+        writer = self.jira_writer()
+        poller = self.runtime.jira_poller
+        if writer is None or poller is None or self.runtime.read_only:
+            return
+        self.outbox = OutboxWriter(self.runtime.store, writer, self.runtime.clock, poller.listed, self._post)
+        self.outbox.start()
+
+    def _post(self, progress: OutboxProgress) -> None:
+        """Called on the writer's thread; post_message is thread-safe."""
+        if self.app.is_running:
+            self.app.post_message(OutboxProgressed(progress))
+
+    def progressed(self, message: OutboxProgressed) -> None:
+        progress = message.progress
+        self.app.pending_writes = progress.pending
+        ticket = progress.ticket
+        if ticket is not None and ticket.boards:
+            self.app.tickets.apply([ticket], [])
+        elif ticket is not None:
+            self.app.tickets.apply([], [ticket.key])  # no longer listed: assigned elsewhere, or done
+        if progress.failure:
+            undone = "; its other changes were not sent" if progress.cancelled else ""
+            self.app.notify(
+                f"Could not {progress.write.describe()}: {progress.failure}{undone}",
+                title="Jira refused a change",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+        self.app.refresh_status()
+
+    def stop_outbox(self) -> None:
+        if self.outbox is not None:
+            self.outbox.stop()

@@ -1,0 +1,316 @@
+"""Assign a ticket to someone: type to search, Enter picks (the `a` key of the tickets pane).
+
+The list shows at once from the cache of assignable people; when a loader is given, a fresh list is
+read in a worker and replaces it without losing what the engineer typed or who is highlighted. A
+failing refresh says so in one line and the cached list stays usable.
+
+Names and emails are untrusted (any Jira user chooses their own display name), so the highlighted
+matches are styled spans over a sanitized plain string: nothing here is ever parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from duty_tui import text
+from duty_tui.models import Person
+from duty_tui.views.fetch import fetch
+
+RECENT_LIMIT = 5  # only the last few count as "recent": a long-lived cache would otherwise bury the team
+NAME_LIMIT = 60
+EMAIL_LIMIT = 60
+MATCH_STYLE = "bold underline $text-accent"
+EMAIL_PENALTY = 0.9  # a name hit beats an equally good email hit
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """How well one person matches the query, and which characters of the shown strings matched."""
+
+    score: float
+    name: tuple[int, ...] = ()
+    email: tuple[int, ...] = ()
+
+
+# Cached: every keystroke matches everyone, and sanitizing is the costly part of that.
+@lru_cache(maxsize=4096)
+def shown_name(person: Person) -> str:
+    return text.one_line(person.name, NAME_LIMIT) or "(no name)"
+
+
+@lru_cache(maxsize=4096)
+def shown_email(person: Person) -> str:
+    return text.one_line(person.email or "", EMAIL_LIMIT)
+
+
+def fuzzy(query: str, candidate: str) -> tuple[float, tuple[int, ...]] | None:
+    """Score `candidate` against `query` (case-insensitive subsequence); None when it does not match.
+
+    Linear in the candidate (unlike textual.fuzzy, whose search is exponential in repeated letters, and
+    whose highlight parses the candidate as markup). Contiguous runs and word starts score higher.
+    """
+    needle = "".join(query.lower().split())
+    if not needle:
+        return 0.0, ()
+    # One character per character, so offsets in `hay` are offsets in `candidate`.
+    hay = "".join(char.lower()[0] for char in candidate)
+    tries: list[tuple[int, ...]] = []
+    start = hay.find(needle)
+    while start != -1 and len(tries) < 8:  # each occurrence: a later one may start a word
+        tries.append(tuple(range(start, start + len(needle))))
+        start = hay.find(needle, start + 1)
+    if not tries:
+        tries.append(_word_starts(hay, needle, candidate))
+    return max(((_score(candidate, p), p) for p in tries if p), default=None)
+
+
+def _is_word_start(candidate: str, index: int) -> bool:
+    return (
+        index == 0
+        or not candidate[index - 1].isalnum()
+        or (candidate[index].isupper() and candidate[index - 1].islower())
+    )
+
+
+def _word_starts(hay: str, needle: str, candidate: str) -> tuple[int, ...]:
+    """A subsequence preferring the next word start for each character ("pp" → Priya Patel); () if none."""
+    positions: list[int] = []
+    index = 0
+    for char in needle:
+        found = probe = hay.find(char, index)
+        while probe != -1 and not _is_word_start(candidate, probe):
+            probe = hay.find(char, probe + 1)
+        index = probe if probe != -1 else found
+        if index == -1:
+            return ()
+        positions.append(index)
+        index += 1
+    return tuple(positions)
+
+
+def _score(candidate: str, positions: tuple[int, ...]) -> float:
+    score = 0.0
+    for number, index in enumerate(positions):
+        score += 1.0
+        if _is_word_start(candidate, index):
+            score += 3.0 if index == 0 else 2.0
+        if number and positions[number - 1] == index - 1:
+            score += 1.5
+    return score - 0.05 * (positions[-1] - positions[0] + 1 - len(positions))
+
+
+def match(person: Person, query: str) -> Hit | None:
+    by_name = fuzzy(query, shown_name(person))
+    by_email = fuzzy(query, shown_email(person))
+    if by_name is None and by_email is None:
+        return None
+    name_score = by_name[0] if by_name else 0.0
+    email_score = by_email[0] * EMAIL_PENALTY if by_email else 0.0
+    return Hit(max(name_score, email_score), by_name[1] if by_name else (), by_email[1] if by_email else ())
+
+
+def recent_ids(people: Iterable[Person]) -> list[str]:
+    used = sorted((p for p in people if p.last_used is not None), key=lambda p: p.last_used or NEVER)
+    return [p.account_id for p in reversed(used[-RECENT_LIMIT:])]
+
+
+def ordered(people: Sequence[Person], query: str) -> list[tuple[Person, Hit]]:
+    """Empty query: recent (newest first), team, everyone else (each A–Z). Else best match first."""
+    if not "".join(query.split()):
+        rank = {account_id: n for n, account_id in enumerate(recent_ids(people))}
+
+        def place(p: Person) -> tuple[int, bool, str]:
+            return rank.get(p.account_id, len(rank)), not p.is_team, shown_name(p).casefold()
+
+        return [(p, Hit(0.0)) for p in sorted(people, key=place)]
+    hits = [(p, hit) for p in people if (hit := match(p, query)) is not None]
+    return sorted(
+        hits, key=lambda pair: (-pair[1].score, not pair[0].is_team, shown_name(pair[0]).casefold())
+    )
+
+
+def merge(cached: Sequence[Person], fresh: Sequence[Person]) -> list[Person]:
+    """The fresh list is who Jira lets us assign now; keep the cache's memory of when each was last used."""
+    used = {p.account_id: p.last_used for p in cached if p.last_used is not None}
+    return [
+        replace(p, last_used=used[p.account_id]) if p.last_used is None and p.account_id in used else p
+        for p in _unique(fresh)
+    ]
+
+
+def _unique(people: Iterable[Person]) -> list[Person]:
+    return list({person.account_id: person for person in people}.values())
+
+
+def _marked(value: str, positions: tuple[int, ...], style: str) -> Content:
+    content = Content(value, strip_control_codes=False)  # already sanitized by shown_name/shown_email
+    content = content.stylize(style) if style else content
+    for index in positions:
+        if not value[index].isspace():
+            content = content.stylize(MATCH_STYLE, index, index + 1)
+    return content
+
+
+class AssignScreen(ModalScreen[Person | None]):
+    """Pick an assignee. Enter assigns the highlighted person, Esc cancels (dismisses None)."""
+
+    DEFAULT_CSS = """
+    AssignScreen { align: center middle; }
+    AssignScreen > Vertical { width: 84; max-width: 95%; height: 80%; border: round $accent;
+                              background: $surface; padding: 0 1; }
+    AssignScreen #assign-people { height: 1fr; border: none; padding: 0; background: $surface; }
+    AssignScreen #assign-state { height: auto; color: $text-muted; }
+    """
+    AUTO_FOCUS = "#assign-query"
+    # Priority: the Input has focus (typing is the point) and binds enter and ctrl+k itself.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "pick", "Assign", id="assign.pick", priority=True),
+        Binding("down,ctrl+j", "cursor(1)", "Next", id="assign.down", priority=True, show=False),
+        Binding("up,ctrl+k", "cursor(-1)", "Previous", id="assign.up", priority=True, show=False),
+        Binding("pagedown", "page(1)", "Page down", id="assign.page_down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="assign.page_up", show=False),
+        Binding("escape", "cancel", "Cancel", id="assign.cancel"),
+    ]
+
+    def __init__(
+        self,
+        ticket_key: str,
+        people: Sequence[Person],
+        *,
+        load: Callable[[], Sequence[Person]] | None = None,
+        current_assignee_id: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.ticket_key = ticket_key
+        self.people = _unique(people)
+        self.load = load
+        self.current_assignee_id = current_assignee_id
+        self.shown: list[Person] = []
+        self.recent: set[str] = set()
+        self.failure: str | None = None
+        self.refreshing = load is not None
+        self.query_input = Input(placeholder="Type a name or email", id="assign-query")
+        self.options = OptionList(id="assign-people")
+        self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
+        self.state = Static("", id="assign-state")
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = Content.assemble(("Assign ", "bold"), text.content(self.ticket_key, "bold"))
+            box.border_subtitle = "Enter assigns · ↑↓ move · Esc cancels"
+            yield self.query_input
+            yield self.state
+            yield self.options
+
+    def on_mount(self) -> None:
+        self.show(keep=self.current_assignee_id)
+        if self.load is not None:
+            self.refresh_people(self.load)
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def show(self, keep: str | None = None) -> None:
+        """Rebuild the options for the current query; keep `keep` highlighted if it is still listed."""
+        query = self.query_input.value
+        self.recent = set(recent_ids(self.people))
+        pairs = ordered(self.people, query)
+        self.shown = [person for person, _ in pairs]
+        self.options.set_options(Option(self.prompt(p, hit)) for p, hit in pairs)
+        ids = [p.account_id for p in self.shown]
+        if self.shown:
+            self.options.highlighted = ids.index(keep) if keep in ids else 0
+        self.show_state(query)
+
+    def prompt(self, person: Person, hit: Hit) -> Content:
+        parts: list[Content | str | tuple[str, str]] = [_marked(shown_name(person), hit.name, "bold")]
+        email = shown_email(person)
+        if email:
+            parts += ["  ", _marked(email, hit.email, "dim")]
+        if person.is_team:
+            parts += ["  ", ("team", "$text-accent")]
+        if person.account_id in self.recent:
+            parts += ["  ", ("recent", "$text-secondary")]
+        if person.account_id == self.current_assignee_id:
+            parts += ["  ", ("(current)", "bold $text-success")]
+        return Content.assemble(*parts)
+
+    def show_state(self, query: str) -> None:
+        lines: list[Content] = []
+        if self.failure is not None:
+            lines.append(
+                Content.assemble(("Could not refresh the list: ", "$text-error"), text.content(self.failure))
+            )
+        if not self.shown and query.strip():
+            lines.append(Content.assemble("No one matches “", text.content(query, single_line=True), "”."))
+        elif not self.shown:
+            lines.append(Content("Loading people…" if self.refreshing else "No one can be assigned."))
+        elif self.refreshing:
+            lines.append(Content("Refreshing the list…"))
+        self.state.update(Content("\n").join(lines))
+        self.state.display = bool(lines)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.show()
+
+    # -- refreshing from Jira -------------------------------------------------------------------
+
+    def refresh_people(self, load: Callable[[], Sequence[Person]]) -> None:
+        fetch(self, lambda: list(load()), self.refreshed, self.refresh_failed)
+
+    def refreshed(self, people: list[Person]) -> None:
+        highlighted = self.highlighted_person()
+        self.refreshing = False
+        self.people = merge(self.people, people)
+        self.failure = None
+        self.show(keep=highlighted.account_id if highlighted else self.current_assignee_id)
+
+    def refresh_failed(self, error: BaseException) -> None:
+        highlighted = self.highlighted_person()
+        self.refreshing = False
+        self.failure = text.error_sentence(error)
+        self.show(keep=highlighted.account_id if highlighted else self.current_assignee_id)
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def highlighted_person(self) -> Person | None:
+        index = self.options.highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.options.action_cursor_down()
+        else:
+            self.options.action_cursor_up()
+
+    def action_page(self, step: int) -> None:
+        if step > 0:
+            self.options.action_page_down()  # type: ignore[no-untyped-call]
+        else:
+            self.options.action_page_up()  # type: ignore[no-untyped-call]
+
+    def action_pick(self) -> None:
+        person = self.highlighted_person()
+        if person is not None:
+            self.dismiss(person)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # a mouse click on a row
+        if event.option_index < len(self.shown):
+            self.dismiss(self.shown[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

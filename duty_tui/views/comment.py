@@ -1,0 +1,100 @@
+"""Write a comment on a ticket: a multi-line editor (the `c` key of the tickets pane).
+
+ctrl+s posts (dismisses the text; the caller queues the write), Esc cancels. Esc never throws away
+words silently: with text in the editor it asks first, in a tiny confirm box, because a duty
+engineer's carefully worded reply to a service team is worth a keypress to keep.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from duty_tui import text
+
+SUMMARY_LIMIT = 200
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """ "Discard this comment? y/n": y discards (True); n or Esc goes back to the editor (False)."""
+
+    DEFAULT_CSS = """
+    DiscardScreen { align: center middle; }
+    DiscardScreen > Static { width: auto; height: auto; border: round $warning; background: $surface;
+                             padding: 0 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Discard", id="comment.discard"),
+        Binding("n,escape", "answer(False)", "Keep writing", id="comment.keep"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.assemble(("Discard this comment? ", "bold"), ("y/n", "$text-warning")))
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
+class CommentScreen(ModalScreen[str | None]):
+    """The comment editor. Dismisses the stripped text on ctrl+s, None when cancelled."""
+
+    DEFAULT_CSS = """
+    CommentScreen { align: center middle; }
+    CommentScreen > Vertical { width: 90; max-width: 95%; height: 70%; border: round $accent;
+                               background: $surface; padding: 0 1; }
+    CommentScreen #comment-summary { height: auto; max-height: 3; margin-bottom: 1; }
+    CommentScreen #comment-text { height: 1fr; }
+    CommentScreen #comment-hint { height: 1; color: $text-muted; }
+    """
+    AUTO_FOCUS = "#comment-text"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "post", "Post", id="comment.post"),
+        Binding("escape", "cancel", "Cancel", id="comment.cancel"),
+    ]
+
+    def __init__(self, ticket_key: str, summary: str, initial: str = "") -> None:
+        super().__init__()
+        self.ticket_key = ticket_key
+        self.summary = summary
+        self.editor = TextArea(initial, soft_wrap=True, show_line_numbers=False, id="comment-text")
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = Content.assemble(
+                ("Comment on ", "bold"), text.content(self.ticket_key, "bold")
+            )
+            yield Static(
+                text.content(self.summary or "(no summary)", "bold", single_line=True, limit=SUMMARY_LIMIT),
+                id="comment-summary",
+            )
+            yield self.editor
+            yield Static("ctrl+s posts · Esc cancels", id="comment-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.editor.move_cursor(self.editor.document.end)  # continue an initial draft, not prepend to it
+
+    def action_post(self) -> None:
+        body = self.editor.text.strip()
+        if not body:
+            self.notify("Write something first", severity="warning", markup=False)
+            return
+        self.dismiss(body)
+
+    def action_cancel(self) -> None:
+        if not self.editor.text.strip():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.editor.focus()
+
+        self.app.push_screen(DiscardScreen(), answered)
