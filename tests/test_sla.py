@@ -105,3 +105,26 @@ def test_descriptions() -> None:
         duration(timedelta(minutes=125)),
         duration(timedelta(hours=50)),
     ) == ("59m", "2h 05m", "2d 2h")
+
+
+@pytest.mark.parametrize(
+    ("now", "deadline", "expected"),
+    [
+        (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 10, 59), "breached"),
+        (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 11, 20), "soon"),
+        (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 13, 0), ""),
+        # 17:55 on Thursday, due 08:20 on Friday: 5 + 20 minutes of support time left
+        (london(2026, 11, 26, 17, 55), london(2026, 11, 27, 8, 20), "soon"),
+        (london(2026, 11, 27, 17, 0), london(2026, 11, 30, 9, 0), ""),  # Friday 17:00 → Monday 09:00: 2h
+    ],
+)
+def test_the_tickets_title_counts_urgency_without_the_full_clock(
+    now: datetime, deadline: datetime, expected: str
+) -> None:
+    from duty_tui.widgets.tickets import TicketsPane
+
+    pane = TicketsPane({}, lambda: now, CAL)
+    assert pane._urgency(deadline, now, CAL.state(now).closes_at) == expected
+    clock_says = CAL.working_time_between(now, deadline)
+    assert (now >= deadline) == (expected == "breached")
+    assert (expected == "soon") == (now < deadline and clock_says < timedelta(minutes=30))

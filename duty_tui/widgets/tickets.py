@@ -249,6 +249,8 @@ class TicketsPane(ListPane):
         per_board: dict[str, int] = {}
         breached = soon = mine = 0
         me = self.me()
+        now = self.now()
+        closing = self.calendar.state(now).closes_at
         for ticket in self.table.items():
             if me is not None and ticket.assignee_id == me:
                 mine += 1
@@ -257,13 +259,10 @@ class TicketsPane(ListPane):
             for board in ticket.boards:
                 label = self.board_labels.get(board, board)
                 per_board[label] = per_board.get(label, 0) + 1
-            clock = self.clock(ticket)
-            breached += clock.band is Band.BREACHED
-            soon += (
-                clock.band is not Band.BREACHED
-                and clock.band is not Band.ACKNOWLEDGED
-                and clock.remaining < HALF_HOUR
-            )
+            if ticket.acknowledged_at is None:
+                state = self._urgency(self.facts(ticket).deadline, now, closing)
+                breached += state == "breached"
+                soon += state == "soon"
         self.title = "My tickets" if self.view == MINE else "Tickets"
         if self.view == MINE:
             parts = [f"{mine} assigned to you"]
@@ -280,6 +279,18 @@ class TicketsPane(ListPane):
             parts.append("⏸ clocks paused: out of hours")
         self.counts = " · ".join(parts)
         self.refresh_title()
+
+    def _urgency(self, deadline: datetime, now: datetime, closing: datetime | None) -> str:
+        """How urgent an unacknowledged ticket is: "breached", "soon" (under 30 minutes of support
+        time left) or "", from its cached deadline: this runs for every ticket on every change, so the
+        calendar's working-time arithmetic is only done when wall-clock time cannot decide."""
+        if now >= deadline:
+            return "breached"
+        if deadline - now < HALF_HOUR:  # support time left can only be shorter than wall time
+            return "soon"
+        if closing is not None and deadline <= closing:  # open until the deadline: the two agree
+            return ""
+        return "soon" if self.calendar.working_time_between(now, deadline) < HALF_HOUR else ""
 
     def show_status(self, status: SourceStatus | None) -> None:
         self.banner.show_status("Jira", status, self.now(), self.zone)
