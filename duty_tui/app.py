@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from duty_tui.duty.facts import TicketFacts
 from duty_tui.keymap import default_keys
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
 from duty_tui.models import Person
@@ -77,6 +78,10 @@ class DutyApp(App[None]):
         self.pending_writes = 0
         self.desk = TicketDesk(self)
         labels = {board.name: board.short for board in self.config.jira.boards}
+        # Derived per ticket once; primed with the cache in the reading worker, off the UI thread.
+        self.facts = TicketFacts(
+            self.config.workflow.triage, runtime.calendar, self.config.support.acknowledge_within
+        )
         self.tickets = TicketsPane(
             labels,
             runtime.now,
@@ -85,6 +90,7 @@ class DutyApp(App[None]):
             within=self.config.support.acknowledge_within,
             me=self.desk.me_id,
             read_only=runtime.read_only,
+            facts=self.facts,
         )
         self.channel = ChannelPane(self.directory, runtime.now, self.zone)
         self.incident = IncidentPane()
@@ -119,8 +125,10 @@ class DutyApp(App[None]):
     @work(thread=True, group="store-read", exit_on_error=False, description="read the cache")
     def load_cache(self) -> None:
         store, channel = self.runtime.store, self.config.slack.channel
+        tickets = store.listed_tickets()
+        self.facts.prime(tickets)  # classification and deadlines, here rather than on the UI thread
         snapshot = Snapshot(
-            tickets=store.listed_tickets(),
+            tickets=tickets,
             messages=store.messages(channel, limit=WINDOW),
             users=store.chat_users(),
             statuses=store.statuses(),

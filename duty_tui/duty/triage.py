@@ -94,8 +94,12 @@ def severity(ticket: Ticket, mapping: Mapping[str, int] = DEFAULT_SEVERITY) -> i
 def detect(rules: Sequence[Rule], ticket: Ticket) -> str | None:
     """The first rule (in order) that labels, then components, then the summary reveal."""
     for texts in (ticket.labels, ticket.components, (ticket.summary,)):
+        if not texts:
+            continue
+        # One lowered text per group: "\n" is not a word character, so words cannot join across it.
+        lowered = "\n".join(texts).lower()
         for rule in rules:
-            if any(rule.matches(text) for text in texts):
+            if rule.pattern.search(lowered) is not None:
                 return rule.name
     return None
 

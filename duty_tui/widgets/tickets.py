@@ -8,7 +8,6 @@ selected ticket by posting `TicketAction` intents: the app turns them into outbo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -19,8 +18,9 @@ from textual.message import Message
 
 from duty_tui import text
 from duty_tui.duty.calendar import SupportCalendar
-from duty_tui.duty.sla import HALF_HOUR, AckClock, Band, ack_clock, acknowledge_deadline
-from duty_tui.duty.triage import Classification, TriageRules, classify, order_key
+from duty_tui.duty.facts import Facts, TicketFacts
+from duty_tui.duty.sla import HALF_HOUR, AckClock, Band, ack_clock
+from duty_tui.duty.triage import TriageRules, order_key
 from duty_tui.keymap import WRITE_ACTIONS, default_keys
 from duty_tui.models import SourceStatus, Ticket
 from duty_tui.timefmt import age
@@ -99,15 +99,6 @@ class TicketTable(KeyedTable[Ticket]):
         return not (writes and self.read_only)
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What the pane works out once per version of a ticket."""
-
-    ticket: Ticket
-    classification: Classification
-    deadline: datetime
-
-
 class TicketsPane(ListPane):
     """Pane 1."""
 
@@ -121,6 +112,7 @@ class TicketsPane(ListPane):
         within: timedelta = timedelta(hours=2),
         me: Callable[[], str | None] = lambda: None,
         read_only: bool = False,
+        facts: TicketFacts | None = None,
     ) -> None:
         self.board_labels = dict(board_labels)
         self.now = now
@@ -131,7 +123,7 @@ class TicketsPane(ListPane):
         self.me = me
         self.view = UNASSIGNED
         self.board: str | None = None  # a board name, or None for all
-        self._facts: dict[str, _Facts] = {}
+        self.known = facts or TicketFacts(self.rules, calendar, within)
         table = TicketTable(
             COLUMNS,
             key=lambda t: t.key,
@@ -147,16 +139,8 @@ class TicketsPane(ListPane):
 
     # -- what a row says ------------------------------------------------------------------------
 
-    def facts(self, ticket: Ticket) -> _Facts:
-        known = self._facts.get(ticket.key)
-        if known is None or known.ticket is not ticket:
-            known = _Facts(
-                ticket,
-                classify(ticket, self.rules),
-                acknowledge_deadline(ticket.created, self.calendar, self.within),
-            )
-            self._facts[ticket.key] = known
-        return known
+    def facts(self, ticket: Ticket) -> Facts:
+        return self.known.of(ticket)
 
     def clock(self, ticket: Ticket) -> AckClock:
         return ack_clock(ticket.created, ticket.acknowledged_at, self.now(), self.calendar, self.within)
@@ -239,8 +223,7 @@ class TicketsPane(ListPane):
     def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None:
         changed, removed = list(changed), list(removed)
         if changed or removed:  # most polls change nothing: keep them free
-            for key in removed:
-                self._facts.pop(key, None)
+            self.known.forget(removed)
             self.table.apply(changed, removed)
             self.update_counts()
 
