@@ -29,7 +29,7 @@ from duty_tui.models import Person
 from duty_tui.runtime import Runtime
 from duty_tui.serial import SerialWriter
 from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
-from duty_tui.ticket_desk import OutboxProgressed, TicketDesk, WritesQueued
+from duty_tui.ticket_desk import OutboxProgressed, TicketDesk, WritesNotStored, WritesQueued
 from duty_tui.widgets.channel import WINDOW, ChannelPane, Directory
 from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
 from duty_tui.widgets.incident import IncidentPane
@@ -178,6 +178,7 @@ class DutyApp(App[None]):
         self.statuses[outcome.status.source] = outcome.status
         self.refreshing.discard(outcome.status.source)
         if isinstance(outcome, TicketsPolled):
+            self.desk.jira_answered()
             self.tickets.apply(outcome.changed, outcome.removed)
             self.tickets.show_status(outcome.status)
         elif isinstance(outcome, MessagesPolled):
@@ -227,6 +228,7 @@ class DutyApp(App[None]):
             self.statuses,
             refreshing=self.refreshing,
             pending_writes=self.pending_writes,
+            pending_note=self.desk.note,
             read_only=self.runtime.read_only,
             demo=self.runtime.demo,
         )
@@ -347,6 +349,7 @@ class DutyApp(App[None]):
         for loop in self.loops:
             self.refreshing.add(loop.source)
             loop.wake()
+        self.desk.jira_answered()  # and send any write waiting out a back-off
         self.refresh_status()
 
     def action_help(self) -> None:
@@ -397,6 +400,9 @@ class DutyApp(App[None]):
 
     def on_outbox_progressed(self, message: OutboxProgressed) -> None:
         self.desk.progressed(message)
+
+    def on_writes_not_stored(self, message: WritesNotStored) -> None:
+        self.desk.not_stored(message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "read_only_reason":

@@ -95,20 +95,21 @@ def _rules(r: Reader, t: Mapping[str, Any], name: str, default: tuple[Rule, ...]
         raise ConfigError(f"{r.where}: [triage] {name} must be a list of rules like {example}.")
     rules: list[Rule] = []
     for entry in entries:
-        if not isinstance(entry, dict) or set(entry) != {"name", "words"}:
+        if not isinstance(entry, dict) or not {"name", "words"} <= set(entry) <= {"name", "words", "unless"}:
             raise ConfigError(
-                f"{r.where}: each [triage] {name} rule needs exactly a name and words, like {example}."
+                f"{r.where}: each [triage] {name} rule needs a name and words (and may have unless), "
+                f"like {example}."
             )
-        words = entry["words"]
-        if (
-            not isinstance(entry["name"], str)
-            or not isinstance(words, list)
-            or not all(isinstance(w, str) and w.strip() for w in words)
+        lists = [entry["words"], entry.get("unless", [])]
+        if not isinstance(entry["name"], str) or not all(
+            isinstance(values, list) and all(isinstance(w, str) and w.strip() for w in values)
+            for values in lists
         ):
             raise ConfigError(
                 f"{r.where}: [triage] {name} rule names and words must be strings, like {example}."
             )
-        rules.append(Rule(entry["name"].strip(), tuple(w.strip() for w in words)))
+        words, unless = (tuple(w.strip() for w in values) for values in lists)
+        rules.append(Rule(entry["name"].strip(), words, unless))
     return tuple(rules)
 
 

@@ -46,6 +46,7 @@ class Ticket:
     acknowledged_by: str | None = None
     # Kinds of this engineer's writes still waiting for Jira (the row shows them as pending).
     pending: tuple[str, ...] = ()
+    status_id: str = ""
 
     @property
     def is_done(self) -> bool:
@@ -254,7 +255,8 @@ class Write:
     to_category: str | None = None
     body: str | None = None
     expected_assignee_id: str | None = None
-    expected_status: str | None = None
+    expected_status: str | None = None  # the status name, for messages
+    expected_status_id: str | None = None  # what conflicts are judged by (names can be renamed)
     state: WriteState = WriteState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None

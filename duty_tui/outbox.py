@@ -19,8 +19,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
 
 from duty_tui.clock import Clock
+from duty_tui.duty.actions import Reached
 from duty_tui.models import Ticket, Write, WriteKind
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.jira_writes import IssueState, JiraWriter, choose_transition
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 IDLE_SECONDS = 300.0  # nothing to send: sleep until woken by a new write
 MAX_BACKOFF_SECONDS = 300.0
 CRASH_PAUSE_SECONDS = 5.0
+STUCK_AFTER_ATTEMPTS = 5
 PREFERRED_IN_PROGRESS = "In Progress"
 
 
@@ -44,6 +48,7 @@ class OutboxProgress:
     failure: str | None = None  # set when Jira refused the write for good
     retrying: str | None = None  # set when it will try again later
     cancelled: tuple[Write, ...] = ()
+    stuck: bool = False  # it has failed many times: tell the engineer (once) instead of retrying quietly
 
 
 class Conflict(SourceError):
@@ -69,13 +74,33 @@ class OutboxWriter:
         self.emit = emit
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._stuck: set[str] = set()  # writes already reported as stuck (reported once each)
+        self._lock_handle: TextIO | None = None
 
     # -- the loop ---------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, lock_path: Path | None = None) -> bool:
         """Send on a daemon thread of its own: quitting never waits for Jira, and a write cut off
-        mid-flight is exactly what the resend checks are for."""
+        mid-flight is exactly what the resend checks are for. With `lock_path`, only one process
+        per data dir sends (two would both resend an unanswered comment); False if another does."""
+        if lock_path is not None and not self._lock(lock_path):
+            return False
         threading.Thread(target=self._run_forever, name="outbox", daemon=True).start()
+        return True
+
+    def _lock(self, path: Path) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # no flock on this platform: run unlocked
+            return True
+        handle = path.open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._lock_handle = handle  # held (and the lock with it) for the life of the process
+        return True
 
     def _run_forever(self) -> None:
         while not self._stopping.is_set():
@@ -98,34 +123,60 @@ class OutboxWriter:
         """A new write was stored: send it now."""
         self._wake.set()
 
+    def send_now(self) -> None:
+        """Jira answers again (or the engineer pressed refresh): stop waiting out back-offs."""
+        self.store.send_now(self.clock.now())
+        self._wake.set()
+
     def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
+        if self._lock_handle is not None:  # let the next writer on this data dir start
+            self._lock_handle.close()
+            self._lock_handle = None
 
     def step(self) -> float:
-        """Send the oldest pending keypress. Returns how long to wait before the next step."""
-        head = self.store.next_write()
-        if head is None:
+        """Send one keypress's writes. Returns how long to wait before the next step.
+
+        Order is kept per ticket (a ticket's writes go in the order made), not across tickets:
+        one ticket Jira keeps refusing to touch must not hold up all the others.
+        """
+        pending = self.store.pending_writes()
+        if not pending:
             return IDLE_SECONDS
+        heads: dict[str, Write] = {}
+        for write in pending:
+            heads.setdefault(write.key, write)
         now = self.clock.now()
-        if head.next_attempt_at is not None and head.next_attempt_at > now:
-            return (head.next_attempt_at - now).total_seconds()
-        batch = [w for w in self.store.pending_writes(head.key) if w.batch == head.batch]
+        due = [w for w in heads.values() if w.next_attempt_at is None or w.next_attempt_at <= now]
+        if not due:
+            return min((w.next_attempt_at - now).total_seconds() for w in heads.values() if w.next_attempt_at)
+        # Longest-waiting first: a ticket that keeps failing takes its turn behind the others.
+        head = min(due, key=lambda w: (w.next_attempt_at or w.created_at, w.id or 0))
+        self._send_batch([w for w in pending if w.key == head.key and w.batch == head.batch])
+        return 0.0
+
+    def _send_batch(self, batch: list[Write]) -> None:
         state: IssueState | None = None
+        before = None
         for stored in batch:
             write = self.store.record_attempt(stored)
             try:
                 state = self.deliver(write, state)
             except SourceError as error:
-                return self._failed(write, error)
+                self._failed(write, error)
+                return
             except Exception as error:  # a bug must not lose the write: keep it and retry later
                 log.exception("outbox: unexpected error sending %s", write.describe())
-                return self._failed(
+                self._failed(
                     write, SourceError(f"Unexpected error ({error.__class__.__name__}); see the log.")
                 )
-            self.store.complete(write, self.clock.now(), self.listed)
+                return
+            before = before or (state.updated if state else None)
+            reached = Reached(state.status_id, state.status, state.status_category, before) if state else None
+            self.store.complete(write, self.clock.now(), self.listed, reached)
+            self._stuck.discard(write.uid)
             self.emit(OutboxProgress(write, self.store.ticket(write.key), self.store.count_pending()))
-        return 0.0
 
     # -- one write ---------------------------------------------------------------------------
 
@@ -163,7 +214,12 @@ class OutboxWriter:
         )
         if there:
             return state
-        if write.expected_status and state.status != write.expected_status:
+        moved = (
+            (state.status_id != write.expected_status_id)
+            if write.expected_status_id
+            else (write.expected_status is not None and state.status != write.expected_status)
+        )
+        if moved:
             raise Conflict(f"{write.key} was moved to {state.status} meanwhile; duty-tui did not move it.")
         transition = choose_transition(
             state.transitions,
@@ -185,11 +241,13 @@ class OutboxWriter:
             transitions=(),
         )
 
-    def _failed(self, write: Write, error: SourceError) -> float:
+    def _failed(self, write: Write, error: SourceError) -> None:
         now = self.clock.now()
-        if error.permanent:
+        # Rejected credentials say nothing about the write: keep it until Jira accepts them again.
+        if error.permanent and not error.auth:
             cancelled = self.store.fail(write, error.message, now)
             log.warning("outbox: %s refused: %s", write.describe(), error.message)
+            self._stuck.discard(write.uid)
             self.emit(
                 OutboxProgress(
                     write,
@@ -199,15 +257,21 @@ class OutboxWriter:
                     cancelled=tuple(cancelled),
                 )
             )
-            return 0.0
+            return
         delay = min(2.0 * 2.0 ** (write.attempts - 1), MAX_BACKOFF_SECONDS)
         if error.retry_after is not None:
             delay = max(float(error.retry_after), 1.0)
         self.store.retry_later(write, error.message, now + timedelta(seconds=delay))
         log.info("outbox: %s will be retried in %.0fs: %s", write.describe(), delay, error.message)
+        stuck = write.attempts >= STUCK_AFTER_ATTEMPTS and write.uid not in self._stuck
+        if stuck:
+            self._stuck.add(write.uid)
         self.emit(
             OutboxProgress(
-                write, self.store.ticket(write.key), self.store.count_pending(), retrying=error.message
+                write,
+                self.store.ticket(write.key),
+                self.store.count_pending(),
+                retrying=error.message,
+                stuck=stuck,
             )
         )
-        return delay

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 STORE_FILE = "duty-tui.sqlite3"
+CONFIRMED_WINDOW = timedelta(hours=1)  # how long a confirmed write can outrank a lagging search
 
 
 class StoreError(Exception):
@@ -210,6 +211,7 @@ class Store(OutboxTables):
         """
         with self._write() as db:
             incoming = self._keep_acknowledgements({t.key: t for t in tickets})
+            incoming = self.keep_confirmed(incoming, seen_at - CONFIRMED_WINDOW)
             before_members = {
                 r[0]
                 for r in self._conn.execute("SELECT key FROM board_tickets WHERE board_id = ?", [board_id])
@@ -484,6 +486,7 @@ def _fingerprint(t: Ticket) -> str:
             t.created.isoformat(),
             _iso(t.acknowledged_at),
             t.acknowledged_by,
+            t.status_id,
         ],
         ensure_ascii=False,
     )
@@ -509,6 +512,7 @@ def _ticket_row(t: Ticket, seen_at: datetime) -> dict[str, Any]:
         "seen_at": seen_at.isoformat(),
         "acknowledged_at": _iso(t.acknowledged_at),
         "acknowledged_by": t.acknowledged_by,
+        "status_id": t.status_id,
         "fingerprint": _fingerprint(t),
     }
 
@@ -539,6 +543,7 @@ def ticket_from_row(row: sqlite3.Row) -> Ticket:
         boards=tuple(sorted(_split(names))),
         acknowledged_at=_dt(row["acknowledged_at"]),
         acknowledged_by=row["acknowledged_by"],
+        status_id=row["status_id"] or "",
     )
 
 

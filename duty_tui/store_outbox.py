@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from duty_tui.duty.actions import effects, with_writes
+from duty_tui.duty.actions import Reached, effects, with_writes
 from duty_tui.models import Person, Ticket, Write, WriteKind, WriteState
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 PAYLOAD_FIELDS = (
     "actor_id", "actor", "assignee_id", "assignee", "to_status_id", "to_status", "to_category", "body",
-    "expected_assignee_id", "expected_status",
+    "expected_assignee_id", "expected_status", "expected_status_id",
 )  # fmt: skip
 
 
@@ -43,6 +43,10 @@ class OutboxTables:
         def _boards_of(self, keys: Iterable[str]) -> dict[str, frozenset[int]]: ...
 
         def ticket(self, key: str) -> Ticket | None: ...
+
+        def _select_in(
+            self, sql: str, values: Iterable[str], params: Sequence[Any] = ()
+        ) -> Iterator[sqlite3.Row]: ...
 
     # -- queueing -------------------------------------------------------------------------------
 
@@ -110,17 +114,19 @@ class OutboxTables:
             )
         return replace(write, last_error=error, next_attempt_at=at)
 
-    def complete(self, write: Write, at: datetime, listed: Callable[[Ticket], bool]) -> None:
+    def complete(
+        self, write: Write, at: datetime, listed: Callable[[Ticket], bool], reached: Reached | None = None
+    ) -> None:
         """Jira has the write: mark it sent and apply it to the cached ticket in one transaction."""
         with self._write():
             self._conn.execute(
-                "UPDATE outbox SET state = ?, done_at = ?, last_error = NULL WHERE id = ?",
-                [WriteState.SENT.value, at.isoformat(), write.id],
+                "UPDATE outbox SET state = ?, done_at = ?, last_error = NULL, reached = ? WHERE id = ?",
+                [WriteState.SENT.value, at.isoformat(), _reached_json(reached), write.id],
             )
             row = self._conn.execute("SELECT * FROM tickets WHERE key = ?", [write.key]).fetchone()
             if row is None:
                 return
-            values = _confirmed_effect(write, row, at)
+            values = _confirmed_effect(write, row, at, reached)
             if values:
                 sets = ", ".join(f"{column} = ?" for column in values)
                 self._conn.execute(f"UPDATE tickets SET {sets} WHERE key = ?", [*values.values(), write.key])  # noqa: S608 - column names are ours
@@ -129,15 +135,20 @@ class OutboxTables:
                 self._conn.execute("DELETE FROM board_tickets WHERE key = ?", [write.key])
 
     def fail(self, write: Write, reason: str, at: datetime) -> list[Write]:
-        """Jira refused the write for good: fail it and cancel the rest of its keypress."""
+        """Jira refused the write for good: fail it, and cancel what assumed it would land.
+
+        That is the rest of its keypress, and any later assignment or move of the same ticket (each
+        was checked against the state this write would have made); later comments still go.
+        """
         with self._write():
             self._conn.execute(
                 "UPDATE outbox SET state = ?, last_error = ?, done_at = ? WHERE id = ?",
                 [WriteState.FAILED.value, reason, at.isoformat(), write.id],
             )
             rows = self._conn.execute(
-                "SELECT * FROM outbox WHERE batch = ? AND state = ? AND id > ? ORDER BY id",
-                [write.batch, WriteState.PENDING.value, write.id],
+                "SELECT * FROM outbox WHERE state = ? AND id > ? AND (batch = ? OR (key = ? AND kind != ?)) "
+                "ORDER BY id",
+                [WriteState.PENDING.value, write.id, write.batch, write.key, WriteKind.COMMENT.value],
             ).fetchall()
             self._conn.executemany(
                 "UPDATE outbox SET state = ?, last_error = ?, done_at = ? WHERE id = ?",
@@ -147,6 +158,14 @@ class OutboxTables:
                 ],
             )
         return [_write_from(row) for row in rows]
+
+    def send_now(self, at: datetime) -> None:
+        """Bring every waiting write forward (Jira is back, or the engineer pressed refresh)."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE state = ? AND next_attempt_at > ?",
+                [at.isoformat(), WriteState.PENDING.value, at.isoformat()],
+            )
 
     # -- the optimistic view --------------------------------------------------------------------
 
@@ -160,6 +179,29 @@ class OutboxTables:
         if not pending:
             return tickets
         return [with_writes(t, pending[t.key]) if t.key in pending else t for t in tickets]
+
+    def keep_confirmed(self, incoming: dict[str, Ticket], since: datetime) -> dict[str, Ticket]:
+        """Polled tickets, with the writes Jira confirmed re-applied where the poll's data predates them.
+
+        Jira's search index lags behind its writes (and a poll may have read Jira just before the
+        outbox wrote): without this a confirmed take would flicker back to "unassigned, To Do" and
+        invite a second one. A write stays applied while the polled `updated` is not newer than the
+        ticket's `updated` just before the write, both on Jira's clock.
+        """
+        sql = (
+            "SELECT * FROM outbox WHERE state = ? AND done_at >= ? AND reached IS NOT NULL "
+            "AND key IN ({}) ORDER BY id"
+        )
+        for row in self._select_in(sql, list(incoming), [WriteState.SENT.value, since.isoformat()]):
+            write, reached = _write_from(row), _reached_from(row["reached"])
+            ticket = incoming[write.key]
+            if (
+                reached is not None
+                and reached.before_updated is not None
+                and ticket.updated <= reached.before_updated
+            ):
+                incoming[write.key] = replace(ticket, **effects(write, ticket, ticket.updated, reached))
+        return incoming
 
     # -- people (the assign picker's cache) -------------------------------------------------------
 
@@ -218,11 +260,29 @@ def _write_from(row: sqlite3.Row) -> Write:
     )
 
 
-def _confirmed_effect(write: Write, row: sqlite3.Row, at: datetime) -> dict[str, Any]:
+def _reached_json(reached: Reached | None) -> str | None:
+    if reached is None:
+        return None
+    values = asdict(reached)
+    values["before_updated"] = reached.before_updated.isoformat() if reached.before_updated else None
+    return json.dumps(values)
+
+
+def _reached_from(text: str | None) -> Reached | None:
+    if not text:
+        return None
+    values = json.loads(text)
+    before = values.pop("before_updated", None)
+    return Reached(**values, before_updated=datetime.fromisoformat(before) if before else None)
+
+
+def _confirmed_effect(
+    write: Write, row: sqlite3.Row, at: datetime, reached: Reached | None
+) -> dict[str, Any]:
     """`effects` as column values for the stored ticket row."""
     from duty_tui.store import ticket_from_row
 
-    changes = effects(write, ticket_from_row(row), at)
+    changes = effects(write, ticket_from_row(row), at, reached)
     if "acknowledged_at" in changes:
         changes["acknowledged_at"] = changes["acknowledged_at"].isoformat()
     return changes

@@ -63,6 +63,11 @@ CREATE TABLE jira_people (
     account_id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT, last_used TEXT, fetched_at TEXT NOT NULL
 );
 """,
+    # Status ids (names can be renamed, so conflicts compare ids), and what Jira reached for a write.
+    3: """
+ALTER TABLE tickets ADD COLUMN status_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN reached TEXT;
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -8,6 +8,9 @@ thread worker and reports each delivery; a refusal undoes the optimistic change 
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 import uuid
 from datetime import timedelta
 from functools import partial
@@ -32,6 +35,15 @@ class OutboxProgressed(Message):
         self.progress = progress
 
 
+class WritesNotStored(Message):
+    """The store would not take the writes (locked, full): they were neither saved nor sent."""
+
+    def __init__(self, writes: list[Write], error: Exception) -> None:
+        super().__init__()
+        self.writes = writes
+        self.error = error
+
+
 class WritesQueued(Message):
     """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
 
@@ -39,6 +51,12 @@ class WritesQueued(Message):
         super().__init__()
         self.writes = writes
         self.pending = pending
+
+
+OUTBOX_LOCK = "outbox.lock"
+STORE_ATTEMPTS = 4
+SETTLE_SECONDS = 1.5
+CONFIRM_SECONDS = 4.0
 
 
 def new_id() -> str:
@@ -62,6 +80,12 @@ class TicketDesk:
         self.runtime = app.runtime
         self.config = app.config
         self.outbox: OutboxWriter | None = None
+        self.note: str | None = None  # why writes are waiting, for the status bar
+        self._keys_settle_until = 0.0
+        self._confirm: tuple[str, str] | None = None
+        self._confirm_until = 0.0
+        self._before: dict[str, Ticket] = {}  # each queued keypress's ticket as it was, to undo
+        self._pause = threading.Event()  # never set: a sleep the serial writer can take
 
     # -- who and how ----------------------------------------------------------------------------
 
@@ -98,10 +122,40 @@ class TicketDesk:
         elif message.action == "copy":
             self.app.copy_to_clipboard(f"{ticket.key} {ticket.url}")
             self.app.notify(f"Copied {ticket.key} and its link.", timeout=3, markup=False)
-        else:
+        elif self._should_act(message.action, ticket):
             me = self._writer_identity()
             if me is not None:
                 self._write(message.action, ticket, me)
+
+    def _should_act(self, action: str, ticket: Ticket) -> bool:
+        """Guards against a key pressed twice: the second must not double a write or hit another row."""
+        now = time.monotonic()
+        if now < self._keys_settle_until:
+            # The engineer's own write just took the row under the cursor away; the key was meant for it.
+            self.app.notify(
+                f"The list just changed under the cursor; press again to act on {ticket.key}.",
+                timeout=3,
+                markup=False,
+            )
+            self._keys_settle_until = 0.0
+            return False
+        mine = ticket.assignee_id is not None and ticket.assignee_id == self.me_id()
+        if action == "take" and (mine or "assign" in ticket.pending):
+            self.app.notify(f"{ticket.key} is already yours.", timeout=3, markup=False)
+            return False
+        if action == "acknowledge" and (ticket.acknowledged_at is not None or "comment" in ticket.pending):
+            if self._confirm == (ticket.key, action) and now < self._confirm_until:
+                self._confirm = None
+                return True
+            self._confirm, self._confirm_until = (ticket.key, action), now + CONFIRM_SECONDS
+            how = ticket.acknowledged_by or "a comment is on its way"
+            self.app.notify(
+                f"{ticket.key} is already acknowledged ({how}). Press K again to post another comment.",
+                timeout=CONFIRM_SECONDS,
+                markup=False,
+            )
+            return False
+        return True
 
     def _writer_identity(self) -> Actor | None:
         """The engineer, if writing is possible now; otherwise say why not."""
@@ -154,10 +208,15 @@ class TicketDesk:
         screen = AssignScreen(ticket.key, self.app.people, load=load, current_assignee_id=ticket.assignee_id)
         self.app.push_screen(screen, chosen)
 
-    def _refresh_people(self, writer: JiraWriter, key: str, team: frozenset[str]) -> list[Person]:
-        """Runs in the picker's worker: ask Jira, cache the answer, return it with team and recency."""
+    def _refresh_people(self, writer: JiraWriter, key: str, team: frozenset[str], query: str) -> list[Person]:
+        """Runs on the picker's thread: ask Jira (about what is typed, or everyone it lets us assign,
+        plus teammates the cache does not know yet), cache the answer, return it with team and recency."""
         store = self.runtime.store
-        store.save_people(writer.assignable(key), self.runtime.now())
+        found = writer.assignable(key, query)
+        if not query:
+            known = {p.account_id for p in found} | {p.account_id for p in self.app.people}
+            found += [person for account_id in sorted(team - known) if (person := writer.user(account_id))]
+        store.save_people(found, self.runtime.now())
         people = store.people(team)
         self.app.call_from_thread(setattr, self.app, "people", people)
         return people
@@ -192,23 +251,56 @@ class TicketDesk:
         """Show the writes' effect now, store them off the UI thread, then wake the writer."""
         ticket = self.app.tickets.table.item(writes[0].key)
         if ticket is not None:
+            self._before[writes[0].batch] = ticket
             self.app.tickets.apply([with_writes(ticket, writes)], [])
         self.app.pending_writes += len(writes)
         self.app.refresh_status()
         self.app.serial.submit(partial(self._store, writes, used))  # stored in keypress order
 
     def _store(self, writes: list[Write], used: Person | None) -> None:
+        """On the serial writer's thread. A busy store (a long reconcile, `sync --once`) is retried."""
         store = self.runtime.store
-        stored = store.enqueue(writes)
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                stored = store.enqueue(writes)
+                break
+            except sqlite3.Error as error:
+                if attempt == STORE_ATTEMPTS - 1:
+                    self.app.post_message(WritesNotStored(writes, error))
+                    return
+                self._pause.wait(0.5 * 2**attempt)
         if used is not None:
             store.mark_used(used, self.runtime.now())
         self.app.post_message(WritesQueued(stored, store.count_pending()))
 
     def queued(self, message: WritesQueued) -> None:
+        self._before.pop(message.writes[0].batch, None)
         self.app.pending_writes = message.pending
         self.app.refresh_status()
         if self.outbox is not None:
             self.outbox.wake()
+
+    def not_stored(self, message: WritesNotStored) -> None:
+        """The store refused the writes: nothing was saved or sent, so show the ticket as it was."""
+        first = message.writes[0]
+        before = self._before.pop(first.batch, None)
+        if before is not None:
+            self.app.tickets.apply([before], [])
+        self.app.pending_writes = max(0, self.app.pending_writes - len(message.writes))
+        self.app.notify(
+            f"Could not save “{first.describe()}” ({message.error.__class__.__name__}): nothing was sent "
+            "to Jira. Try again.",
+            title="Not saved",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+        self.app.refresh_status()
+
+    def jira_answered(self) -> None:
+        """A poll reached Jira: writes waiting out a back-off can go now."""
+        if self.outbox is not None and self.app.pending_writes:
+            self.app.serial.submit(self.outbox.send_now)
 
     # -- the writer -----------------------------------------------------------------------------
 
@@ -217,8 +309,18 @@ class TicketDesk:
         poller = self.runtime.jira_poller
         if writer is None or poller is None or self.runtime.read_only:
             return
-        self.outbox = OutboxWriter(self.runtime.store, writer, self.runtime.clock, poller.listed, self._post)
-        self.outbox.start()
+        outbox = OutboxWriter(self.runtime.store, writer, self.runtime.clock, poller.listed, self._post)
+        if outbox.start(self.runtime.data_dir / OUTBOX_LOCK):
+            self.outbox = outbox
+        else:
+            self.note = "another duty-tui on this data dir sends them"
+            self.app.notify(
+                "Another duty-tui is running on the same data directory: it sends the writes you "
+                "make here too, while it runs.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     def _post(self, progress: OutboxProgress) -> None:
         """Called on the writer's thread; post_message is thread-safe."""
@@ -228,21 +330,50 @@ class TicketDesk:
     def progressed(self, message: OutboxProgressed) -> None:
         progress = message.progress
         self.app.pending_writes = progress.pending
+        self.note = progress.retrying if progress.pending else None
         ticket = progress.ticket
+        table = self.app.tickets.table
         if ticket is not None and ticket.boards:
             self.app.tickets.apply([ticket], [])
         elif ticket is not None:
+            if table.cursor_key == ticket.key:  # a key meant for this row must not land on the next one
+                self._keys_settle_until = time.monotonic() + SETTLE_SECONDS
             self.app.tickets.apply([], [ticket.key])  # no longer listed: assigned elsewhere, or done
-        if progress.failure:
-            undone = "; its other changes were not sent" if progress.cancelled else ""
+        if progress.stuck:
             self.app.notify(
-                f"Could not {progress.write.describe()}: {progress.failure}{undone}",
-                title="Jira refused a change",
-                severity="error",
-                timeout=12,
+                f"Still trying to {progress.write.describe()}: {progress.retrying}. duty-tui keeps the "
+                "change and retries; r retries now.",
+                title="Waiting for Jira",
+                severity="warning",
+                timeout=15,
                 markup=False,
             )
+        if progress.failure:
+            self._refused(progress)
         self.app.refresh_status()
+
+    def _refused(self, progress: OutboxProgress) -> None:
+        write = progress.write
+        undone = "; its other changes were not sent" if progress.cancelled else ""
+        self.app.notify(
+            f"Could not {write.describe()}: {progress.failure}{undone}",
+            title="Jira refused a change",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+        if write.body and write.kind.value == "comment" and not self.app.screen.is_modal:
+            from duty_tui.views.comment import CommentScreen
+
+            ticket = self.app.tickets.table.item(write.key)
+            me = self.me()
+
+            def rewritten(body: str | None) -> None:  # the text is not lost: edit and post again
+                if body and ticket is not None and me is not None:
+                    self.queue(actions.comment(ticket, me, body, self.runtime.now(), new_id))
+
+            summary = ticket.summary if ticket else ""
+            self.app.push_screen(CommentScreen(write.key, summary, initial=write.body), rewritten)
 
     def stop_outbox(self) -> None:
         if self.outbox is not None:

@@ -144,7 +144,8 @@ def test_workflow_sections(tmp_path: Path) -> None:
     workflow = config.workflow
     assert workflow.team.members == frozenset({"712020:abc", "5b10"})
     assert workflow.triage.severity["highest"] == 1 and workflow.triage.severity["lowest"] == 4
-    assert [rule.name for rule in workflow.triage.environments] == ["Pre-Prod", "UAT", "Dev/Test", "PROD"]
+    assert [rule.name for rule in workflow.triage.environments] == ["PROD", "Pre-Prod", "UAT", "Dev/Test"]
+    assert workflow.triage.environments[0].unless  # pre-prod is not prod
     assert "AWS" in [rule.name for rule in workflow.triage.services]
     comment = workflow.tickets.acknowledgement(
         reporter="Lucy", engineer="Priya", key="LAA-1", summary="x", within="2 hours"
@@ -159,7 +160,7 @@ def test_workflow_sections(tmp_path: Path) -> None:
         ('[tickets]\nacknowledge_comment = "Hi {reporter"', r"unmatched brace"),
         ("[team]\nmembers = [1, 2]", r"list of Jira account ids"),
         ("[triage]\nseverity = { Highest = 9 }", r"from 1 to 5"),
-        ('[triage]\nservices = [{ name = "X" }]', r"exactly a name and words"),
+        ('[triage]\nservices = [{ name = "X" }]', r"needs a name and words"),
     ],
 )
 def test_workflow_mistakes(tmp_path: Path, section: str, message: str) -> None:

@@ -47,6 +47,11 @@ def ticket(summary: str = "x", priority: str = "Medium", **changes: object) -> T
         ("Rotate the IAM access keys flagged by Security Hub", None, "AWS"),
         ("Promised minutes of the meeting", None, None),  # "mi" and "prod" only as whole words
         ("Reproduce the login bug for the Eric team", None, "ERIC"),
+        # PROD wins over another environment the summary mentions, but pre-prod is never PROD
+        ("CCMS PROD outage - works fine in UAT", "PROD", "CCMS"),
+        ("PROD: providers cannot log in (was OK in staging)", "PROD", None),
+        ("CWA production down, dev team investigating", "PROD", "CWA"),
+        ("Pre-production and preprod both fail to deploy", "Pre-Prod", None),
     ],
 )
 def test_environment_and_service_from_the_summary(

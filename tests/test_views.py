@@ -58,19 +58,20 @@ async def showing(
         yield app, pilot
 
 
-def gated(value: Callable[[], T]) -> tuple[Callable[[], T], threading.Event]:
-    """A loader that blocks until the returned event is set: the slow service, under the test's control."""
+def gated(value: Callable[[], T]) -> tuple[Callable[..., T], threading.Event]:
+    """A loader that blocks until the returned event is set: the slow service, under the test's control.
+    It takes and ignores whatever the screen passes (the assign picker passes the typed query)."""
     release = threading.Event()
 
-    def load() -> T:
+    def load(*_: object) -> T:
         assert release.wait(10), "the test never released the loader"
         return value()
 
     return load, release
 
 
-def failing(message: str) -> Callable[[], Any]:
-    def load() -> Any:
+def failing(message: str) -> Callable[..., Any]:
+    def load(*_: object) -> Any:
         raise SourceError(message)
 
     return load
@@ -204,6 +205,24 @@ async def test_refresh_keeps_the_query_and_highlight_then_a_failure_keeps_the_ca
         assert len(names(screen)) == len(PEOPLE)
         await pilot.press("enter")
         assert app.results == [PEOPLE[4]]  # the most recent, on top
+
+
+async def test_typing_asks_jira_once_typing_pauses() -> None:
+    asked: list[str] = []
+    zoe = Person("u-zoe", "Zoe Zimmerman", "zoe@justice.gov.uk")
+
+    def load(query: str) -> list[Person]:
+        asked.append(query)
+        return [zoe] if query.startswith("zo") else []
+
+    screen = AssignScreen("LAA-1", PEOPLE, load=load)
+    async with showing(screen) as (app, pilot):
+        await settle(pilot, lambda: asked == [""])  # everyone Jira lets us assign, at once
+        await pilot.press("z", "o", "e")
+        await settle(pilot, lambda: "Zoe Zimmerman" in names(screen))  # not in the first answer
+        assert asked[1:] == ["zoe"]  # one search, after the typing stopped
+        await pilot.press("enter")
+        assert app.results == [zoe]
 
 
 async def test_hostile_names_and_emails_are_shown_literally() -> None:

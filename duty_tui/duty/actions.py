@@ -117,27 +117,35 @@ def _write(
         actor=me.name,
         expected_assignee_id=ticket.assignee_id,
         expected_status=ticket.status,
+        expected_status_id=ticket.status_id or None,
         **fields,  # type: ignore[arg-type]
     )
 
 
-def effects(write: Write, ticket: Ticket, at: datetime) -> dict[str, Any]:
-    """The fields a write changes on a ticket, including the acknowledgement it makes."""
-    changes: dict[str, Any] = {}
-    acknowledges = False
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """What Jira reported around a write: where a move really took the ticket (workflows name
+    statuses their way), and when the ticket last changed just before the write (Jira's clock), so
+    a poll whose data is not newer than that cannot undo the write on screen."""
+
+    status_id: str
+    status: str
+    category: str
+    before_updated: datetime | None = None
+
+
+def effects(write: Write, ticket: Ticket, at: datetime, reached: Reached | None = None) -> dict[str, Any]:
+    """The fields a write confirmed by Jira changed, including the acknowledgement it made."""
+    changes = _visible_effects(write, ticket, reached)
     if write.kind is WriteKind.ASSIGN:
-        changes.update(assignee_id=write.assignee_id, assignee=write.assignee)
         acknowledges = write.assignee_id is not None
         how = f"assigned to {write.assignee} by {write.actor}"
     elif write.kind is WriteKind.TRANSITION:
-        changes.update(
-            status=write.to_status or ticket.status,
-            status_category=write.to_category or ticket.status_category,
-        )
         acknowledges = (
-            ticket.status_category == StatusCategory.TODO and write.to_category != StatusCategory.TODO
+            ticket.status_category == StatusCategory.TODO
+            and changes["status_category"] != StatusCategory.TODO
         )
-        how = f"moved to {write.to_status or write.to_category} by {write.actor}"
+        how = f"moved to {changes['status']} by {write.actor}"
     else:
         acknowledges = True
         how = f"comment by {write.actor}"
@@ -146,10 +154,31 @@ def effects(write: Write, ticket: Ticket, at: datetime) -> dict[str, Any]:
     return changes
 
 
+def _visible_effects(write: Write, ticket: Ticket, reached: Reached | None) -> dict[str, Any]:
+    if write.kind is WriteKind.ASSIGN:
+        return {"assignee_id": write.assignee_id, "assignee": write.assignee}
+    if write.kind is WriteKind.TRANSITION:
+        if reached is not None:
+            return {
+                "status": reached.status,
+                "status_id": reached.status_id,
+                "status_category": reached.category,
+            }
+        return {
+            "status": write.to_status or ticket.status,
+            "status_id": write.to_status_id or ticket.status_id,
+            "status_category": write.to_category or ticket.status_category,
+        }
+    return {}
+
+
 def with_writes(ticket: Ticket, writes: Sequence[Write]) -> Ticket:
-    """The ticket as the engineer should see it while these writes are pending (the optimistic view)."""
+    """The ticket as the engineer should see it while these writes are pending (the optimistic view).
+
+    It shows what will change but not an acknowledgement: until Jira has it, the deadline still
+    runs, and a breach must stay visible ("⟳" marks what is on its way)."""
     for write in writes:
         ticket = replace(
-            ticket, **effects(write, ticket, write.created_at), pending=(*ticket.pending, write.kind.value)
+            ticket, **_visible_effects(write, ticket, None), pending=(*ticket.pending, write.kind.value)
         )
     return ticket

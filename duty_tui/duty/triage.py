@@ -33,13 +33,24 @@ PROD = "PROD"
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A name and the words or phrases that reveal it (matched case-insensitively as whole words)."""
+    """A name and the words or phrases that reveal it (matched case-insensitively as whole words).
+
+    `unless` lists phrases blanked out before matching, so "PROD" can be the first rule (a PROD
+    ticket that also mentions UAT is still PROD) without reading "pre-prod" as "prod".
+    """
 
     name: str
     words: tuple[str, ...]
+    unless: tuple[str, ...] = ()
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    masked: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.unless:
+            alternatives = "|".join(re.escape(w.lower()) for w in sorted(self.unless, key=len, reverse=True))
+            object.__setattr__(self, "masked", re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])"))
+        else:
+            object.__setattr__(self, "masked", None)
         alternatives = "|".join(re.escape(w.lower()) for w in sorted(self.words, key=len, reverse=True))
         # Whole words, where "-" and "/" separate words ("ccms-stage", "cwa-uat"). That also makes
         # "pre-prod" contain "prod": the Pre-Prod rule comes first, and the first rule that matches wins.
@@ -49,14 +60,21 @@ class Rule:
         object.__setattr__(self, "pattern", compiled)
 
     def matches(self, text: str) -> bool:
-        return self.pattern.search(text.lower()) is not None
+        return self.search(text.lower())
+
+    def search(self, lowered: str) -> bool:
+        if self.masked is not None:
+            lowered = self.masked.sub(" ", lowered)
+        return self.pattern.search(lowered) is not None
 
 
+PRE_PROD_WORDS = ("pre-prod", "preprod", "pre prod", "pre-production", "preproduction")
 DEFAULT_ENVIRONMENTS: tuple[Rule, ...] = (
-    Rule("Pre-Prod", ("pre-prod", "preprod", "pre prod", "stage", "staging")),
+    # PROD first: "PROD is down, UAT is fine" is a PROD ticket.
+    Rule(PROD, ("prod", "production", "live"), unless=PRE_PROD_WORDS),
+    Rule("Pre-Prod", (*PRE_PROD_WORDS, "stage", "staging")),
     Rule("UAT", ("uat",)),
     Rule("Dev/Test", ("dev/test", "devtest", "dev", "development", "sandbox")),
-    Rule(PROD, ("prod", "production", "live")),
 )
 DEFAULT_SERVICES: tuple[Rule, ...] = (
     Rule("CCMS", ("ccms",)),
@@ -99,7 +117,7 @@ def detect(rules: Sequence[Rule], ticket: Ticket) -> str | None:
         # One lowered text per group: "\n" is not a word character, so words cannot join across it.
         lowered = "\n".join(texts).lower()
         for rule in rules:
-            if rule.pattern.search(lowered) is not None:
+            if rule.search(lowered):
                 return rule.name
     return None
 

@@ -264,10 +264,11 @@ class Renderer:
         }
         if "comment" in wanted:
             comments = world.comment_list.get(issue.id, [])
-            out["comment"] = {
-                "comments": [self.comment(c) for c in comments],
+            shown = comments[: world.comment_embed_cap] if world.comment_embed_cap is not None else comments
+            out["comment"] = {  # the oldest first; `total` says when Jira cut the list short
+                "comments": [self.comment(c) for c in shown],
                 "self": self.url(f"issue/{issue.id}/comment"),
-                "maxResults": len(comments),
+                "maxResults": len(shown),
                 "total": len(comments),
                 "startAt": 0,
             }

@@ -59,6 +59,8 @@ class JiraWorld(WorldQueries):
         self.clock: Clock = clock or SystemClock()
         self.lock = threading.RLock()
         self.base_url = "http://127.0.0.1"  # JiraSim sets the real one when it starts
+        # How many comments the `comment` field of search results and issues carries (None: all).
+        self.comment_embed_cap: int | None = None
         self.users: dict[str, User] = {}
         self.api_user_id: str | None = None
         self.projects: dict[str, Project] = {}

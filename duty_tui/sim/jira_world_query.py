@@ -68,6 +68,7 @@ class WorldQueries:
     clock: Clock
     lock: threading.RLock
     base_url: str
+    comment_embed_cap: int | None
     users: dict[str, User]
     api_user_id: str | None
     projects: dict[str, Project]

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from duty_tui.config import BoardConfig, JiraConfig
@@ -183,7 +183,9 @@ class JiraSource:
         if history_cut:  # the embedded changelog is the newest 100: the earliest events are missing
             entries = self.changelog(ticket.key)
         first = acknowledge(jira_history.events(entries, notes, categories))
-        if first is None and comments_cut:
+        if comments_cut and (first is None or first.at > _last_comment_time(notes, first.at)):
+            # The comments Jira left out come after the ones it sent: they matter only if they can
+            # still be earlier than what was found.
             notes = self.comment_entries(ticket.key)
             first = acknowledge(jira_history.events(entries, notes, categories))
         if first is None:
@@ -198,13 +200,20 @@ class JiraSource:
         return [h for h in items(mapping(page).get("values")) if isinstance(h, Mapping)]
 
     def comment_entries(self, key: str) -> list[Mapping[str, Any]]:
-        """The oldest page of a ticket's comments."""
+        """A ticket's comments, oldest first (all pages, up to a bound no duty ticket reaches)."""
         client = self.client()
-        with self.translate_errors(f"reading the comments of {key}"):
-            page = client._get_json(
-                f"issue/{key}/comment", params={"startAt": 0, "maxResults": 100, "orderBy": "created"}
-            )
-        return jira_history.comments(page)[0]
+        entries: list[Mapping[str, Any]] = []
+        for _ in range(20):
+            with self.translate_errors(f"reading the comments of {key}"):
+                page = client._get_json(
+                    f"issue/{key}/comment",
+                    params={"startAt": len(entries), "maxResults": 100, "orderBy": "created"},
+                )
+            found, more = jira_history.comments(page)
+            entries.extend(found)
+            if not found or not more:
+                break
+        return entries
 
     def status_categories(self) -> dict[str, str]:
         """Status id → category key for every status on the site (to tell a move out of To Do)."""
@@ -271,6 +280,7 @@ class JiraSource:
             id=text(raw.get("id")),
             summary=text(fields.get("summary")),
             status=text(status.get("name")),
+            status_id=text(status.get("id")),
             status_category=text(mapping(status.get("statusCategory")).get("key")) or "undefined",
             priority=text(mapping(fields.get("priority")).get("name")),
             issue_type=text(mapping(fields.get("issuetype")).get("name")),
@@ -288,6 +298,11 @@ class JiraSource:
 
     def translate_errors(self, doing: str) -> _Translate:
         return _Translate(self.config.url, doing)
+
+
+def _last_comment_time(notes: list[Mapping[str, Any]], default: datetime) -> datetime:
+    times = [m for note in notes if (m := jira_history.moment(note.get("created"))) is not None]
+    return max(times, default=default - timedelta(seconds=1))
 
 
 def board_jql(info: BoardInfo, board: BoardConfig, *, updated_since: str | None = None) -> str:
@@ -340,12 +355,22 @@ def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceEr
     if isinstance(error, JIRAError):
         status = error.status_code
         headers = error.response.headers if error.response is not None else {}
-        detail = first_line(error.text or "")
+        detail = first_line(error.text or "").rstrip(".")  # our sentence adds its own full stop
         if status == 401:
             return SourceError(
                 f"Jira rejected the credentials (401) while {doing}: check [jira] email and JIRA_API_TOKEN.",
                 auth=True,
                 status=401,
+                permanent=True,
+            )
+        denied = headers.get("X-Authentication-Denied-Reason")
+        if status == 403 and denied:
+            # Atlassian's login challenge (failed logins, CAPTCHA): about the session, not the request.
+            return SourceError(
+                f"Jira wants a fresh login (403, {first_line(denied, 60)}) while {doing}: "
+                "sign in to Jira in a browser once, then press r.",
+                auth=True,
+                status=403,
                 permanent=True,
             )
         if status == 403:

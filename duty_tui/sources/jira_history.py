@@ -40,7 +40,7 @@ def events(
 ) -> list[Event]:
     """Every assignment, move out of To Do, and comment, as acknowledgement candidates."""
     found: list[Event] = []
-    for history in history_entries:
+    for history in (h for h in history_entries if isinstance(h, Mapping)):
         at = _moment(history.get("created"))
         if at is None:
             continue
@@ -52,7 +52,7 @@ def events(
                 found.append(Event(EventKind.ASSIGNED, at, actor_id, actor, text(item.get("toString"))))
             elif field == "status" and _leaves_todo(item, categories):
                 found.append(Event(EventKind.MOVED, at, actor_id, actor, text(item.get("toString"))))
-    for comment in comment_entries:
+    for comment in (c for c in comment_entries if isinstance(c, Mapping)):
         at = _moment(comment.get("created"))
         author = mapping(comment.get("author"))
         if at is not None:
@@ -70,7 +70,7 @@ def events(
 def status_changes(history_entries: list[Mapping[str, Any]]) -> list[StatusChange]:
     """Status moves, oldest first."""
     changes: list[StatusChange] = []
-    for history in history_entries:
+    for history in (h for h in history_entries if isinstance(h, Mapping)):
         at = _moment(history.get("created"))
         if at is None:
             continue
@@ -92,7 +92,7 @@ def status_changes(history_entries: list[Mapping[str, Any]]) -> list[StatusChang
 
 def comment_models(entries: list[Mapping[str, Any]]) -> list[Comment]:
     found: list[Comment] = []
-    for entry in entries:
+    for entry in (e for e in entries if isinstance(e, Mapping)):
         created = _moment(entry.get("created"))
         author = mapping(entry.get("author"))
         body = entry.get("body")
@@ -116,6 +116,11 @@ def _leaves_todo(item: Mapping[str, Any], categories: StatusCategories) -> bool:
             text(item.get("fromString")).lower() == "to do" and text(item.get("toString")).lower() != "to do"
         )
     return source == StatusCategory.TODO and target != StatusCategory.TODO
+
+
+def moment(value: Any) -> datetime | None:
+    """Jira's timestamp, or None when missing or unreadable."""
+    return _moment(value)
 
 
 def _moment(value: Any) -> datetime | None:

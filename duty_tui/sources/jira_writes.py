@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from duty_tui.models import Person, TicketDetail, Transition
@@ -32,6 +33,7 @@ class IssueState:
     status: str
     status_category: str
     transitions: tuple[Transition, ...]
+    updated: datetime | None = None  # Jira's own clock: when the ticket last changed
 
 
 class JiraWriter:
@@ -45,7 +47,7 @@ class JiraWriter:
     def state(self, key: str) -> IssueState:
         """Assignee, status and available transitions in one request."""
         raw = self._get(
-            f"issue/{key}", {"fields": "assignee,status", "expand": "transitions"}, f"checking {key}"
+            f"issue/{key}", {"fields": "assignee,status,updated", "expand": "transitions"}, f"checking {key}"
         )
         fields = mapping(mapping(raw).get("fields"))
         status = mapping(fields.get("status"))
@@ -58,6 +60,7 @@ class JiraWriter:
             status=text(status.get("name")),
             status_category=text(mapping(status.get("statusCategory")).get("key")),
             transitions=parse_transitions(mapping(raw).get("transitions")),
+            updated=jira_history.moment(fields.get("updated")),
         )
 
     def transitions(self, key: str) -> list[Transition]:
@@ -94,6 +97,17 @@ class JiraWriter:
                     )
                 )
         return people
+
+    def user(self, account_id: str) -> Person | None:
+        """One user by account id (teammates may be missing from a capped assignable list)."""
+        raw = mapping(self._get("user", {"accountId": account_id}, "looking up a teammate"))
+        if not raw.get("accountId"):
+            return None
+        return Person(
+            text(raw["accountId"]),
+            text(raw.get("displayName")) or "?",
+            optional_text(raw.get("emailAddress")),
+        )
 
     def detail(self, key: str) -> TicketDetail:
         """Description, comments and the full status history (for the ticket view)."""

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -143,11 +144,13 @@ def ordered(people: Sequence[Person], query: str) -> list[tuple[Person, Hit]]:
 
 
 def merge(cached: Sequence[Person], fresh: Sequence[Person]) -> list[Person]:
-    """The fresh list is who Jira lets us assign now; keep the cache's memory of when each was last used."""
+    """Everyone known, Jira's fresh answer winning; keep the cache's memory of when each was last used.
+
+    A search answers only for its query (and Jira caps every answer), so nobody is dropped."""
     used = {p.account_id: p.last_used for p in cached if p.last_used is not None}
     return [
         replace(p, last_used=used[p.account_id]) if p.last_used is None and p.account_id in used else p
-        for p in _unique(fresh)
+        for p in _unique([*cached, *fresh])
     ]
 
 
@@ -162,6 +165,10 @@ def _marked(value: str, positions: tuple[int, ...], style: str) -> Content:
         if not value[index].isspace():
             content = content.stylize(MATCH_STYLE, index, index + 1)
     return content
+
+
+MIN_SEARCH = 2  # characters typed before Jira is asked
+SEARCH_DELAY = 0.35  # seconds of quiet typing before Jira is asked
 
 
 class AssignScreen(ModalScreen[Person | None]):
@@ -190,7 +197,7 @@ class AssignScreen(ModalScreen[Person | None]):
         ticket_key: str,
         people: Sequence[Person],
         *,
-        load: Callable[[], Sequence[Person]] | None = None,
+        load: Callable[[str], Sequence[Person]] | None = None,
         current_assignee_id: str | None = None,
     ) -> None:
         super().__init__()
@@ -202,6 +209,7 @@ class AssignScreen(ModalScreen[Person | None]):
         self.recent: set[str] = set()
         self.failure: str | None = None
         self.refreshing = load is not None
+        self._search_timer: Timer | None = None
         self.query_input = Input(placeholder="Type a name or email", id="assign-query")
         self.options = OptionList(id="assign-people")
         self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
@@ -218,7 +226,7 @@ class AssignScreen(ModalScreen[Person | None]):
     def on_mount(self) -> None:
         self.show(keep=self.current_assignee_id)
         if self.load is not None:
-            self.refresh_people(self.load)
+            self.refresh_people(self.load, "")
 
     # -- the list -------------------------------------------------------------------------------
 
@@ -265,11 +273,19 @@ class AssignScreen(ModalScreen[Person | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.show()
+        # Jira answers any one search with a capped list: ask it about what is typed, once typing pauses.
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        query = event.value.strip()
+        if self.load is not None and len(query) >= MIN_SEARCH:
+            load = self.load
+            self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.refresh_people(load, query))
 
     # -- refreshing from Jira -------------------------------------------------------------------
 
-    def refresh_people(self, load: Callable[[], Sequence[Person]]) -> None:
-        fetch(self, lambda: list(load()), self.refreshed, self.refresh_failed)
+    def refresh_people(self, load: Callable[[str], Sequence[Person]], query: str) -> None:
+        self.refreshing = True
+        fetch(self, lambda: list(load(query)), self.refreshed, self.refresh_failed)
 
     def refreshed(self, people: list[Person]) -> None:
         highlighted = self.highlighted_person()

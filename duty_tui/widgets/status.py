@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from duty_tui.duty.calendar import SupportState
 from duty_tui.models import SourceStatus
+from duty_tui.sources.errors import printable
 from duty_tui.timefmt import clock, day_clock
 
 SOURCE_LABELS = {"jira": "Jira", "slack": "Slack"}
@@ -52,6 +53,7 @@ class StatusBar(Static):
         *,
         refreshing: Collection[str] = (),
         pending_writes: int = 0,
+        pending_note: str | None = None,
         read_only: bool = False,
         demo: bool = False,
     ) -> None:
@@ -72,6 +74,8 @@ class StatusBar(Static):
         if pending_writes:
             plural = "s" if pending_writes != 1 else ""
             parts.append(_Part(f"⟳ {pending_writes} write{plural} pending", "bold cyan", 1))
+            if pending_note:  # why they wait: dropped first when the line is short
+                parts.append(_Part(printable(pending_note)[:60], "cyan", 5))
         self._parts = parts
         self._render_parts()
 

@@ -33,7 +33,7 @@ COLUMNS = (
     Column("priority", "Priority", width=8),
     Column("env", "Env", width=8, hide_below=70),
     Column("service", "Svc", width=4, hide_below=76),
-    Column("ack", "Ack in", width=9, justify="right"),
+    Column("ack", "Ack in", width=10, justify="right"),
     Column("age", "Age", width=4, justify="right", hide_below=95),
     Column("summary", "Summary", min_width=12),
 )
@@ -157,9 +157,11 @@ class TicketsPane(ListPane):
         key = text.plain(ticket.key, "bold red" if clock.band is Band.BREACHED else "bold")
         if ticket.pending:
             key.append(" ⟳", "cyan")
+        label = clock.label()
+        if clock.band is not Band.ACKNOWLEDGED and {"assign", "comment"} & set(ticket.pending):
+            label = "⟳" + label  # acknowledgement on its way: the clock still runs until Jira has it
         ack = text.plain(
-            clock.label(),
-            "dim" if clock.paused and clock.band is not Band.BREACHED else BAND_STYLE[clock.band],
+            label, "dim" if clock.paused and clock.band is not Band.BREACHED else BAND_STYLE[clock.band]
         )
         return [
             text.plain("+".join(labels), "cyan"),
@@ -197,6 +199,8 @@ class TicketsPane(ListPane):
         if self.view == MINE:
             me = self.me()
             return me is not None and ticket.assignee_id == me
+        if ticket.is_done and not ticket.pending:
+            return False
         return ticket.assignee_id is None or bool(ticket.pending)
 
     def switch_view(self) -> None:
