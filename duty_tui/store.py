@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 STORE_FILE = "duty-tui.sqlite3"
+# How long a statement waits for another process holding the store (`duty-tui sync --once`) before
+# it fails; callers that must not lose data (the outbox) retry on top of this.
+BUSY_TIMEOUT_SECONDS = 10.0
 CONFIRMED_WINDOW = timedelta(hours=1)  # how long a confirmed write can outrank a lagging search
 
 
@@ -62,7 +65,7 @@ class Store(OutboxTables):
         self._conn = _open_private(path)
         self._db: sqlite_utils.Database | None = None
         try:
-            self._conn.execute("PRAGMA busy_timeout = 10000")
+            self.set_busy_timeout(BUSY_TIMEOUT_SECONDS)
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -76,6 +79,10 @@ class Store(OutboxTables):
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
         return cls(data_dir / STORE_FILE)
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        with self._lock:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def close(self) -> None:
         with self._lock:

@@ -81,7 +81,6 @@ class TicketDesk:
         self.config = app.config
         self.outbox: OutboxWriter | None = None
         self.note: str | None = None  # why writes are waiting, for the status bar
-        self._keys_settle_until = 0.0
         self._confirm: tuple[str, str] | None = None
         self._confirm_until = 0.0
         self._before: dict[str, Ticket] = {}  # each queued keypress's ticket as it was, to undo
@@ -130,14 +129,14 @@ class TicketDesk:
     def _should_act(self, action: str, ticket: Ticket) -> bool:
         """Guards against a key pressed twice: the second must not double a write or hit another row."""
         now = time.monotonic()
-        if now < self._keys_settle_until:
-            # The engineer's own write just took the row under the cursor away; the key was meant for it.
+        if self.app.tickets.just_landed(SETTLE_SECONDS):
+            # A write or a poll just took the row under the cursor away; the key was meant for it.
             self.app.notify(
                 f"The list just changed under the cursor; press again to act on {ticket.key}.",
                 timeout=3,
                 markup=False,
             )
-            self._keys_settle_until = 0.0
+            self.app.tickets.cursor_landed = (None, 0.0)
             return False
         mine = ticket.assignee_id is not None and ticket.assignee_id == self.me_id()
         if action == "take" and (mine or "assign" in ticket.pending):
@@ -332,12 +331,9 @@ class TicketDesk:
         self.app.pending_writes = progress.pending
         self.note = progress.retrying if progress.pending else None
         ticket = progress.ticket
-        table = self.app.tickets.table
         if ticket is not None and ticket.boards:
             self.app.tickets.apply([ticket], [])
         elif ticket is not None:
-            if table.cursor_key == ticket.key:  # a key meant for this row must not land on the next one
-                self._keys_settle_until = time.monotonic() + SETTLE_SECONDS
             self.app.tickets.apply([], [ticket.key])  # no longer listed: assigned elsewhere, or done
         if progress.stuck:
             self.app.notify(

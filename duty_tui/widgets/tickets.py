@@ -7,6 +7,7 @@ selected ticket by posting `TicketAction` intents: the app turns them into outbo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -124,6 +125,8 @@ class TicketsPane(ListPane):
         self.view = UNASSIGNED
         self.board: str | None = None  # a board name, or None for all
         self.known = facts or TicketFacts(self.rules, calendar, within)
+        self.cursor_landed: tuple[str | None, float] = (None, 0.0)  # see just_landed
+        self.held_order: dict[str, tuple[object, ...]] = {}  # see sort_key
         table = TicketTable(
             COLUMNS,
             key=lambda t: t.key,
@@ -147,7 +150,14 @@ class TicketsPane(ListPane):
 
     def sort_key(self, ticket: Ticket) -> tuple[object, ...]:
         facts = self.facts(ticket)
-        return order_key(ticket, facts.classification, facts.deadline)
+        found = order_key(ticket, facts.classification, facts.deadline)
+        if not ticket.pending:
+            self.held_order.pop(ticket.key, None)
+            return found
+        # A row with writes in flight keeps its place: the take the engineer just made must not carry
+        # the row (and the cursor with it) down the list as each write is confirmed, then drop the
+        # cursor somewhere else when the row leaves.
+        return self.held_order.setdefault(ticket.key, found)
 
     def cells(self, ticket: Ticket) -> list[Text]:
         facts = self.facts(ticket)
@@ -227,9 +237,21 @@ class TicketsPane(ListPane):
     def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None:
         changed, removed = list(changed), list(removed)
         if changed or removed:  # most polls change nothing: keep them free
+            before = self.table.cursor_key
             self.known.forget(removed)
+            for key in removed:
+                self.held_order.pop(key, None)
             self.table.apply(changed, removed)
+            after = self.table.cursor_key
+            if before is not None and after != before:  # the row under the cursor left the list
+                self.cursor_landed = (after, time.monotonic())
             self.update_counts()
+
+    def just_landed(self, within: float) -> bool:
+        """Whether the cursor was moved onto its row by an update (not by the engineer) in the last
+        `within` seconds: a key pressed then was meant for the row that left."""
+        key, at = self.cursor_landed
+        return key is not None and key == self.table.cursor_key and time.monotonic() - at < within
 
     def update_counts(self) -> None:
         """The title: per board what waits, what is breached and what is due within 30 minutes."""
