@@ -32,6 +32,7 @@ class TicketsConfig:
     acknowledge_comment: str = DEFAULT_ACK_COMMENT
 
     def acknowledgement(self, *, reporter: str, engineer: str, key: str, summary: str, within: str) -> str:
+        """The comment, from values the caller has made safe for Jira's wiki markup."""
         values = {
             "reporter": reporter or "there",
             "engineer": engineer,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from duty_tui import text
 from duty_tui.duty import actions
 from duty_tui.duty.actions import Actor, with_writes
 from duty_tui.models import Person, Ticket, Transition, Write
@@ -102,11 +103,12 @@ class TicketDesk:
         return JiraWriter(poller.jira) if poller is not None else None
 
     def acknowledgement(self, ticket: Ticket, me: Actor) -> str:
+        # Names and summaries are other people's text: Jira must not render them as mentions or links.
         return self.config.workflow.tickets.acknowledgement(
-            reporter=ticket.reporter.split()[0] if ticket.reporter else "",
-            engineer=me.name,
+            reporter=text.wiki_literal(ticket.reporter.split()[0] if ticket.reporter else ""),
+            engineer=text.wiki_literal(me.name),
             key=ticket.key,
-            summary=ticket.summary,
+            summary=text.wiki_literal(ticket.summary),
             within=within_text(self.config.support.acknowledge_within),
         )
 

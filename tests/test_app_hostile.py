@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from duty_tui.config_workflow import TicketsConfig
 from duty_tui.sim.scenario import CHANNEL
 from duty_tui.views.ticket import TicketScreen
 from tests.conftest import MORNING
@@ -137,3 +138,24 @@ async def test_a_hostile_error_from_a_service_is_shown_literally(h: Harness) -> 
         assert "[/x] $accent" in text
         assert_screen_clean(app)
         assert app.is_running
+
+
+async def test_a_take_posts_other_peoples_text_escaped_for_jira(h: Harness) -> None:
+    config = h.config()
+    template = "Thanks {reporter}: {engineer} has {key} ({summary}) and replies within {within}."
+    workflow = replace(config.workflow, tickets=TicketsConfig(template))
+    app = h.app(replace(config, workflow=workflow))
+    summary = "[~accountid:5b10a2844c20165700ede21g] !https://t.example/p.png! {html}<b>hi</b>{html}"
+    key = h.world.jira.world.create_issue("LAA", summary, priority="Highest", created=MORNING)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.tickets.table.item(key) is not None)
+        assert app.tickets.table.move_cursor_to(key)
+        await pilot.press("t")
+        await settle(pilot, lambda: bool(h.world.jira.world.comments(key)))
+    body = h.world.jira.world.comments(key)[-1]["body"]
+    assert body.startswith(r"Thanks \[@click=app.quit\]x\[/\]: \[@click=app.quit\]x\[/\] ")  # names
+    assert (
+        r"(\[~accountid:5b10a2844c20165700ede21g\] \!https://t.example/p.png\! \{html\}<b>hi</b>\{html\})"
+        in body
+    )
+    assert "\x1b" not in body

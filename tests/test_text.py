@@ -29,6 +29,7 @@ from duty_tui.text import (
     sanitize,
     slack_links,
     slack_text,
+    wiki_literal,
 )
 from tests.harness import screen_dump
 from tests.hostile import (
@@ -977,3 +978,23 @@ def test_sanitize_caps_marks_joined_by_removed_characters() -> None:
     assert sanitize(once) == once
     assert text_module.plain(tower).plain.count("\u0301") <= 4
     assert text_module.slack_text("*" + tower + "*", NoNames()).plain.count("\u0301") <= 4
+
+
+@pytest.mark.parametrize("evil", HOSTILE, ids=HOSTILE_IDS)
+def test_wiki_literal_leaves_nothing_active(evil: str) -> None:
+    written = wiki_literal(evil)
+    assert not re.search(r"(?<!\\)[\[\]{}|!]", written)  # nothing that links, mentions or embeds
+    assert "\\\\" not in written and not FORBIDDEN & set(written)  # no line break forced, no controls
+
+
+def test_wiki_literal_stops_mentions_images_links_and_macros() -> None:
+    summary = (
+        "[~accountid:5b10a2844c20165700ede21g] !https://t.example/p.png! [x|https://evil] {html}<b>{html}"
+    )
+    written = wiki_literal(summary)
+    assert written == (
+        r"\[~accountid:5b10a2844c20165700ede21g\] \!https://t.example/p.png\! \[x\|https://evil\] "
+        r"\{html\}<b>\{html\}"
+    )
+    assert jira_wiki_text(written) == summary
+    assert wiki_literal("C:\\temp\\[x]") == "C:\u29f5temp\u29f5\\[x\\]"

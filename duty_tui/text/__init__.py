@@ -27,7 +27,8 @@ Layout (each module imports only from the standard library, rich, textual, emoji
   :mod:`~duty_tui.text.names` (:class:`NameLookup`, :class:`NoNames`), :mod:`~duty_tui.text.markers`
   (paired ``*bold*``-style markers, shared with Jira wiki text) and :mod:`~duty_tui.text.runs` (styled
   runs → one line, capped → ``Text``).
-* :mod:`~duty_tui.text.wiki`: Jira v2 wiki markup (:func:`jira_wiki_text`).
+* :mod:`~duty_tui.text.wiki`: Jira v2 wiki markup (:func:`jira_wiki_text`), and text made literal
+  for a comment duty-tui posts (:func:`wiki_literal`).
 * :mod:`~duty_tui.text.adf`: Jira v3 Atlassian Document Format (:func:`adf_text`).
 * :mod:`~duty_tui.text.errors`: :func:`error_sentence` and :func:`redact`.
 
@@ -44,7 +45,7 @@ from duty_tui.text.errors import error_sentence, redact
 from duty_tui.text.names import NameLookup, NoNames
 from duty_tui.text.render import CODE_STYLE, LINK_STYLE, MENTION_STYLE, QUOTE_STYLE, assemble, content, plain
 from duty_tui.text.slack import slack_links, slack_text
-from duty_tui.text.wiki import jira_wiki_text
+from duty_tui.text.wiki import jira_wiki_text, wiki_literal
 
 __all__ = [
     "CODE_STYLE",
@@ -65,4 +66,5 @@ __all__ = [
     "sanitize",
     "slack_links",
     "slack_text",
+    "wiki_literal",
 ]

@@ -1,4 +1,5 @@
-"""Jira v2 wiki markup → readable plain text (:func:`jira_wiki_text`)."""
+"""Jira v2 wiki markup → readable plain text (:func:`jira_wiki_text`), and untrusted text → wiki
+text that stays literal when Jira renders it (:func:`wiki_literal`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ _WIKI_ESCAPABLE: Final = "*_+-^~?{}[]|!#"
 _WIKI_ESCAPE = re.compile(r"\\([-*_+^~?{}\[\]|!#])")
 # An escaped character is parked as the C0 control 0x0E + its index while the markup is processed.
 _WIKI_UNESCAPE = re.compile(f"[\x0e-{chr(0x0E + len(_WIKI_ESCAPABLE) - 1)}]")
+# What turns text into a link, mention, image, macro or table cell when Jira renders a comment.
+_WIKI_ACTIVE = re.compile(r"([{}\[\]|!])")
 _WIKI_DROP = re.compile(r"\{(?:color|anchor)(?::[^{}\n]*)?\}|\{panel\}")
 _WIKI_PANEL = re.compile(r"\{panel(?::([^{}\n]*))?\}")
 _WIKI_QUOTE_TAG = "{quote}"
@@ -32,6 +35,14 @@ _WIKI_RULE = re.compile(r"-{4,}\s*")
 _WIKI_TABLE_SPLIT = re.compile(r"\|\|?")
 _WIKI_MARKS: Final = "*_+-^~"
 _WIKI_CITATION = re.compile(r"\?\?(\S(?:[^?\n]*\S)?)\?\?")
+
+
+def wiki_literal(value: str) -> str:
+    """Escape a name or summary put into a comment duty-tui posts, so a summary holding
+    "[~accountid:…]", "!https://tracker/pixel.png!" or "{html}" is shown by Jira as written instead of
+    mentioning, fetching or embedding. Text effects (*bold*) are left alone: harmless, and readable."""
+    # A backslash has no escape of its own (two of them are a line break): show a look-alike instead.
+    return _WIKI_ACTIVE.sub(r"\\\1", sanitize(value).replace("\\", "\u29f5"))
 
 
 def _wiki_effects(line: str) -> str:

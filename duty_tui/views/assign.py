@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -222,6 +222,7 @@ class AssignScreen(ModalScreen[Person | None]):
             yield self.query_input
             yield self.state
             yield self.options
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.show(keep=self.current_assignee_id)

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 
 from duty_tui import text
 
@@ -36,6 +36,7 @@ class DiscardScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this comment? ", "bold"), ("y/n", "$text-warning")))
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
@@ -75,6 +76,7 @@ class CommentScreen(ModalScreen[str | None]):
             )
             yield self.editor
             yield Static("ctrl+s posts · Esc cancels", id="comment-hint", markup=False)
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.editor.move_cursor(self.editor.document.end)  # continue an initial draft, not prepend to it

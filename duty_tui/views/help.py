@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from duty_tui.keymap import KEYS, display_key
 
@@ -53,6 +53,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys and help"
             yield Static(self.body(), id="help-body")
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def body(self) -> Content:
         parts: list[str | tuple[str, str]] = []

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -86,6 +86,7 @@ class MoveScreen(ModalScreen[Transition | None]):
             box.border_subtitle = "Enter moves · Esc cancels"
             yield self.state
             yield self.options
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.options.display = False

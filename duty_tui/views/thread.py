@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
@@ -61,6 +61,7 @@ class ThreadScreen(ModalScreen[None]):
         with self.body:
             yield Static(self.render_message(self.message), classes="message")
             yield self.replies_state
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.body.border_title = Content.assemble(("Thread", "bold"), " · #laa-ops")

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from duty_tui import text
 from duty_tui.duty.calendar import SupportCalendar
@@ -131,6 +131,7 @@ class TicketScreen(ModalScreen[None]):
             yield self.clock
             yield self.state
             yield self.sections
+        yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.set_title(self.ticket.status)
