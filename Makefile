@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy duty_tui
+	$(BIN)/mypy duty_tui benchmarks  # the benchmarks too: they break silently otherwise
 	$(BIN)/pytest -n 2
 
 screens: $(STAMP)
@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/poll.py
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/actions.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -65,9 +65,6 @@ def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, pollin
     class FirstPaint(DutyApp):
         """DutyApp that leaves after the first frame showing ticket rows."""
 
-        # Textual resolves a relative CSS_PATH next to the subclass's file, not DutyApp's.
-        CSS_PATH = str(Path(sys.modules[DutyApp.__module__].__file__ or "").parent / "app.tcss")
-
         def on_mount(self) -> None:
             # Textual calls each class's handler along the MRO: DutyApp.on_mount runs after this.
             mark("app mounted")

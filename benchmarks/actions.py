@@ -21,6 +21,7 @@ import itertools
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -89,7 +90,7 @@ class Baseline(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("t", "take", "Take")]
 
-    def __init__(self, rows: list[tuple[str, ...]]) -> None:
+    def __init__(self, rows: Sequence[tuple[str, ...]]) -> None:
         super().__init__()
         self.rows = rows
 

@@ -27,12 +27,10 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from _common import COMPONENT as SIXDG_COMPONENT
 from _common import (
     MORNING,
-    REPO_ROOT,
     build_warm_store,
     median,
     offline_config,
@@ -51,7 +49,7 @@ from duty_tui.demo import DemoWorld, demo_secrets
 from duty_tui.duty.triage import triage_key
 from duty_tui.messages import SourcePolled
 from duty_tui.models import SourceStatus, Ticket
-from duty_tui.runtime import build_runtime
+from duty_tui.runtime import build_calendar, build_runtime
 from duty_tui.sim.jira import ROUTES as JIRA_ROUTES
 from duty_tui.sim.server import LoggedRequest
 from duty_tui.sync import PollFailed, PollLoop, PollOutcome, TicketsPolled
@@ -224,9 +222,6 @@ def poll_requests(cycles: int, busy_waiting: int) -> None:
 class QuietDutyApp(DutyApp):
     """DutyApp without its poll loops: the benchmark hands it the poll results itself."""
 
-    # Textual resolves a relative CSS_PATH next to the subclass's file, not DutyApp's.
-    CSS_PATH = str(REPO_ROOT / "duty_tui" / "app.tcss")
-
     def start_polling(self) -> None:
         return
 
@@ -383,7 +378,7 @@ def edits_back(rounds: list[tuple[Ticket, ...]], round_number: int) -> tuple[Tic
 async def datatable_apply(tickets: list[Ticket], repeats: int) -> tuple[Timing, int]:
     labels = {board.name: board.short for board in offline_config().jira.boards}
     # The very cells duty-tui shows (rich Text through text.py), so both tables compare and draw the same.
-    pane = TicketsPane(labels, lambda: MORNING, ZoneInfo("Europe/London"))
+    pane = TicketsPane(labels, lambda: MORNING, build_calendar(offline_config()))
     app = DataTableApp(sorted(tickets, key=triage_key), pane.cells)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.table.row_count == 5000)

@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from _common import REPO_ROOT, make_messages, median, rss_mb, shipped_cadence, table, verdict
+from _common import make_messages, median, rss_mb, shipped_cadence, table, verdict
 from textual.pilot import Pilot
 
 from duty_tui.app import DutyApp
@@ -117,9 +117,6 @@ def traffic(rng: random.Random) -> list[str]:
 
 class SoakApp(DutyApp):
     """DutyApp whose poll loops the benchmark drives one cycle at a time."""
-
-    # Textual resolves a relative CSS_PATH next to the subclass's file, not DutyApp's.
-    CSS_PATH = str(REPO_ROOT / "duty_tui" / "app.tcss")
 
     def start_polling(self) -> None:
         return

@@ -111,20 +111,30 @@ def test_descriptions() -> None:
     ("now", "deadline", "expected"),
     [
         (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 10, 59), "breached"),
+        (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 11, 0), "breached"),
         (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 11, 20), "soon"),
         (london(2026, 11, 26, 11, 0), london(2026, 11, 26, 13, 0), ""),
         # 17:55 on Thursday, due 08:20 on Friday: 5 + 20 minutes of support time left
         (london(2026, 11, 26, 17, 55), london(2026, 11, 27, 8, 20), "soon"),
+        (london(2026, 11, 26, 17, 45), london(2026, 11, 27, 8, 20), ""),  # 15 + 20
         (london(2026, 11, 27, 17, 0), london(2026, 11, 30, 9, 0), ""),  # Friday 17:00 → Monday 09:00: 2h
+        (london(2026, 11, 28, 12, 0), london(2026, 11, 30, 8, 10), "soon"),  # Saturday, paused: 10m left
+        (london(2026, 11, 28, 12, 0), london(2026, 11, 30, 8, 30), ""),  # exactly 30m left
+        (london(2026, 11, 26, 7, 0), london(2026, 11, 26, 8, 25), "soon"),  # before hours
+        (london(2026, 12, 24, 17, 50), london(2026, 12, 29, 8, 15), "soon"),  # over two bank holidays
     ],
 )
-def test_the_tickets_title_counts_urgency_without_the_full_clock(
+def test_the_tickets_title_counts_urgency_from_support_time(
     now: datetime, deadline: datetime, expected: str
 ) -> None:
-    from duty_tui.widgets.tickets import TicketsPane
+    from duty_tui.widgets.tickets import Tally, TicketsPane
 
-    pane = TicketsPane({}, lambda: now, CAL)
-    assert pane._urgency(deadline, now, CAL.state(now).closes_at) == expected
-    clock_says = CAL.working_time_between(now, deadline)
+    pane = TicketsPane({"AWS Ops": "AWS"}, lambda: now, CAL)
+    pane.tally = {"LAA-1": Tally(("AWS Ops",), None, deadline), "LAA-2": Tally(("AWS Ops",), "someone", None)}
+    pane.update_counts()
+    assert pane.counts.startswith("AWS 1")
+    assert ("1 breached" in pane.counts) == (expected == "breached")
+    assert ("1 due <30m" in pane.counts) == (expected == "soon")
+    clock_says = CAL.working_time_between(now, deadline)  # the slow, exact answer agrees
     assert (now >= deadline) == (expected == "breached")
     assert (expected == "soon") == (now < deadline and clock_says < timedelta(minutes=30))

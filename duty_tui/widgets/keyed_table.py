@@ -9,6 +9,7 @@ owner through `text.py`; nothing here parses markup.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -24,6 +25,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 T = TypeVar("T")
+# An update touching fewer than one row in this many is merged into the order by bisection;
+# larger ones re-sort everything (cheaper than many insertions).
+INCREMENTAL_SHARE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +204,10 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._haystacks.pop(key, None)
             self._strips.pop(key, None)
         self._remember(changed)
-        for item in changed:
-            self._strips.pop(self._key(item), None)
-        self._reorder()
+        touched = [self._key(item) for item in changed]
+        for key in touched:
+            self._strips.pop(key, None)
+        self._reorder([*touched, *removed])
 
     def invalidate(self) -> None:
         """Re-render every row (e.g. ages moved on), without touching order or cursor."""
@@ -232,18 +237,35 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._sort_keys[key] = self._sort_key(item)
             self._haystacks[key] = self._search_text(item).lower()
 
-    def _reorder(self) -> None:
+    def _shows(self, key: str) -> bool:
+        if self._predicate is not None and not self._predicate(self._items[key]):
+            return False
+        return all(word in self._haystacks[key] for word in self._filter)
+
+    def _reorder(self, touched: Sequence[str] | None = None) -> None:
+        """Rebuild the shown order; with `touched` (the keys an update changed or removed), only
+        those rows are taken out and put back: a poll of 50 changes into 5,000 rows need not
+        re-test and re-sort them all."""
         old_key = self._cursor_key
         old_index = self._index.get(old_key, 0) if old_key else 0
         old_screen_row = old_index - self.scroll_offset.y
         was_at_tail = bool(self._order) and old_key == self._order[-1]
-        keys: Iterable[str] = self._items.keys()
-        if self._predicate is not None:
-            predicate = self._predicate
-            keys = [k for k in keys if predicate(self._items[k])]
-        if self._filter:
-            keys = [k for k in keys if all(word in self._haystacks[k] for word in self._filter)]
-        self._order = sorted(keys, key=self._sort_keys.__getitem__)
+        sort_key = self._sort_keys.__getitem__
+        if touched is not None and len(touched) * INCREMENTAL_SHARE < len(self._order):
+            gone = set(touched)
+            order = [k for k in self._order if k not in gone]
+            for key in dict.fromkeys(touched):
+                if key in self._items and self._shows(key):
+                    bisect.insort(order, key, key=sort_key)
+            self._order = order
+        else:
+            keys: Iterable[str] = self._items.keys()
+            if self._predicate is not None:
+                predicate = self._predicate
+                keys = [k for k in keys if predicate(self._items[k])]
+            if self._filter:
+                keys = [k for k in keys if all(word in self._haystacks[k] for word in self._filter)]
+            self._order = sorted(keys, key=sort_key)
         self._index = {key: index for index, key in enumerate(self._order)}
         if not self._order:
             new_key = None

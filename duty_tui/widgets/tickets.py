@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -100,6 +100,21 @@ class TicketTable(KeyedTable[Ticket]):
         return not (writes and self.read_only)
 
 
+class Tally(NamedTuple):
+    """What the pane title counts about one row."""
+
+    boards: tuple[str, ...]
+    assignee_id: str | None
+    deadline: datetime | None  # set while the ticket waits unassigned and unacknowledged
+
+
+class Counts(NamedTuple):
+    per_board: dict[str, int]  # unassigned tickets, by board label
+    breached: int
+    soon: int  # under 30 minutes of support time left
+    mine: int
+
+
 class TicketsPane(ListPane):
     """Pane 1."""
 
@@ -127,6 +142,7 @@ class TicketsPane(ListPane):
         self.known = facts or TicketFacts(self.rules, calendar, within)
         self.cursor_landed: tuple[str | None, float] = (None, 0.0)  # see just_landed
         self.held_order: dict[str, tuple[object, ...]] = {}  # see sort_key
+        self.tally: dict[str, Tally] = {}  # what the title counts, per row; see update_counts
         table = TicketTable(
             COLUMNS,
             key=lambda t: t.key,
@@ -231,7 +247,9 @@ class TicketsPane(ListPane):
     # -- data -----------------------------------------------------------------------------------
 
     def show(self, tickets: Iterable[Ticket]) -> None:
+        tickets = list(tickets)
         self.table.set_rows(tickets)
+        self.tally = {ticket.key: self._tally_of(ticket) for ticket in tickets}
         self.update_counts()
 
     def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None:
@@ -241,6 +259,9 @@ class TicketsPane(ListPane):
             self.known.forget(removed)
             for key in removed:
                 self.held_order.pop(key, None)
+                self.tally.pop(key, None)
+            for ticket in changed:
+                self.tally[ticket.key] = self._tally_of(ticket)
             self.table.apply(changed, removed)
             after = self.table.cursor_key
             if before is not None and after != before:  # the row under the cursor left the list
@@ -253,35 +274,24 @@ class TicketsPane(ListPane):
         key, at = self.cursor_landed
         return key is not None and key == self.table.cursor_key and time.monotonic() - at < within
 
+    def _tally_of(self, ticket: Ticket) -> Tally:
+        waiting = ticket.assignee_id is None and ticket.acknowledged_at is None
+        return Tally(ticket.boards, ticket.assignee_id, self.facts(ticket).deadline if waiting else None)
+
     def update_counts(self) -> None:
         """The title: per board what waits, what is breached and what is due within 30 minutes."""
-        per_board: dict[str, int] = {}
-        breached = soon = mine = 0
-        me = self.me()
-        now = self.now()
-        closing = self.calendar.state(now).closes_at
-        for ticket in self.table.items():
-            if me is not None and ticket.assignee_id == me:
-                mine += 1
-            if ticket.assignee_id is not None:
-                continue
-            for board in ticket.boards:
-                label = self.board_labels.get(board, board)
-                per_board[label] = per_board.get(label, 0) + 1
-            if ticket.acknowledged_at is None:
-                state = self._urgency(self.facts(ticket).deadline, now, closing)
-                breached += state == "breached"
-                soon += state == "soon"
+        counts = self._count(self.now())
         self.title = "My tickets" if self.view == MINE else "Tickets"
         if self.view == MINE:
-            parts = [f"{mine} assigned to you"]
+            parts = [f"{counts.mine} assigned to you"]
         else:
+            per_board = counts.per_board
             ordered = [label for label in self.board_labels.values() if label in per_board]
             parts = [" · ".join(f"{label} {per_board[label]}" for label in ordered) or "none waiting"]
-            if breached:
-                parts.append(f"{breached} breached")
-            if soon:
-                parts.append(f"{soon} due <30m")
+            if counts.breached:
+                parts.append(f"{counts.breached} breached")
+            if counts.soon:
+                parts.append(f"{counts.soon} due <30m")
         if self.board is not None:
             parts.append(f"board: {self.board_labels.get(self.board, self.board)}")
         if not self.calendar.is_open(self.now()):
@@ -289,17 +299,43 @@ class TicketsPane(ListPane):
         self.counts = " · ".join(parts)
         self.refresh_title()
 
-    def _urgency(self, deadline: datetime, now: datetime, closing: datetime | None) -> str:
-        """How urgent an unacknowledged ticket is: "breached", "soon" (under 30 minutes of support
-        time left) or "", from its cached deadline: this runs for every ticket on every change, so the
-        calendar's working-time arithmetic is only done when wall-clock time cannot decide."""
-        if now >= deadline:
-            return "breached"
-        if deadline - now < HALF_HOUR:  # support time left can only be shorter than wall time
-            return "soon"
-        if closing is not None and deadline <= closing:  # open until the deadline: the two agree
-            return ""
-        return "soon" if self.calendar.working_time_between(now, deadline) < HALF_HOUR else ""
+    def _count(self, now: datetime) -> Counts:
+        """Runs on every poll and every minute over all rows, so it reads the tally kept by `apply`
+        rather than each ticket's facts, and settles most deadlines by comparison alone."""
+        per_boards: dict[tuple[str, ...], int] = {}
+        breached = soon = mine = 0
+        me = self.me()
+        soon_by_wall, surely_not_soon = now + HALF_HOUR, self._surely_not_soon(now)
+        for boards, assignee_id, deadline in self.tally.values():
+            if assignee_id is not None:
+                mine += me is not None and assignee_id == me
+                continue
+            per_boards[boards] = per_boards.get(boards, 0) + 1
+            if deadline is None or (surely_not_soon is not None and deadline >= surely_not_soon):
+                continue
+            if deadline <= now:
+                breached += 1
+            # Support time left is never more than wall time left: the calendar only when unsure.
+            elif deadline < soon_by_wall or self.calendar.working_time_between(now, deadline) < HALF_HOUR:
+                soon += 1
+        per_board: dict[str, int] = {}
+        for boards, count in per_boards.items():
+            for board in boards:
+                label = self.board_labels.get(board, board)
+                per_board[label] = per_board.get(label, 0) + count
+        return Counts(per_board, breached, soon, mine)
+
+    def _surely_not_soon(self, now: datetime) -> datetime | None:
+        """A deadline at or after this has at least 30 minutes of support time left: the next (or
+        current) support period has that much before it. This runs over every row on every change,
+        so the calendar's working-time arithmetic is kept for the few deadlines it cannot settle."""
+        state = self.calendar.state(now)
+        start, end = (now, state.closes_at) if state.open else (state.opens_at, None)
+        if not state.open and start is not None:
+            end = self.calendar.state(start).closes_at
+        if start is None or end is None or end - start < HALF_HOUR:
+            return None
+        return max(start, now) + HALF_HOUR
 
     def show_status(self, status: SourceStatus | None) -> None:
         self.banner.show_status("Jira", status, self.now(), self.zone)
