@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import logging
 import shutil
 import tempfile
 import time
@@ -62,6 +63,8 @@ async def timed_press(pilot: Any) -> Timing:
 
 async def time_duty_tui(data_dir: Path, repeats: int) -> list[Timing]:
     config = offline_config()
+    # Offline on purpose (the figure is the UI's alone): the failed polls are expected, not news.
+    logging.getLogger("duty_tui.sync").setLevel(logging.ERROR)
     runtime = build_runtime(config, BENCH_SECRETS, data_dir, ManualClock(MORNING))
     runtime.store.set_meta(f"jira.myself:{config.jira.url}:{config.jira.email}", ME.to_json())
     app = DutyApp(runtime)
