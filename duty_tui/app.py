@@ -214,6 +214,7 @@ class DutyApp(App[None]):
             self.day = today
             self.load_ticks(today)
         self.tickets.table.invalidate()  # ages
+        self.tickets.update_counts()  # breached and due-soon move on with the clock, polls or not
         self.channel.table.invalidate()  # "Tue 14:02" labels
         for pane, source in ((self.tickets, "jira"), (self.channel, "slack")):
             pane.show_status(self.statuses.get(source))

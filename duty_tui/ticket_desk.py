@@ -17,11 +17,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.timer import Timer
 
 from duty_tui import text
 from duty_tui.duty import actions
 from duty_tui.duty.actions import Actor, with_writes
-from duty_tui.models import Person, Ticket, Transition, Write
+from duty_tui.models import Person, Ticket, Transition, Write, WriteKind
 from duty_tui.outbox import OutboxProgress, OutboxWriter
 from duty_tui.sources.jira_writes import JiraWriter
 from duty_tui.widgets.tickets import TicketAction
@@ -86,6 +87,8 @@ class TicketDesk:
         self._confirm_until = 0.0
         self._before: dict[str, Ticket] = {}  # each queued keypress's ticket as it was, to undo
         self._pause = threading.Event()  # never set: a sleep the serial writer can take
+        self._drafts: list[tuple[Write, Ticket | None]] = []  # refused comments to reopen
+        self._drafts_timer: Timer | None = None
 
     # -- who and how ----------------------------------------------------------------------------
 
@@ -141,7 +144,7 @@ class TicketDesk:
             self.app.tickets.cursor_landed = (None, 0.0)
             return False
         mine = ticket.assignee_id is not None and ticket.assignee_id == self.me_id()
-        if action == "take" and (mine or "assign" in ticket.pending):
+        if action == "take" and mine:  # an assignment to me on its way counts: the row shows it
             self.app.notify(f"{ticket.key} is already yours.", timeout=3, markup=False)
             return False
         if action == "acknowledge" and (ticket.acknowledged_at is not None or "comment" in ticket.pending):
@@ -360,18 +363,42 @@ class TicketDesk:
             timeout=12,
             markup=False,
         )
-        if write.body and write.kind.value == "comment" and not self.app.screen.is_modal:
-            from duty_tui.views.comment import CommentScreen
+        if write.kind is WriteKind.COMMENT and write.body:
+            self._drafts.append((write, progress.ticket))  # the text is not lost: edit and post again
+            self._reopen_drafts()
 
-            ticket = self.app.tickets.table.item(write.key)
+    def _reopen_drafts(self) -> None:
+        """Refused comments come back in the editor one at a time, once no other dialog is open (the
+        engineer may be typing in one)."""
+        if not self._drafts:
+            return
+        if self.app.screen.is_modal:
+            if self._drafts_timer is None:
+                self._drafts_timer = self.app.set_interval(0.5, self._reopen_drafts, name="refused drafts")
+            return
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+            self._drafts_timer = None
+        from duty_tui.views.comment import CommentScreen
+
+        write, stored = self._drafts.pop(0)
+        ticket = self.app.tickets.table.item(write.key) or stored
+
+        def rewritten(body: str | None) -> None:
             me = self.me()
+            if body and ticket is not None and me is not None:
+                self.queue(actions.comment(ticket, me, body, self.runtime.now(), new_id))
+            elif body:
+                self.app.copy_to_clipboard(body)
+                self.app.notify(
+                    f"{write.key} is not in duty-tui's cache any more: your comment is on the clipboard.",
+                    severity="warning",
+                    markup=False,
+                )
+            self._reopen_drafts()  # the next one, if several were refused
 
-            def rewritten(body: str | None) -> None:  # the text is not lost: edit and post again
-                if body and ticket is not None and me is not None:
-                    self.queue(actions.comment(ticket, me, body, self.runtime.now(), new_id))
-
-            summary = ticket.summary if ticket else ""
-            self.app.push_screen(CommentScreen(write.key, summary, initial=write.body), rewritten)
+        summary = ticket.summary if ticket else ""
+        self.app.push_screen(CommentScreen(write.key, summary, initial=write.body or ""), rewritten)
 
     def stop_outbox(self) -> None:
         if self.outbox is not None:

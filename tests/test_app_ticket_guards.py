@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 from duty_tui.duty.sla import Band
 from duty_tui.views.comment import CommentScreen
+from duty_tui.views.ticket import TicketScreen
 from tests.harness import Harness, screen_text, settle
 from tests.test_app_tickets import KEY, SIZE, delivered, ready, writes
 
@@ -134,3 +136,50 @@ async def test_r_sends_writes_waiting_out_a_back_off(h: Harness) -> None:
         await pilot.press("r")
         await settle(pilot, lambda: delivered(app))
         assert len(h.world.jira.world.comments(KEY)) == 1 and posts(h) == 2
+
+
+async def test_t_takes_a_ticket_whose_assignment_to_a_colleague_is_still_on_its_way(h: Harness) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot, app)
+        h.world.jira.faults.set_latency(0.4, match="PUT")
+        await pilot.press("a")
+        await settle(pilot, lambda: "Aisha Bello" in screen_text(app))
+        await pilot.press(*"aisha", "enter")
+        row = app.tickets.table.item(KEY)
+        assert row is not None and "assign" in row.pending and row.assignee == "Aisha Bello"
+        await pilot.press("t")  # changed my mind: I take it
+        assert "already yours" not in screen_text(app)
+        h.world.jira.faults.set_latency(0)
+        await settle(pilot, lambda: delivered(app))
+        assignee = h.world.jira.world.issue(KEY)["fields"]["assignee"]
+        assert assignee["accountId"] == h.world.jira.myself_account_id
+
+
+async def test_a_comment_refused_while_a_dialog_is_open_comes_back_when_it_closes(h: Harness) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot, app)
+        h.world.jira.faults.fail_next(1, status=400, match=f"POST .*{KEY}/comment")
+        h.world.jira.faults.set_latency(1.0, match="POST")
+        await pilot.press("c", *"Restore finished", "ctrl+s")
+        await pilot.press("enter")  # reading the ticket while Jira answers
+        await settle(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await settle(pilot, lambda: app.pending_writes == 0)  # refused
+        await pilot.pause(0.6)
+        assert isinstance(app.screen, TicketScreen)  # not pushed over what the engineer is doing
+        h.world.jira.faults.set_latency(0)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, CommentScreen))
+        screen = app.screen
+        assert isinstance(screen, CommentScreen) and screen.editor.text == "Restore finished"
+
+
+async def test_the_title_counts_move_on_with_the_clock_without_a_poll(h: Harness) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        assert "2 breached" in app.tickets.counts and "1 due <30m" in app.tickets.counts
+        h.clock.advance(timedelta(minutes=30))  # the one due within 30 minutes is now late
+        app.on_clock_tick()
+        assert "3 breached" in app.tickets.counts

@@ -25,7 +25,7 @@ def table() -> KeyedTable[Row]:
         [Column("key", "Key", 6), Column("word", "Word")],
         key=lambda r: r.key,
         cells=lambda r: [Text(r.key), Text(r.word)],
-        sort_key=lambda r: (r.rank, r.key),
+        sort_key=lambda r: r.rank,  # ties on purpose: the table breaks them by key, both ways
         search_text=lambda r: r.word,
     )
 

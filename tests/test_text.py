@@ -985,6 +985,7 @@ def test_wiki_literal_leaves_nothing_active(evil: str) -> None:
     written = wiki_literal(evil)
     assert not re.search(r"(?<!\\)[\[\]{}|!]", written)  # nothing that links, mentions or embeds
     assert "\\\\" not in written and not FORBIDDEN & set(written)  # no line break forced, no controls
+    assert "\n" not in written  # a line starting "h1." or "* " would be block markup
 
 
 def test_wiki_literal_stops_mentions_images_links_and_macros() -> None:

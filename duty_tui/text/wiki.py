@@ -42,7 +42,9 @@ def wiki_literal(value: str) -> str:
     "[~accountid:…]", "!https://tracker/pixel.png!" or "{html}" is shown by Jira as written instead of
     mentioning, fetching or embedding. Text effects (*bold*) are left alone: harmless, and readable."""
     # A backslash has no escape of its own (two of them are a line break): show a look-alike instead.
-    return _WIKI_ACTIVE.sub(r"\\\1", sanitize(value).replace("\\", "\u29f5"))
+    # One line: a line break followed by "h1." or "* " would start block markup in the comment.
+    line = " ".join(sanitize(value).splitlines())
+    return _WIKI_ACTIVE.sub(r"\\\1", line.replace("\\", "\u29f5"))
 
 
 def _wiki_effects(line: str) -> str:

@@ -234,7 +234,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         for item in items:
             key = self._key(item)
             self._items[key] = item
-            self._sort_keys[key] = self._sort_key(item)
+            # The key breaks ties, so merging a few rows (bisection) and re-sorting all agree.
+            self._sort_keys[key] = (self._sort_key(item), key)
             self._haystacks[key] = self._search_text(item).lower()
 
     def _shows(self, key: str) -> bool:
@@ -245,7 +246,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def _reorder(self, touched: Sequence[str] | None = None) -> None:
         """Rebuild the shown order; with `touched` (the keys an update changed or removed), only
         those rows are taken out and put back: a poll of 50 changes into 5,000 rows need not
-        re-test and re-sort them all."""
+        re-test and re-sort them all. So the predicate must depend on the row alone: when what it
+        reads changes (a view, a board), the owner calls `set_predicate` again, which re-tests all."""
         old_key = self._cursor_key
         old_index = self._index.get(old_key, 0) if old_key else 0
         old_screen_row = old_index - self.scroll_offset.y

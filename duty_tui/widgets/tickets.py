@@ -154,6 +154,7 @@ class TicketsPane(ListPane):
         )
         table.read_only = read_only
         super().__init__(1, "Tickets", table, id="tickets")
+        self._me_shown: str | None = None  # whom `shown` took for "me" when rows were last re-tested
         table.set_predicate(self.shown)
 
     # -- what a row says ------------------------------------------------------------------------
@@ -229,19 +230,24 @@ class TicketsPane(ListPane):
             return False
         return ticket.assignee_id is None or bool(ticket.pending)
 
+    def _refilter(self) -> None:
+        """Re-test every row: what `shown` reads besides the row (view, board, me) changed."""
+        self._me_shown = self.me()
+        self.table.set_predicate(self.shown)
+
     def switch_view(self) -> None:
         self.view = MINE if self.view == UNASSIGNED else UNASSIGNED
         self.table.empty_text = (
             "No tickets assigned to you." if self.view == MINE else "No unassigned tickets."
         )
-        self.table.set_predicate(self.shown)
+        self._refilter()
         self.update_counts()
 
     def cycle_board(self) -> None:
         names = list(self.board_labels)
         position = names.index(self.board) + 1 if self.board in names else 0
         self.board = names[position] if position < len(names) else None
-        self.table.set_predicate(self.shown)
+        self._refilter()
         self.update_counts()
 
     # -- data -----------------------------------------------------------------------------------
@@ -262,6 +268,8 @@ class TicketsPane(ListPane):
                 self.tally.pop(key, None)
             for ticket in changed:
                 self.tally[ticket.key] = self._tally_of(ticket)
+            if self.view == MINE and self.me() != self._me_shown:  # learnt who "me" is: re-test all rows
+                self._refilter()
             self.table.apply(changed, removed)
             after = self.table.cursor_key
             if before is not None and after != before:  # the row under the cursor left the list
