@@ -22,12 +22,23 @@ MARKS: dict[str, float] = {"start": time.monotonic()}  # the first line after in
 import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def mark(name: str) -> None:
     MARKS.setdefault(name, time.monotonic())
+
+
+def exit_once_painted(app: Any) -> None:
+    """Exit `app` after the first frame that carried ticket rows. A refresh may complete before the
+    table's own repaint request reaches the screen, so keep waiting until one really did."""
+    if "first ticket row rendered" in MARKS:
+        mark("painted")
+        app.exit()
+    else:
+        app.call_after_refresh(exit_once_painted, app)
 
 
 def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, polling: bool) -> None:
@@ -73,16 +84,7 @@ def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, pollin
             # Runs before DutyApp.on_cache_loaded (same MRO dispatch), so this is the worker's
             # read plus the trip through the message queue; the panes fill right after.
             mark("cache read")
-            self.call_after_refresh(self.check_painted)
-
-        def check_painted(self) -> None:
-            # A refresh may complete before the table's own repaint request reaches the screen:
-            # keep waiting until a frame really carried ticket rows.
-            if "first ticket row rendered" in MARKS:
-                mark("painted")
-                self.exit()
-            else:
-                self.call_after_refresh(self.check_painted)
+            self.call_after_refresh(exit_once_painted, self)
 
         def start_polling(self) -> None:
             if polling:
@@ -146,14 +148,7 @@ def run_baseline(data_dir: Path, size: tuple[int, int]) -> None:
                 for boards, key, priority, created, summary in rows
             )
             table.focus()
-            self.call_after_refresh(self.check_painted)
-
-        def check_painted(self) -> None:
-            if "first ticket row rendered" in MARKS:
-                mark("painted")
-                self.exit()
-            else:
-                self.call_after_refresh(self.check_painted)
+            self.call_after_refresh(exit_once_painted, self)
 
     app = Bare()
     app.run(headless=True, size=size)

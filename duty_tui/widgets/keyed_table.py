@@ -261,13 +261,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
                     bisect.insort(order, key, key=sort_key)
             self._order = order
         else:
-            keys: Iterable[str] = self._items.keys()
-            if self._predicate is not None:
-                predicate = self._predicate
-                keys = [k for k in keys if predicate(self._items[k])]
-            if self._filter:
-                keys = [k for k in keys if all(word in self._haystacks[k] for word in self._filter)]
-            self._order = sorted(keys, key=sort_key)
+            self._order = sorted(filter(self._shows, self._items), key=sort_key)
         self._index = {key: index for index, key in enumerate(self._order)}
         if not self._order:
             new_key = None

@@ -288,7 +288,8 @@ class TicketsPane(ListPane):
 
     def update_counts(self) -> None:
         """The title: per board what waits, what is breached and what is due within 30 minutes."""
-        counts = self._count(self.now())
+        now = self.now()
+        counts = self._count(now)
         self.title = "My tickets" if self.view == MINE else "Tickets"
         if self.view == MINE:
             parts = [f"{counts.mine} assigned to you"]
@@ -302,7 +303,7 @@ class TicketsPane(ListPane):
                 parts.append(f"{counts.soon} due <30m")
         if self.board is not None:
             parts.append(f"board: {self.board_labels.get(self.board, self.board)}")
-        if not self.calendar.is_open(self.now()):
+        if not self.calendar.is_open(now):
             parts.append("⏸ clocks paused: out of hours")
         self.counts = " · ".join(parts)
         self.refresh_title()
