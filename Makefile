@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy duty_tui benchmarks  # the benchmarks too: they break silently otherwise
+	$(BIN)/mypy duty_tui duty_sim benchmarks  # the benchmarks too: they break silently otherwise
 	$(BIN)/pytest -n 2
 
 screens: $(STAMP)

@@ -21,10 +21,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as `.venv/bin/python benchmarks/x.py` from anywhere
     sys.path.insert(0, str(REPO_ROOT))
 
-from duty_tui.config import BoardConfig, Config, JiraConfig, Secrets, SlackConfig  # noqa: E402
-from duty_tui.duty.triage import awaiting_triage  # noqa: E402
+from duty_tui.config.parse import BoardConfig, Config, JiraConfig, Secrets, SlackConfig  # noqa: E402
 from duty_tui.models import BoardInfo, ChatMessage, ChatUser, Reaction, SourceStatus, Ticket  # noqa: E402
-from duty_tui.store import Store  # noqa: E402
+from duty_tui.rules.triage import awaiting_triage  # noqa: E402
+from duty_tui.store.core import Store  # noqa: E402
 
 # Thursday 26 November 2026, 10:30 UTC (10:30 in London): inside support hours, as in the tests.
 MORNING = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)

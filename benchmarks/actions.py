@@ -35,14 +35,14 @@ from textual.widgets import DataTable
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
 from duty_tui.demo import DemoWorld, demo_secrets
-from duty_tui.duty import actions
-from duty_tui.duty.actions import Actor
 from duty_tui.models import SourceStatus
-from duty_tui.outbox import OutboxWriter
+from duty_tui.rules import actions
+from duty_tui.rules.actions import Actor
 from duty_tui.runtime import build_runtime
-from duty_tui.sources.jira import JiraUser
-from duty_tui.sources.jira_writes import JiraWriter
-from duty_tui.store import Store
+from duty_tui.sources.jira.client import JiraUser
+from duty_tui.sources.jira.writes import JiraWriter
+from duty_tui.store.core import Store
+from duty_tui.sync.outbox import OutboxWriter
 
 GOAL_MS = 50.0
 SIZE = (160, 48)
@@ -64,7 +64,7 @@ async def timed_press(pilot: Any) -> Timing:
 async def time_duty_tui(data_dir: Path, repeats: int) -> list[Timing]:
     config = offline_config()
     # Offline on purpose (the figure is the UI's alone): the failed polls are expected, not news.
-    logging.getLogger("duty_tui.sync").setLevel(logging.ERROR)
+    logging.getLogger("duty_tui.sync.poll").setLevel(logging.ERROR)
     runtime = build_runtime(config, BENCH_SECRETS, data_dir, ManualClock(MORNING))
     runtime.store.set_meta(f"jira.myself:{config.jira.url}:{config.jira.email}", ME.to_json())
     app = DutyApp(runtime)

@@ -42,17 +42,17 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from duty_sim.jira.service import ROUTES as JIRA_ROUTES
+from duty_sim.server import LoggedRequest
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
-from duty_tui.config import Config
+from duty_tui.config.parse import Config
 from duty_tui.demo import DemoWorld, demo_secrets
-from duty_tui.duty.triage import triage_key
 from duty_tui.messages import SourcePolled
 from duty_tui.models import SourceStatus, Ticket
+from duty_tui.rules.triage import triage_key
 from duty_tui.runtime import build_calendar, build_runtime
-from duty_tui.sim.jira import ROUTES as JIRA_ROUTES
-from duty_tui.sim.server import LoggedRequest
-from duty_tui.sync import PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.sync.poll import PollFailed, PollLoop, PollOutcome, TicketsPolled
 from duty_tui.widgets.tickets import COLUMNS, TicketsPane
 
 REQUEST_GOAL = 3  # one search per board (2) + one conversations.history for the channel

@@ -37,11 +37,11 @@ from textual.pilot import Pilot
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
 from duty_tui.demo import demo_config, demo_secrets
+from duty_tui.demo.scenario import CHANNEL
 from duty_tui.messages import SourcePolled
 from duty_tui.models import ChatUser
 from duty_tui.runtime import build_runtime
-from duty_tui.sim.scenario import CHANNEL
-from duty_tui.sync import PollFailed, PollLoop, PollOutcome
+from duty_tui.sync.poll import PollFailed, PollLoop, PollOutcome
 from duty_tui.widgets.channel import WINDOW
 
 # Thursday 26 November 2026, 08:00 in London (GMT): the desk opens.
@@ -56,9 +56,9 @@ SIZE = (160, 48)
 
 def serve_world(conn: Connection, start: datetime, seed: int, history: int) -> None:
     """Child process: run DemoWorld on its own ManualClock and act on the parent's orders."""
+    from duty_sim.jira.service import ROUTES
     from duty_tui.demo import DemoWorld
-    from duty_tui.sim.jira import ROUTES
-    from duty_tui.sim.scenario import WorldTicker
+    from duty_tui.demo.scenario import WorldTicker
 
     clock = ManualClock(start)
     world = DemoWorld(clock)

@@ -13,7 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from duty_tui import __version__
-from duty_tui.config import (
+from duty_tui.config.parse import (
     ENV_JIRA_TOKEN,
     ENV_SLACK_TOKEN,
     default_config_path,
@@ -21,8 +21,8 @@ from duty_tui.config import (
     load_config,
     load_secrets,
 )
-from duty_tui.config_reader import ConfigError
-from duty_tui.store import StoreError
+from duty_tui.config.reader import ConfigError
+from duty_tui.store.core import StoreError
 
 EXIT_PROBLEM = 2
 
@@ -122,7 +122,7 @@ def run_app(args: argparse.Namespace) -> int:
 def sync_once(args: argparse.Namespace) -> int:
     from duty_tui.clock import SystemClock
     from duty_tui.runtime import build_runtime, setup_logging
-    from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+    from duty_tui.sync.poll import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
 
     config = load_config(args.config or default_config_path())
     secrets = load_secrets()

@@ -22,14 +22,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from duty_tui.duty.facts import TicketFacts
+from duty_tui.desks.tickets import OutboxProgressed, TicketDesk, WritesNotStored, WritesQueued
 from duty_tui.keymap import default_keys
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
 from duty_tui.models import Person
+from duty_tui.rules.facts import TicketFacts
 from duty_tui.runtime import Runtime
-from duty_tui.serial import SerialWriter
-from duty_tui.sync import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
-from duty_tui.ticket_desk import OutboxProgressed, TicketDesk, WritesNotStored, WritesQueued
+from duty_tui.sync.poll import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.sync.store_writer import SerialWriter
 from duty_tui.widgets.channel import WINDOW, ChannelPane, Directory
 from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
 from duty_tui.widgets.incident import IncidentPane

@@ -15,18 +15,18 @@ from importlib.resources import files
 from pathlib import Path
 
 from duty_tui.clock import Clock
-from duty_tui.config import Config, Secrets, require_secrets
-from duty_tui.config_reader import ConfigError
-from duty_tui.duty.calendar import SupportCalendar, bank_holidays, holiday_lookup
-from duty_tui.duty.checklist import parse_sections
+from duty_tui.config.parse import Config, Secrets, require_secrets
+from duty_tui.config.reader import ConfigError
 from duty_tui.models import ChecklistSection
-from duty_tui.poll_jira import JiraPoller
-from duty_tui.poll_slack import SlackPoller
+from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
+from duty_tui.rules.checklist import parse_sections
 from duty_tui.sources.errors import redact
-from duty_tui.sources.jira import JiraSource
-from duty_tui.sources.slack import SlackSource
-from duty_tui.store import Store
-from duty_tui.sync import Poller
+from duty_tui.sources.jira.client import JiraSource
+from duty_tui.sources.slack.client import SlackSource
+from duty_tui.store.core import Store
+from duty_tui.sync.jira import JiraPoller
+from duty_tui.sync.poll import Poller
+from duty_tui.sync.slack import SlackPoller
 
 LOG_FILE = "duty-tui.log"
 

@@ -20,8 +20,8 @@ from textual.widgets import Footer, Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
-from duty_tui.sources.slack import SlackSource
-from duty_tui.timefmt import day_clock
+from duty_tui.sources.slack.client import SlackSource
+from duty_tui.text.timefmt import day_clock
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.channel import Directory
 

@@ -19,12 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from duty_tui import text
-from duty_tui.duty.calendar import SupportCalendar
-from duty_tui.duty.metrics import time_in_status
-from duty_tui.duty.sla import AckClock, Band, ack_clock, duration
-from duty_tui.duty.triage import severity
 from duty_tui.models import Comment, Ticket, TicketDetail
-from duty_tui.timefmt import age
+from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.rules.metrics import time_in_status
+from duty_tui.rules.sla import AckClock, Band, ack_clock, duration
+from duty_tui.rules.triage import severity
+from duty_tui.text.timefmt import age
 from duty_tui.views.fetch import fetch
 
 Parts = list[Content | str | tuple[str, str]]

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from duty_tui import text
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, ts_key, ts_to_datetime
-from duty_tui.timefmt import clock, day_clock
+from duty_tui.text.timefmt import clock, day_clock
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 

@@ -19,10 +19,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from duty_tui import text
-from duty_tui.duty.checklist import progress
 from duty_tui.keymap import default_keys
 from duty_tui.models import ChecklistSection, ChecklistTick
-from duty_tui.timefmt import clock
+from duty_tui.rules.checklist import progress
+from duty_tui.text.timefmt import clock
 
 
 class ChecklistToggled(Message):

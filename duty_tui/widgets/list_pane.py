@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 from duty_tui import text
 from duty_tui.keymap import default_keys
 from duty_tui.models import SourceStatus
-from duty_tui.timefmt import day_clock, until
+from duty_tui.text.timefmt import day_clock, until
 from duty_tui.widgets.keyed_table import KeyedTable
 
 

@@ -16,10 +16,10 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
-from duty_tui.duty.calendar import SupportState
 from duty_tui.models import SourceStatus
+from duty_tui.rules.calendar import SupportState
 from duty_tui.sources.errors import printable
-from duty_tui.timefmt import clock, day_clock
+from duty_tui.text.timefmt import clock, day_clock
 
 SOURCE_LABELS = {"jira": "Jira", "slack": "Slack"}
 SEPARATOR = "  "

@@ -18,13 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from duty_tui import text
-from duty_tui.duty.calendar import SupportCalendar
-from duty_tui.duty.facts import Facts, TicketFacts
-from duty_tui.duty.sla import HALF_HOUR, AckClock, Band, ack_clock
-from duty_tui.duty.triage import TriageRules, order_key
 from duty_tui.keymap import WRITE_ACTIONS, default_keys
 from duty_tui.models import SourceStatus, Ticket
-from duty_tui.timefmt import age
+from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.rules.facts import Facts, TicketFacts
+from duty_tui.rules.sla import HALF_HOUR, AckClock, Band, ack_clock
+from duty_tui.rules.triage import TriageRules, order_key
+from duty_tui.text.timefmt import age
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 

@@ -1,0 +1,1 @@
+"""A simulated Slack Web API: the methods duty-tui uses, served by `SimServer`."""

@@ -1,0 +1,87 @@
+"""`duty-tui --demo`: the dashboard against the simulated Jira Cloud and Slack, with a moving world.
+
+The simulators run in this process on 127.0.0.1; the real `jira` and `slack_sdk` clients talk to
+them over HTTP exactly as they would to the real services. The store is throwaway unless
+--data-dir is given.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from duty_sim.jira.service import JiraSim
+from duty_sim.slack.service import SlackSim
+from duty_tui.clock import Clock, SystemClock
+from duty_tui.config.parse import BoardConfig, Config, JiraConfig, Secrets, SlackConfig
+from duty_tui.config.workflow import TeamConfig, WorkflowConfig
+from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
+from duty_tui.demo.scenario_data import DUTY_ENGINEER, TEAM
+from duty_tui.runtime import Runtime, build_runtime, setup_logging
+
+DEMO_JIRA_TOKEN = "sim-jira-token"  # noqa: S105 - the simulator's own token, not a secret
+DEMO_SLACK_TOKEN = "xoxb-sim-token"  # noqa: S105
+
+
+def demo_config(
+    jira_url: str, slack_api_url: str, *, poll_seconds: float = 10.0, team: frozenset[str] = frozenset()
+) -> Config:
+    return Config(
+        jira=JiraConfig(
+            url=jira_url,
+            email=DUTY_ENGINEER.email,
+            boards=(
+                BoardConfig(id=AWS_BOARD[0], name=AWS_BOARD[1], label="AWS"),
+                BoardConfig(id=SIXDG_BOARD[0], name=SIXDG_BOARD[1], label="6DG", component=COMPONENT),
+            ),
+            poll_seconds=poll_seconds,
+            reconcile_minutes=2,
+        ),
+        slack=SlackConfig(channel=CHANNEL, api_url=slack_api_url, poll_seconds=max(2.0, poll_seconds / 2)),
+        workflow=WorkflowConfig(team=TeamConfig(team)),
+    )
+
+
+def demo_secrets() -> Secrets:
+    return Secrets(jira_token=DEMO_JIRA_TOKEN, slack_token=DEMO_SLACK_TOKEN)
+
+
+class DemoWorld:
+    """Both simulators, populated, plus the cast (for tests and screenshots)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.jira = JiraSim(
+            clock=clock,
+            email=DUTY_ENGINEER.email,
+            token=DEMO_JIRA_TOKEN,
+            api_user_name=DUTY_ENGINEER.name,
+            api_account_id=DUTY_ENGINEER.jira_id,
+        ).start()
+        self.slack = SlackSim(clock=clock, token=DEMO_SLACK_TOKEN).start()
+        self.cast: Cast = populate(self.jira, self.slack, clock.now())
+
+    def config(self, *, poll_seconds: float = 10.0) -> Config:
+        team = frozenset(self.cast.jira[person.handle] for person in TEAM)
+        return demo_config(self.jira.url, self.slack.api_url, poll_seconds=poll_seconds, team=team)
+
+    def stop(self) -> None:
+        self.jira.stop()
+        self.slack.stop()
+
+
+def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False) -> Runtime:
+    clock = SystemClock()
+    world = DemoWorld(clock)
+    ticker = WorldTicker(world.jira, world.slack, world.cast, clock).start()
+    throwaway = data_dir is None
+    directory = data_dir or Path(tempfile.mkdtemp(prefix="duty-tui-demo-"))
+    secrets = demo_secrets()
+    runtime = build_runtime(world.config(), secrets, directory, clock, read_only=read_only, demo=True)
+    setup_logging(directory, secrets)
+    runtime.cleanups.append(world.stop)
+    runtime.cleanups.append(ticker.stop)
+    if throwaway:
+        runtime.cleanups.insert(0, lambda: shutil.rmtree(directory, ignore_errors=True))
+    return runtime

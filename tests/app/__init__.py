@@ -1,0 +1,1 @@
+"""Tests of duty_tui's app (mirrors the package layout)."""

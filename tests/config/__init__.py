@@ -1,0 +1,1 @@
+"""Tests of duty_tui's config (mirrors the package layout)."""

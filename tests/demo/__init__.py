@@ -1,0 +1,1 @@
+"""Tests of duty_tui's demo (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of duty_tui's rules (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of duty_tui's sim (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of duty_tui's sources (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of duty_tui's store (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of duty_tui's sync (mirrors the package layout)."""

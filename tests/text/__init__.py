@@ -1,0 +1,1 @@
+"""Tests of duty_tui's text (mirrors the package layout)."""
