@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy duty_tui duty_sim benchmarks  # the benchmarks too: they break silently otherwise
+	$(BIN)/lint-imports  # the layers, and no import cycles (contracts in pyproject.toml)
 	$(BIN)/pytest -n 2
 
 screens: $(STAMP)

@@ -21,10 +21,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as `.venv/bin/python benchmarks/x.py` from anywhere
     sys.path.insert(0, str(REPO_ROOT))
 
-from duty_tui.config.parse import BoardConfig, Config, JiraConfig, Secrets, SlackConfig  # noqa: E402
+from duty_tui.config import BoardConfig, Config, JiraConfig, Secrets, SlackConfig  # noqa: E402
 from duty_tui.models import BoardInfo, ChatMessage, ChatUser, Reaction, SourceStatus, Ticket  # noqa: E402
-from duty_tui.rules.triage import awaiting_triage  # noqa: E402
-from duty_tui.store.core import Store  # noqa: E402
+from duty_tui.rules.listing import awaiting_triage  # noqa: E402
+from duty_tui.store import Store  # noqa: E402
 
 # Thursday 26 November 2026, 10:30 UTC (10:30 in London): inside support hours, as in the tests.
 MORNING = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -218,19 +218,21 @@ def build_warm_store(
                 mapped_status_ids=("10000", "3", "10001"),
                 project_key=project,
             )
-            store.save_board_info(info, now)
+            store.tickets.save_board_info(info, now)
         for board_id, board_tickets in make_tickets(tickets, now).items():
-            store.save_board_poll(board_id, board_tickets, full=True, listed=awaiting_triage, seen_at=now)
+            store.tickets.save_board_poll(
+                board_id, board_tickets, full=True, listed=awaiting_triage, seen_at=now
+            )
         people = make_users(users)
-        store.save_chat_users(people, now)
-        store.save_messages(make_messages(messages, now, people))
-        store.set_meta(f"slack.channel_name:{CHANNEL}", "laa-ops")
+        store.chat_users.save(people, now)
+        store.messages.save(make_messages(messages, now, people))
+        store.meta.set(f"slack.channel_name:{CHANNEL}", "laa-ops")
         # A warm cache means both sources synced before: the app then starts offline instead of
         # treating an unreachable service as a configuration mistake.
         for source in ("jira", "slack"):
-            store.save_status(SourceStatus(source, last_success=now, last_attempt=now))
-        listed = len(store.listed_tickets())
-        stored = store.count_messages(CHANNEL)
+            store.statuses.save(SourceStatus(source, last_success=now, last_attempt=now))
+        listed = len(store.tickets.listed())
+        stored = store.messages.count(CHANNEL)
     finally:
         store.close()
     return WarmStore(data_dir, listed, stored, users)

@@ -48,7 +48,7 @@ def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, pollin
 
     from duty_tui.app import DutyApp
     from duty_tui.clock import SystemClock
-    from duty_tui.config.parse import load_config, load_secrets
+    from duty_tui.config import load_config, load_secrets
     from duty_tui.messages import CacheLoaded
     from duty_tui.models import Ticket
     from duty_tui.runtime import build_runtime, setup_logging

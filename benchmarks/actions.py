@@ -40,9 +40,7 @@ from duty_tui.rules import actions
 from duty_tui.rules.actions import Actor
 from duty_tui.runtime import build_runtime
 from duty_tui.sources.jira.client import JiraUser
-from duty_tui.sources.jira.writes import JiraWriter
-from duty_tui.store.core import Store
-from duty_tui.sync.outbox import OutboxWriter
+from duty_tui.store import Store
 
 GOAL_MS = 50.0
 SIZE = (160, 48)
@@ -66,7 +64,7 @@ async def time_duty_tui(data_dir: Path, repeats: int) -> list[Timing]:
     # Offline on purpose (the figure is the UI's alone): the failed polls are expected, not news.
     logging.getLogger("duty_tui.sync.poll").setLevel(logging.ERROR)
     runtime = build_runtime(config, BENCH_SECRETS, data_dir, ManualClock(MORNING))
-    runtime.store.set_meta(f"jira.myself:{config.jira.url}:{config.jira.email}", ME.to_json())
+    runtime.store.meta.set(f"jira.myself:{config.jira.url}:{config.jira.email}", ME.to_json())
     app = DutyApp(runtime)
     timings: list[Timing] = []
     try:
@@ -114,7 +112,7 @@ class Baseline(App[None]):
 
 async def time_baseline(data_dir: Path, repeats: int) -> list[Timing]:
     store = Store.in_dir(data_dir)
-    rows = [(t.boards[0][:3], t.key, t.priority, "", "", "1h 00m", t.summary) for t in store.listed_tickets()]
+    rows = [(t.boards[0][:3], t.key, t.priority, "", "", "1h 00m", t.summary) for t in store.tickets.listed()]
     store.close()
     app = Baseline(rows)
     timings: list[Timing] = []
@@ -135,27 +133,23 @@ def requests_per_take() -> list[list[Any]]:
     with tempfile.TemporaryDirectory() as data_dir:
         runtime = build_runtime(world.config(), demo_secrets(), Path(data_dir), clock)
         try:
-            poller = runtime.jira_poller
-            assert poller is not None
-            poller.poll(SourceStatus("jira"))
-            me = poller.me()
-            writer = OutboxWriter(
-                runtime.store, JiraWriter(poller.jira), clock, poller.listed, lambda _: None
-            )
+            runtime.jira_poller.poll(SourceStatus("jira"))
+            me = runtime.account.fetch()
+            writer = runtime.outbox_writer(lambda _: None)
             ids = (f"bench-{n}" for n in itertools.count())
             rows: list[list[Any]] = []
             for key, label in (
                 ("LAA-6", "take (To Do → In Progress)"),
                 ("LAA-2", "take, already acknowledged"),
             ):
-                ticket = runtime.store.ticket(key)
+                ticket = runtime.store.tickets.get(key)
                 assert ticket is not None
                 writes = actions.take(
                     ticket, Actor(me.account_id, me.display_name), "Thanks", clock.now(), lambda: next(ids)
                 )
-                runtime.store.enqueue(writes)
+                runtime.store.outbox.enqueue(writes)
                 world.jira.log.clear()
-                while runtime.store.count_pending():
+                while runtime.store.outbox.count_pending():
                     writer.step()
                 log = world.jira.log.entries()
                 sent = sum(1 for e in log if e.method in ("PUT", "POST"))

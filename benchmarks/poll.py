@@ -46,13 +46,14 @@ from duty_sim.jira.service import ROUTES as JIRA_ROUTES
 from duty_sim.server import LoggedRequest
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
-from duty_tui.config.parse import Config
+from duty_tui.config import Config
 from duty_tui.demo import DemoWorld, demo_secrets
 from duty_tui.messages import SourcePolled
 from duty_tui.models import SourceStatus, Ticket
 from duty_tui.rules.triage import triage_key
 from duty_tui.runtime import build_calendar, build_runtime
-from duty_tui.sync.poll import PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.sync.outcomes import PollFailed, PollOutcome, TicketsPolled
+from duty_tui.sync.poll import PollLoop
 from duty_tui.widgets.tickets import COLUMNS, TicketsPane
 
 REQUEST_GOAL = 3  # one search per board (2) + one conversations.history for the channel
@@ -149,7 +150,7 @@ def measure_requests(cycles: int, extra_waiting: int = 0) -> RequestFigures:
                 seen[source] = [classify(source, e) for e in logs[source].entries()[before:]]
             return seen
 
-        figures = RequestFigures(config, cycle(), [], [], 0, 0, 0, len(runtime.store.listed_tickets()))
+        figures = RequestFigures(config, cycle(), [], [], 0, 0, 0, len(runtime.store.tickets.listed()))
         for _ in range(cycles):
             clock.advance(timedelta(seconds=30))
             outcomes.clear()

@@ -41,7 +41,8 @@ from duty_tui.demo.scenario import CHANNEL
 from duty_tui.messages import SourcePolled
 from duty_tui.models import ChatUser
 from duty_tui.runtime import build_runtime
-from duty_tui.sync.poll import PollFailed, PollLoop, PollOutcome
+from duty_tui.sync.outcomes import PollFailed, PollOutcome
+from duty_tui.sync.poll import PollLoop
 from duty_tui.widgets.channel import WINDOW
 
 # Thursday 26 November 2026, 08:00 in London (GMT): the desk opens.
@@ -209,7 +210,7 @@ async def run_day(cycles: int, warmup: int, *, trace: bool, history: int, seed: 
             heap.finish(soak)
             soak.pane_rows = app.channel.table.total_count
             soak.ticket_rows = app.tickets.table.total_count
-            soak.stored_messages = runtime.store.count_messages(CHANNEL)
+            soak.stored_messages = runtime.store.messages.count(CHANNEL)
     finally:
         runtime.close()
         parent.send(None)

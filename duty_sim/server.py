@@ -123,11 +123,19 @@ class RequestLog:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._answered = threading.Condition(self._lock)
         self._entries: list[LoggedRequest] = []
 
     def append(self, entry: LoggedRequest) -> None:
         with self._lock:
             self._entries.append(entry)
+            self._answered.notify_all()
+
+    def wait_for(self, method: str | None = None, path: str | None = None, *, timeout: float) -> bool:
+        """Block until a request like this has been answered (True), or `timeout` seconds pass (False):
+        a test can wait for a client to get that far instead of sleeping and hoping."""
+        with self._answered:
+            return self._answered.wait_for(lambda: bool(self._matching(method, path)), timeout)
 
     def entries(self) -> list[LoggedRequest]:
         with self._lock:
@@ -139,9 +147,13 @@ class RequestLog:
 
     def find(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
         """Entries with this method and whose path contains `path`."""
+        with self._lock:
+            return self._matching(method, path)
+
+    def _matching(self, method: str | None, path: str | None) -> list[LoggedRequest]:
         return [
             e
-            for e in self.entries()
+            for e in self._entries
             if (method is None or e.method == method) and (path is None or path in e.path)
         ]
 

@@ -13,16 +13,16 @@ from importlib.resources import files
 from pathlib import Path
 
 from duty_tui import __version__
-from duty_tui.config.parse import (
+from duty_tui.config import (
     ENV_JIRA_TOKEN,
     ENV_SLACK_TOKEN,
+    ConfigError,
     default_config_path,
     default_data_dir,
     load_config,
     load_secrets,
 )
-from duty_tui.config.reader import ConfigError
-from duty_tui.store.core import StoreError
+from duty_tui.store import StoreError
 
 EXIT_PROBLEM = 2
 
@@ -122,7 +122,8 @@ def run_app(args: argparse.Namespace) -> int:
 def sync_once(args: argparse.Namespace) -> int:
     from duty_tui.clock import SystemClock
     from duty_tui.runtime import build_runtime, setup_logging
-    from duty_tui.sync.poll import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+    from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome, TicketsPolled
+    from duty_tui.sync.poll import PollLoop
 
     config = load_config(args.config or default_config_path())
     secrets = load_secrets()
@@ -141,7 +142,7 @@ def sync_once(args: argparse.Namespace) -> int:
                 auth_failed = auth_failed or outcome.error.auth or outcome.error.unreachable
                 print(f"{poller.source}: failed: {outcome.error.message}")
             elif isinstance(outcome, TicketsPolled):
-                listed = len(runtime.store.listed_tickets())
+                listed = len(runtime.store.tickets.listed())
                 print(
                     f"{poller.source}: ok: {listed} tickets waiting, {len(outcome.changed)} changed, "
                     f"{len(outcome.removed)} gone"
@@ -149,7 +150,7 @@ def sync_once(args: argparse.Namespace) -> int:
             elif isinstance(outcome, MessagesPolled):
                 print(
                     f"{poller.source}: ok: {len(outcome.changed)} new or changed messages, "
-                    f"{runtime.store.count_messages(config.slack.channel)} stored"
+                    f"{runtime.store.messages.count(config.slack.channel)} stored"
                 )
     finally:
         runtime.close()

@@ -1,8 +1,9 @@
-"""DutyApp: the four panes, the key bindings, and the routing of poll results and intents.
+"""DutyApp: composes the panes and the desks, owns the app-wide keys, the status bar and the loops.
 
-The app only paints. The store is read in a worker and the panes paint from it before any
-network call; each source's poll loop runs in its own long-lived thread worker and posts one
-message per poll; checklist ticks are written in a worker too.
+The app only paints. The store is read in a worker and the panes paint from it before any network
+call; each source's poll loop runs on its own daemon thread and posts one message per poll (Jira's
+to the ticket desk, which applies it and lets it bubble on here for the status bar); checklist ticks
+and the desks' writes are stored by one store writer, in order, off the UI thread.
 """
 
 from __future__ import annotations
@@ -22,27 +23,31 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from duty_tui.desks.tickets import OutboxProgressed, TicketDesk, WritesNotStored, WritesQueued
-from duty_tui.keymap import default_keys
+from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
+from duty_tui.desks.tickets import TicketDesk
+from duty_tui.keymap import KEYS
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
-from duty_tui.models import Person
+from duty_tui.models import Service
 from duty_tui.rules.facts import TicketFacts
 from duty_tui.runtime import Runtime
-from duty_tui.sync.poll import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
-from duty_tui.sync.store_writer import SerialWriter
+from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
+from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
+from duty_tui.sync.poll import PollLoop
+from duty_tui.sync.store_writer import StoreWriter
+from duty_tui.views.ticket_dialogs import TicketDialogs
+from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.channel import WINDOW, ChannelPane, Directory
 from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
 from duty_tui.widgets.incident import IncidentPane
 from duty_tui.widgets.keyed_table import KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 from duty_tui.widgets.status import StatusBar
-from duty_tui.widgets.tickets import TicketAction, TicketsPane
+from duty_tui.widgets.tickets import TicketsPane
 
 log = logging.getLogger(__name__)
 
-
-def _binding(binding_id: str, action: str, description: str, *, show: bool = True) -> Binding:
-    return Binding(default_keys(binding_id), action, description, show=show, id=binding_id)
+OUTBOX_LOCK = "outbox.lock"
+SENDING_ELSEWHERE = "another duty-tui on this data dir sends them"
 
 
 class DutyApp(App[None]):
@@ -50,17 +55,17 @@ class DutyApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "duty-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _binding("app.focus_tickets", "focus_pane('tickets')", "Tickets", show=False),
-        _binding("app.focus_channel", "focus_pane('channel')", "Channel", show=False),
-        _binding("app.focus_incident", "focus_pane('incident')", "Incident", show=False),
-        _binding("app.focus_checklist", "focus_pane('checklist')", "Checklist", show=False),
-        _binding("app.filter", "filter", "Filter"),
-        _binding("app.refresh", "refresh", "Refresh"),
-        _binding("app.help", "help", "Help"),
-        _binding("app.quit", "quit", "Quit"),
-        Binding("exclamation_mark", "read_only_reason", "Read-only: writes off", id="app.read_only"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "app.focus_tickets",
+        "app.focus_channel",
+        "app.focus_incident",
+        "app.focus_checklist",
+        "app.filter",
+        "app.refresh",
+        "app.help",
+        "app.quit",
+        "app.read_only",
+    )
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
@@ -69,14 +74,14 @@ class DutyApp(App[None]):
         self.zone = runtime.calendar.zone
         self.directory = Directory()
         self.loops: list[PollLoop] = []
-        self.statuses = runtime.store.statuses()
+        self.statuses = runtime.store.statuses.all()
         self.refreshing: set[str] = set()  # sources polled on request whose answer has not come yet
         self.exit_message: str | None = None
         self.painted = False
         self.day: date = runtime.calendar.local_date(runtime.now())
-        self.people: list[Person] = []  # the assign picker's cache of who can take a ticket
-        self.pending_writes = 0
-        self.desk = TicketDesk(self)
+        self.pending_writes = 0  # writes waiting for a service, as the desks report them
+        self.pending_note: str | None = None  # why they wait
+        self.sending_elsewhere = False  # another duty-tui on this data dir holds the outbox
         labels = {board.name: board.short for board in self.config.jira.boards}
         # Derived per ticket once; primed with the cache in the reading worker, off the UI thread.
         self.facts = TicketFacts(
@@ -88,7 +93,7 @@ class DutyApp(App[None]):
             runtime.calendar,
             rules=self.config.workflow.triage,
             within=self.config.support.acknowledge_within,
-            me=self.desk.me_id,
+            me=runtime.account.cached_id,
             read_only=runtime.read_only,
             facts=self.facts,
         )
@@ -96,7 +101,20 @@ class DutyApp(App[None]):
         self.incident = IncidentPane()
         self.checklist = ChecklistPane(runtime.sections, self.zone, runtime.now, runtime.engineer_name)
         # Store writes the UI makes (ticks, queued outbox writes), in the order they were made.
-        self.serial = SerialWriter("store writes", on_error=self._store_write_failed)
+        self.store_writer = StoreWriter("store writes", on_error=self._store_write_failed)
+        # The one writer for every service's writes; none with --read-only.
+        self.outbox: OutboxWriter | None = (
+            None if runtime.read_only else runtime.outbox_writer(self._post_outbox_progress)
+        )
+        dialogs = TicketDialogs(runtime.now, runtime.calendar, self.config.support.acknowledge_within)
+        self.ticket_desk = TicketDesk(
+            runtime,
+            pane=self.tickets,
+            ui=self,
+            dialogs=dialogs,
+            store_writer=self.store_writer,
+            sender=self.outbox,
+        )
         self.status_bar = StatusBar()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -105,7 +123,8 @@ class DutyApp(App[None]):
         yield self.status_bar
         with Horizontal(id="panes"):
             with Vertical(id="work"):
-                yield self.tickets
+                with self.ticket_desk:
+                    yield self.tickets
                 yield self.channel
             with Vertical(id="duty"):
                 yield self.incident
@@ -125,18 +144,18 @@ class DutyApp(App[None]):
     @work(thread=True, group="store-read", exit_on_error=False, description="read the cache")
     def load_cache(self) -> None:
         store, channel = self.runtime.store, self.config.slack.channel
-        tickets = store.listed_tickets()
+        tickets = store.tickets.listed()
         self.facts.prime(tickets)  # classification and deadlines, here rather than on the UI thread
         snapshot = Snapshot(
             tickets=tickets,
-            messages=store.messages(channel, limit=WINDOW),
-            users=store.chat_users(),
-            statuses=store.statuses(),
+            messages=store.messages.recent(channel, limit=WINDOW),
+            users=store.chat_users.all(),
+            statuses=store.statuses.all(),
             day=self.day,
-            ticks=store.ticks(self.day),
-            channel_name=store.get_meta(f"slack.channel_name:{channel}"),
-            people=store.people(self.config.workflow.team.members),
-            pending=store.count_pending(),
+            ticks=store.checklist.of_day(self.day),
+            channel_name=store.meta.get(f"slack.channel_name:{channel}"),
+            people=store.people.all(self.config.workflow.team.members),
+            pending=store.outbox.count_pending(),
         )
         self.post_message(CacheLoaded(snapshot))
 
@@ -149,39 +168,36 @@ class DutyApp(App[None]):
         self.channel.show(snapshot.messages)
         self.checklist.show_ticks(snapshot.day, snapshot.ticks)
         self.statuses.update(snapshot.statuses)
-        self.people = snapshot.people
-        self.pending_writes = snapshot.pending
+        self.ticket_desk.show_cache(snapshot.people, snapshot.pending)
         self.refresh_status()
         self.painted = True
         self.start_polling()
-        self.desk.start_outbox()
+        self.start_outbox()
 
     # -- polling --------------------------------------------------------------------------------
 
     def start_polling(self) -> None:
-        """One loop per source, each on its own daemon thread (see sync.py for why not a worker)."""
-        intervals = {"jira": self.config.jira.poll_seconds, "slack": self.config.slack.poll_seconds}
-        for poller in self.runtime.pollers:
-            loop = PollLoop(
-                poller, self.runtime.store, self.runtime.clock, intervals[poller.source], self._post_poll
-            )
+        """One loop per source, each on its own daemon thread (see `sync.loop` for why not a worker).
+        Jira's polls go to the ticket desk (they bubble on here); Slack's come here."""
+        runtime = self.runtime
+        for poller, interval, target in (
+            (runtime.jira_poller, self.config.jira.poll_seconds, self.ticket_desk),
+            (runtime.slack_poller, self.config.slack.poll_seconds, self),
+        ):
+            loop = PollLoop(poller, runtime.store, runtime.clock, interval, partial(self._post_poll, target))
             self.loops.append(loop)
             loop.start()
 
-    def _post_poll(self, outcome: PollOutcome) -> None:
+    def _post_poll(self, target: Widget | App[None], outcome: PollOutcome) -> None:
         """Called on a poller's thread; post_message is thread-safe."""
         if self.is_running:
-            self.post_message(SourcePolled(outcome))
+            target.post_message(SourcePolled(outcome))
 
     def on_source_polled(self, message: SourcePolled) -> None:
         outcome = message.outcome
         self.statuses[outcome.status.source] = outcome.status
         self.refreshing.discard(outcome.status.source)
-        if isinstance(outcome, TicketsPolled):
-            self.desk.jira_answered()
-            self.tickets.apply(outcome.changed, outcome.removed)
-            self.tickets.show_status(outcome.status)
-        elif isinstance(outcome, MessagesPolled):
+        if isinstance(outcome, MessagesPolled):
             self.directory.users.update({u.id: u for u in outcome.users})
             if outcome.users:
                 self.channel.table.invalidate()  # names in earlier rows may now resolve
@@ -203,8 +219,8 @@ class DutyApp(App[None]):
             self.exit_message = error.message + fix
             self.exit(return_code=2)
             return
-        pane = self.tickets if outcome.status.source == "jira" else self.channel
-        pane.show_status(outcome.status)
+        if outcome.status.source == Service.SLACK:  # the ticket desk shows Jira's on its pane
+            self.channel.show_status(outcome.status)
 
     # -- time -----------------------------------------------------------------------------------
 
@@ -229,7 +245,7 @@ class DutyApp(App[None]):
             self.statuses,
             refreshing=self.refreshing,
             pending_writes=self.pending_writes,
-            pending_note=self.desk.note,
+            pending_note=self.pending_note or (SENDING_ELSEWHERE if self.sending_elsewhere else None),
             read_only=self.runtime.read_only,
             demo=self.runtime.demo,
         )
@@ -238,9 +254,9 @@ class DutyApp(App[None]):
 
     def on_checklist_toggled(self, message: ChecklistToggled) -> None:
         tick = message.tick
-        self.serial.submit(
+        self.store_writer.submit(
             partial(
-                self.runtime.store.set_tick,
+                self.runtime.store.checklist.set,
                 tick.item_id,
                 tick.day,
                 ticked=message.ticked,
@@ -261,7 +277,7 @@ class DutyApp(App[None]):
 
     @work(thread=True, group="checklist", exit_on_error=False, description="read checklist ticks")
     def load_ticks(self, day: date) -> None:
-        self.post_message(ChecklistLoaded(day, self.runtime.store.ticks(day)))
+        self.post_message(ChecklistLoaded(day, self.runtime.store.checklist.of_day(day)))
 
     def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
         if message.day == self.day:
@@ -270,32 +286,14 @@ class DutyApp(App[None]):
     # -- opening a row --------------------------------------------------------------------------
 
     def on_keyed_table_selected(self, message: KeyedTable.Selected) -> None:
-        if message.table is self.tickets.table:
-            from duty_tui.views.ticket import TicketScreen
-
-            ticket = self.tickets.table.item(message.key)
-            if ticket is not None:
-                writer = self.desk.jira_writer()
-                found = self.tickets.facts(ticket).classification
-                self.push_screen(
-                    TicketScreen(
-                        ticket,
-                        board_labels=self.tickets.board_labels,
-                        now=self.runtime.now,
-                        calendar=self.runtime.calendar,
-                        acknowledge_within=self.config.support.acknowledge_within,
-                        load=partial(writer.detail, ticket.key) if writer else None,
-                        classification=(found.environment, found.service, found.severity),
-                    )
-                )
-        elif message.table is self.channel.table:
+        """Enter on a channel message: its thread (the tickets pane turns Enter into an intent)."""
+        if message.table is self.channel.table:
             from duty_tui.views.thread import ThreadScreen
 
             chat = self.channel.table.item(message.key)
             if chat is not None:
-                poller = self.runtime.slack_poller
-                slack = poller.slack if poller is not None else None
-                self.push_screen(ThreadScreen(chat, self.directory, slack, self.runtime.now, self.zone))
+                load = partial(self.runtime.slack.replies, chat.ts)
+                self.push_screen(ThreadScreen(chat, self.directory, load, self.runtime.now, self.zone))
 
     # -- older channel messages -----------------------------------------------------------------
 
@@ -313,7 +311,7 @@ class DutyApp(App[None]):
         description="older messages",
     )
     def load_older(self, before_ts: str) -> None:
-        older = self.runtime.store.messages(self.config.slack.channel, limit=100, before_ts=before_ts)
+        older = self.runtime.store.messages.recent(self.config.slack.channel, limit=100, before_ts=before_ts)
         if older:
             self.post_message(OlderMessagesLoaded(older))
 
@@ -350,7 +348,8 @@ class DutyApp(App[None]):
         for loop in self.loops:
             self.refreshing.add(loop.source)
             loop.wake()
-        self.desk.jira_answered()  # and send any write waiting out a back-off
+        if self.outbox is not None and self.pending_writes:  # and send any write waiting out a back-off
+            self.store_writer.submit(self.outbox.send_now)
         self.refresh_status()
 
     def action_help(self) -> None:
@@ -360,8 +359,6 @@ class DutyApp(App[None]):
 
     def current_keys(self) -> dict[str, str]:
         """Binding id → keys as now in force (defaults plus the config's [keys])."""
-        from duty_tui.keymap import KEYS
-
         return {spec.id: self.config.keys.get(spec.id, spec.keys) for spec in KEYS}
 
     async def action_quit(self) -> None:
@@ -371,8 +368,9 @@ class DutyApp(App[None]):
     def stop_polling(self) -> None:
         for loop in self.loops:
             loop.stop()
-        self.serial.stop()
-        self.desk.stop_outbox()
+        self.store_writer.stop()
+        if self.outbox is not None:
+            self.outbox.stop()
 
     def on_unmount(self) -> None:
         self.stop_polling()
@@ -391,19 +389,30 @@ class DutyApp(App[None]):
                 f"Go to {title}", f"Focus the {title} pane", partial(self.action_focus_pane, pane_id)
             )
 
-    # -- tickets (the desk does the work) --------------------------------------------------------
+    # -- writes ---------------------------------------------------------------------------------
 
-    def on_ticket_action(self, message: TicketAction) -> None:
-        self.desk.act(message)
+    def start_outbox(self) -> None:
+        """Send the outbox from this process, unless another duty-tui on this data dir already does."""
+        if self.outbox is None or self.outbox.start_locked(self.runtime.data_dir / OUTBOX_LOCK):
+            return
+        self.sending_elsewhere = True
+        self.refresh_status()
+        self.notify(
+            "Another duty-tui is running on the same data directory: it sends the writes you "
+            "make here too, while it runs.",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
 
-    def on_writes_queued(self, message: WritesQueued) -> None:
-        self.desk.queued(message)
+    def _post_outbox_progress(self, progress: OutboxProgress) -> None:
+        """Called on the outbox writer's thread. Every write is a ticket's so far: the ticket desk's."""
+        if self.is_running:
+            self.ticket_desk.post_message(OutboxProgressed(progress))
 
-    def on_outbox_progressed(self, message: OutboxProgressed) -> None:
-        self.desk.progressed(message)
-
-    def on_writes_not_stored(self, message: WritesNotStored) -> None:
-        self.desk.not_stored(message)
+    def on_pending_writes_changed(self, message: PendingWritesChanged) -> None:
+        self.pending_writes, self.pending_note = message.count, message.note
+        self.refresh_status()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "read_only_reason":

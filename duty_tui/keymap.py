@@ -1,8 +1,8 @@
-"""Every key binding duty-tui has: its id, default keys, scope and what it does.
+"""Every key binding duty-tui has: its id, default keys, action, footer label, scope and what it does.
 
-The one source for widget BINDINGS (which take their keys from here), the help screen, the
-README's key table and the validation of `[keys]` in the config, where users remap bindings
-by id: `"app.refresh" = "f5,ctrl+r"`.
+The one source for widget `BINDINGS` (built from here by `duty_tui.widgets.bindings.bindings`), the
+help screen, the README's key table and the validation of `[keys]` in the config, where users remap
+bindings by id: `"app.refresh" = "f5,ctrl+r"`. Plain data: no Textual here, so the config can read it.
 """
 
 from __future__ import annotations
@@ -13,75 +13,187 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class KeySpec:
+    """One key binding, declared once: the widget's `BINDINGS` are built from it by `bindings()` in
+    `duty_tui.widgets.bindings`, the help screen and the README list it, and `[keys]` remaps it by id."""
+
     id: str
     keys: str  # Textual key names, comma-separated
-    description: str
+    action: str  # the Textual action it runs on the widget that binds it
+    label: str  # what the footer says
+    description: str  # what the help screen and the README say
     scope: str  # where it works: "Everywhere", "Lists", "Tickets", "Checklist", or a screen
+    show: bool = True  # shown in the footer
+    priority: bool = False  # checked before the focused widget's own bindings
 
+
+_WHERE = "Everywhere"
+_LISTS = "Lists"
+_TICKETS = "Tickets"
+_ASSIGN = "Assign picker"
+_MOVE = "Move picker"
+_COMMENT = "Comment editor"
+_DETAIL = "Ticket view"
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("app.focus_tickets", "1", "Focus the tickets pane", "Everywhere"),
-    KeySpec("app.focus_channel", "2", "Focus the #laa-ops pane", "Everywhere"),
-    KeySpec("app.focus_incident", "3", "Focus the incident pane", "Everywhere"),
-    KeySpec("app.focus_checklist", "4", "Focus the checklist pane", "Everywhere"),
-    KeySpec("app.filter", "slash", "Filter the focused list (Esc clears)", "Everywhere"),
-    KeySpec("app.refresh", "r", "Poll Jira and Slack now", "Everywhere"),
-    KeySpec("app.help", "question_mark", "Show keys and help", "Everywhere"),
-    KeySpec("app.quit", "q", "Quit", "Everywhere"),
-    KeySpec("app.read_only", "exclamation_mark", "Why writes are off (shown with --read-only)", "Everywhere"),
-    KeySpec("list.down", "down,j", "Next row", "Lists"),
-    KeySpec("list.up", "up,k", "Previous row", "Lists"),
-    KeySpec("list.page_down", "pagedown", "Page down", "Lists"),
-    KeySpec("list.page_up", "pageup", "Page up", "Lists"),
-    KeySpec("list.first", "home,g", "First row", "Lists"),
-    KeySpec("list.last", "end,G", "Last row", "Lists"),
-    KeySpec("list.open", "enter", "Open the selected ticket or thread", "Lists"),
-    KeySpec("filter.close", "escape", "Clear the filter and go back to the list", "Lists"),
     KeySpec(
-        "ticket.take", "t", "Take: assign to me, move to In Progress, post the acknowledgement", "Tickets"
+        "app.focus_tickets",
+        "1",
+        "focus_pane('tickets')",
+        "Tickets",
+        "Focus the tickets pane",
+        _WHERE,
+        show=False,
     ),
-    KeySpec("ticket.assign", "a", "Assign to someone (search by name)", "Tickets"),
-    KeySpec("ticket.unassign", "u", "Unassign", "Tickets"),
-    KeySpec("ticket.acknowledge", "K", "Acknowledge: post the acknowledgement comment only", "Tickets"),
-    KeySpec("ticket.move", "m", "Move to another status", "Tickets"),
-    KeySpec("ticket.comment", "c", "Comment", "Tickets"),
-    KeySpec("ticket.open", "o", "Open in the browser", "Tickets"),
-    KeySpec("ticket.copy", "y", "Copy the key and link", "Tickets"),
-    KeySpec("tickets.view", "v", "Switch between unassigned tickets and mine", "Tickets"),
-    KeySpec("tickets.board", "b", "Show one board, then the other, then both", "Tickets"),
-    KeySpec("checklist.toggle", "space,x", "Tick or untick the selected item", "Checklist"),
-    KeySpec("assign.pick", "enter", "Assign to the highlighted person", "Assign picker"),
-    KeySpec("assign.down", "down,ctrl+j", "Next person (while typing)", "Assign picker"),
-    KeySpec("assign.up", "up,ctrl+k", "Previous person (while typing)", "Assign picker"),
-    KeySpec("assign.page_down", "pagedown", "Page down", "Assign picker"),
-    KeySpec("assign.page_up", "pageup", "Page up", "Assign picker"),
-    KeySpec("assign.cancel", "escape", "Cancel", "Assign picker"),
-    KeySpec("move.pick", "enter", "Move to the highlighted status", "Move picker"),
-    KeySpec("move.down", "j", "Next status", "Move picker"),
-    KeySpec("move.up", "k", "Previous status", "Move picker"),
-    KeySpec("move.cancel", "escape,q", "Cancel", "Move picker"),
-    KeySpec("comment.post", "ctrl+s", "Post the comment", "Comment editor"),
-    KeySpec("comment.cancel", "escape", "Cancel (asks first when there is text)", "Comment editor"),
-    KeySpec("comment.discard", "y", "Yes, discard the comment", "Comment editor"),
-    KeySpec("comment.keep", "n,escape", "No, keep writing", "Comment editor"),
-    KeySpec("detail.down", "j,down", "Scroll down", "Ticket view"),
-    KeySpec("detail.up", "k,up", "Scroll up", "Ticket view"),
-    KeySpec("detail.page_down", "pagedown,space", "Page down", "Ticket view"),
-    KeySpec("detail.page_up", "pageup", "Page up", "Ticket view"),
-    KeySpec("detail.top", "home", "Top", "Ticket view"),
-    KeySpec("detail.bottom", "end", "Bottom", "Ticket view"),
-    KeySpec("detail.close", "escape,q", "Close", "Ticket view"),
-    KeySpec("view.close", "escape,q", "Close", "Thread view"),
-    KeySpec("help.close", "escape,q,question_mark", "Close", "Help"),
+    KeySpec(
+        "app.focus_channel",
+        "2",
+        "focus_pane('channel')",
+        "Channel",
+        "Focus the #laa-ops pane",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
+        "app.focus_incident",
+        "3",
+        "focus_pane('incident')",
+        "Incident",
+        "Focus the incident pane",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
+        "app.focus_checklist",
+        "4",
+        "focus_pane('checklist')",
+        "Checklist",
+        "Focus the checklist pane",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec("app.filter", "slash", "filter", "Filter", "Filter the focused list (Esc clears)", _WHERE),
+    KeySpec("app.refresh", "r", "refresh", "Refresh", "Poll Jira and Slack now", _WHERE),
+    KeySpec("app.help", "question_mark", "help", "Help", "Show keys and help", _WHERE),
+    KeySpec("app.quit", "q", "quit", "Quit", "Quit", _WHERE),
+    KeySpec(
+        "app.read_only",
+        "exclamation_mark",
+        "read_only_reason",
+        "Read-only: writes off",
+        "Why writes are off (shown with --read-only)",
+        _WHERE,
+    ),
+    KeySpec("list.down", "down,j", "cursor_down", "Down", "Next row", _LISTS, show=False),
+    KeySpec("list.up", "up,k", "cursor_up", "Up", "Previous row", _LISTS, show=False),
+    KeySpec("list.page_down", "pagedown", "page_down", "Page down", "Page down", _LISTS, show=False),
+    KeySpec("list.page_up", "pageup", "page_up", "Page up", "Page up", _LISTS, show=False),
+    KeySpec("list.first", "home,g", "first", "First", "First row", _LISTS, show=False),
+    KeySpec("list.last", "end,G", "last", "Last", "Last row", _LISTS, show=False),
+    KeySpec("list.open", "enter", "select", "Open", "Open the selected ticket or thread", _LISTS, show=False),
+    KeySpec(
+        "filter.close",
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        "Clear the filter and go back to the list",
+        _LISTS,
+    ),
+    KeySpec(
+        "ticket.take",
+        "t",
+        "ticket('take')",
+        "Take",
+        "Take: assign to me, move to In Progress, post the acknowledgement",
+        _TICKETS,
+    ),
+    KeySpec(
+        "ticket.assign", "a", "ticket('assign')", "Assign", "Assign to someone (search by name)", _TICKETS
+    ),
+    KeySpec("ticket.unassign", "u", "ticket('unassign')", "Unassign", "Unassign", _TICKETS, show=False),
+    KeySpec(
+        "ticket.acknowledge",
+        "K",
+        "ticket('acknowledge')",
+        "Ack",
+        "Acknowledge: post the acknowledgement comment only",
+        _TICKETS,
+    ),
+    KeySpec("ticket.move", "m", "ticket('move')", "Move", "Move to another status", _TICKETS),
+    KeySpec("ticket.comment", "c", "ticket('comment')", "Comment", "Comment", _TICKETS),
+    KeySpec("ticket.open", "o", "ticket('open')", "Open", "Open in the browser", _TICKETS, show=False),
+    KeySpec("ticket.copy", "y", "ticket('copy')", "Copy", "Copy the key and link", _TICKETS, show=False),
+    KeySpec(
+        "tickets.view", "v", "switch_view", "Mine", "Switch between unassigned tickets and mine", _TICKETS
+    ),
+    KeySpec(
+        "tickets.board",
+        "b",
+        "cycle_board",
+        "Board",
+        "Show one board, then the other, then both",
+        _TICKETS,
+        show=False,
+    ),
+    KeySpec("checklist.toggle", "space,x", "tick", "Tick", "Tick or untick the selected item", "Checklist"),
+    KeySpec(
+        "assign.pick", "enter", "pick", "Assign", "Assign to the highlighted person", _ASSIGN, priority=True
+    ),
+    KeySpec(
+        "assign.down",
+        "down,ctrl+j",
+        "cursor(1)",
+        "Next",
+        "Next person (while typing)",
+        _ASSIGN,
+        show=False,
+        priority=True,
+    ),
+    KeySpec(
+        "assign.up",
+        "up,ctrl+k",
+        "cursor(-1)",
+        "Previous",
+        "Previous person (while typing)",
+        _ASSIGN,
+        show=False,
+        priority=True,
+    ),
+    KeySpec("assign.page_down", "pagedown", "page(1)", "Page down", "Page down", _ASSIGN, show=False),
+    KeySpec("assign.page_up", "pageup", "page(-1)", "Page up", "Page up", _ASSIGN, show=False),
+    KeySpec("assign.cancel", "escape", "cancel", "Cancel", "Cancel", _ASSIGN),
+    KeySpec("move.pick", "enter", "pick", "Move", "Move to the highlighted status", _MOVE, priority=True),
+    KeySpec("move.down", "j", "cursor(1)", "Next", "Next status", _MOVE, show=False),
+    KeySpec("move.up", "k", "cursor(-1)", "Previous", "Previous status", _MOVE, show=False),
+    KeySpec("move.cancel", "escape,q", "cancel", "Cancel", "Cancel", _MOVE),
+    KeySpec("comment.post", "ctrl+s", "post", "Post", "Post the comment", _COMMENT),
+    KeySpec(
+        "comment.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when there is text)", _COMMENT
+    ),
+    KeySpec("comment.discard", "y", "answer(True)", "Discard", "Yes, discard the comment", _COMMENT),
+    KeySpec("comment.keep", "n,escape", "answer(False)", "Keep writing", "No, keep writing", _COMMENT),
+    # Priority: the focused scroll area binds the arrows and pages itself (animated); these are the ones
+    # users remap, and they jump at once.
+    KeySpec("detail.down", "j,down", "scroll(1)", "Down", "Scroll down", _DETAIL, show=False, priority=True),
+    KeySpec("detail.up", "k,up", "scroll(-1)", "Up", "Scroll up", _DETAIL, show=False, priority=True),
+    KeySpec(
+        "detail.page_down",
+        "pagedown,space",
+        "page(1)",
+        "Page down",
+        "Page down",
+        _DETAIL,
+        show=False,
+        priority=True,
+    ),
+    KeySpec("detail.page_up", "pageup", "page(-1)", "Page up", "Page up", _DETAIL, show=False, priority=True),
+    KeySpec("detail.top", "home", "edge(0)", "Top", "Top", _DETAIL, show=False, priority=True),
+    KeySpec("detail.bottom", "end", "edge(1)", "Bottom", "Bottom", _DETAIL, show=False, priority=True),
+    KeySpec("detail.close", "escape,q", "close", "Close", "Close", _DETAIL),
+    KeySpec("view.close", "escape,q", "close", "Close", "Close", "Thread view"),
+    KeySpec("help.close", "escape,q,question_mark", "dismiss_help", "Close", "Close", "Help"),
 )
 
 KEYS_BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}
-# Keys that write to Jira: --read-only turns them off.
-WRITE_ACTIONS = frozenset({"take", "assign", "unassign", "acknowledge", "move", "comment"})
-
-
-def default_keys(binding_id: str) -> str:
-    return KEYS_BY_ID[binding_id].keys
 
 
 def display_key(keys: str) -> str:

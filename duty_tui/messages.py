@@ -8,7 +8,7 @@ from datetime import date
 from textual.message import Message
 
 from duty_tui.models import ChatMessage, ChatUser, ChecklistTick, Person, SourceStatus, Ticket
-from duty_tui.sync.poll import PollOutcome
+from duty_tui.sync.outcomes import PollOutcome
 
 
 @dataclass(frozen=True, slots=True)

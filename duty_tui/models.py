@@ -1,7 +1,7 @@
 """The plain data duty-tui works with: frozen dataclasses shared by sources, store, rules and UI.
 
 Times are aware UTC datetimes. Text fields hold untrusted text exactly as the service sent it;
-only `text.py` turns it into something displayable.
+only the `duty_tui.text` package turns it into something displayable.
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ class ChatUser:
     deleted: bool = False
 
 
-class SourceName(StrEnum):
+class Service(StrEnum):
+    """A system of record duty-tui reads from and writes to."""
+
     JIRA = "jira"
     SLACK = "slack"
 
@@ -234,7 +236,7 @@ class WriteState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Write:
-    """One change the engineer made, kept in the outbox until Jira confirms it.
+    """One change the engineer made, kept in the outbox until the service it names confirms it.
 
     A keypress can make several (take = assign + move + comment); they share a `batch` and go in
     order. `expected_*` hold what the engineer saw when acting, so a colleague's change meanwhile is
@@ -248,6 +250,7 @@ class Write:
     created_at: datetime
     actor_id: str  # the engineer's Jira account id
     actor: str
+    service: Service = Service.JIRA  # where the outbox writer sends it
     assignee_id: str | None = None
     assignee: str | None = None
     to_status_id: str | None = None  # a transition goes to this status id, or else to this category

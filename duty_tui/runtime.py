@@ -1,4 +1,4 @@
-"""Wiring: config + secrets + data dir + clock → the store, sources, pollers and calendar the app runs.
+"""Wiring: config + secrets + data dir + clock → the store, sources, pollers, writers and calendar.
 
 No Textual here: the CLI's `sync --once`, the app and the tests all build the same `Runtime`.
 """
@@ -15,32 +15,41 @@ from importlib.resources import files
 from pathlib import Path
 
 from duty_tui.clock import Clock
-from duty_tui.config.parse import Config, Secrets, require_secrets
-from duty_tui.config.reader import ConfigError
-from duty_tui.models import ChecklistSection
+from duty_tui.config import Config, ConfigError, Secrets, require_secrets
+from duty_tui.models import ChecklistSection, Service, Ticket
 from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
 from duty_tui.rules.checklist import parse_sections
-from duty_tui.sources.errors import redact
+from duty_tui.rules.listing import listed
 from duty_tui.sources.jira.client import JiraSource
+from duty_tui.sources.jira.writes import JiraWriter
 from duty_tui.sources.slack.client import SlackSource
-from duty_tui.store.core import Store
+from duty_tui.store import Store
+from duty_tui.sync.account import JiraAccount
 from duty_tui.sync.jira import JiraPoller
-from duty_tui.sync.poll import Poller
+from duty_tui.sync.jira_delivery import JiraDelivery
+from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
+from duty_tui.sync.outcomes import Poller
 from duty_tui.sync.slack import SlackPoller
+from duty_tui.text import redact
 
 LOG_FILE = "duty-tui.log"
 
 
 @dataclass
 class Runtime:
-    """Everything the app needs, built once."""
+    """Everything the app needs, built once: the store, the sources, the pollers and the writers."""
 
     config: Config
     store: Store
     clock: Clock
     calendar: SupportCalendar
     sections: tuple[ChecklistSection, ...]
-    pollers: list[Poller]
+    jira: JiraSource
+    slack: SlackSource
+    account: JiraAccount  # who the engineer is in Jira
+    jira_writer: JiraWriter  # the one writer (and on-demand reader) for Jira
+    jira_poller: JiraPoller
+    slack_poller: SlackPoller
     data_dir: Path
     read_only: bool = False
     demo: bool = False
@@ -48,17 +57,16 @@ class Runtime:
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
     @property
-    def jira_poller(self) -> JiraPoller | None:
-        return next((p for p in self.pollers if isinstance(p, JiraPoller)), None)
+    def pollers(self) -> tuple[Poller, ...]:
+        return (self.jira_poller, self.slack_poller)
 
-    @property
-    def slack_poller(self) -> SlackPoller | None:
-        return next((p for p in self.pollers if isinstance(p, SlackPoller)), None)
+    def listed(self, ticket: Ticket) -> bool:
+        """The one rule for what belongs on the tickets list, for this engineer."""
+        return listed(ticket, self.account.cached_id())
 
     def engineer_name(self) -> str:
         """Who is at the keyboard: the Jira profile name once known, else the OS user."""
-        poller = self.jira_poller
-        me = poller.cached_me() if poller is not None else None
+        me = self.account.cached()
         if me is not None:
             return me.display_name
         try:
@@ -68,6 +76,11 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def outbox_writer(self, emit: Callable[[OutboxProgress], None]) -> OutboxWriter:
+        """The one writer for every service's writes, reporting each delivery to `emit`."""
+        deliveries = {Service.JIRA: JiraDelivery(self.jira_writer, self.store, self.listed)}
+        return OutboxWriter(self.store, deliveries, self.clock, emit)
 
     def close(self) -> None:
         self.store.close()
@@ -113,17 +126,22 @@ def build_runtime(
     store = Store.in_dir(data_dir)
     jira = JiraSource(config.jira, secrets.jira_token)
     slack = SlackSource(config.slack, secrets.slack_token)
-    pollers: list[Poller] = [
-        JiraPoller(jira, store, config.jira, clock, config.store, team=config.workflow.team.members),
-        SlackPoller(slack, store, config.slack, clock),
-    ]
+    account = JiraAccount(jira, store, config.jira)
+    team = config.workflow.team.members
     return Runtime(
         config=config,
         store=store,
         clock=clock,
         calendar=build_calendar(config),
         sections=shipped_checklist(),
-        pollers=pollers,
+        jira=jira,
+        slack=slack,
+        account=account,
+        jira_writer=JiraWriter(jira),
+        jira_poller=JiraPoller(
+            jira, account, store, config.jira, clock, store_config=config.store, team=team
+        ),
+        slack_poller=SlackPoller(slack, store, config.slack, clock),
         data_dir=data_dir,
         read_only=read_only,
         demo=demo,

@@ -100,7 +100,7 @@ async def take_pending(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> Non
     world.jira.faults.fail_next(100, status=503, match="LAA-6")  # Jira is slow to take writes: they wait
     app.tickets.table.move_cursor_to("LAA-6")
     await pilot.press("t")
-    await wait_for(pilot, lambda: app.runtime.store.count_pending() == 3)
+    await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 3)
 
 
 async def jira_down(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:

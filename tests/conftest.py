@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from duty_tui.clock import ManualClock
-from duty_tui.store.core import Store
+from duty_tui.store import Store
 from tests.support import Harness, make_harness
 
 # Thursday 26 November 2026, 10:30 in London (GMT, so also 10:30 UTC): inside support hours.

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
-from duty_tui.config.parse import Config
+from duty_tui.config import Config
 from duty_tui.demo import DemoWorld, demo_secrets
 from duty_tui.demo.scenario import CHANNEL, COMPONENT
 from duty_tui.runtime import Runtime, build_runtime

@@ -1,4 +1,5 @@
-"""JQL for the Jira simulator: parse (see `jira_jql_parse`), validate, evaluate and sort.
+"""JQL for the Jira simulator: parse (see `duty_sim.jira.jql_parse`), validate and evaluate; ORDER BY
+sorting is `duty_sim.jira.jql_sort`.
 
 `compile_query(query, ctx)` checks the query the way Jira Cloud does (unknown field, unsupported
 operator, a value that does not exist, a bad date) and returns a `CompiledQuery` whose `matches(facts)`
@@ -43,7 +44,7 @@ __all__ = [
     "compile_query",
     "parse",
     "quote",
-    "sort_facts",
+    "split_key",
 ]
 
 _EQ = frozenset({"=", "!=", "in", "not in"})
@@ -365,20 +366,21 @@ def _token_matcher(name: str, op: str, wanted: frozenset[str], with_empty: bool)
     return lambda facts: bool(facts.values.get(name)) and not positive(facts)
 
 
-def _split_key(key: str) -> tuple[str, int] | None:
+def split_key(key: str) -> tuple[str, int] | None:
+    """An issue key as (lower-cased project, number), the order JQL compares and sorts keys in."""
     project, _, number = key.rpartition("-")
     return (project.lower(), int(number)) if project and number.isdigit() else None
 
 
 def _key_compare(clause: Clause) -> Matcher:
     literal = _single(clause)
-    bound = _split_key(literal.text)
+    bound = split_key(literal.text)
     if bound is None:
         raise JqlError(f"The issue key '{literal.text}' for field '{clause.field}' is invalid.")
     compare = _COMPARE[clause.op]
 
     def match(facts: IssueFacts) -> bool:
-        mine = _split_key(facts.key)
+        mine = split_key(facts.key)
         return mine is not None and mine[0] == bound[0] and compare(mine[1], bound[1])
 
     return match
@@ -397,33 +399,3 @@ def _text_clause(spec: _Field, clause: Clause) -> Matcher:
         return all(word in have for word in words) == positive
 
     return match
-
-
-# -- sorting --------------------------------------------------------------------------------------
-
-DEFAULT_ORDER: tuple[tuple[str, bool], ...] = (("key", True),)  # Jira's order when the JQL has none
-
-
-def _sort_value(facts: IssueFacts, name: str) -> object | None:
-    if name in ("created", "updated", "resolved"):
-        return facts.dates.get(name)
-    if name == "key":
-        return _split_key(facts.key)
-    return facts.ordinals.get(name)
-
-
-def sort_facts(items: Sequence[IssueFacts], order: Sequence[tuple[str, bool]]) -> list[IssueFacts]:
-    """Sort by the ORDER BY terms (or Jira's default, key DESC); empty values always sort last."""
-    result = list(items)
-    for name, descending in reversed(tuple(order) or DEFAULT_ORDER):
-
-        def sort_key(
-            facts: IssueFacts, name: str = name, descending: bool = descending
-        ) -> tuple[object, ...]:
-            value = _sort_value(facts, name)
-            if value is None:
-                return (0,) if descending else (1,)
-            return (1, value) if descending else (0, value)
-
-        result.sort(key=sort_key, reverse=descending)
-    return result

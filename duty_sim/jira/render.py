@@ -3,14 +3,15 @@ Agile OpenAPI schemas describe them).
 
 A `Renderer` is made per request: it knows the server URL, the REST version asked for (v2 renders
 bodies as text, v3 as ADF) and the viewer's time zone, because Jira Cloud writes timestamps in the
-time zone of the user who asks ("2025-01-17T12:34:00.000+0000").
+time zone of the user who asks ("2025-01-17T12:34:00.000+0000"). It reads the world's stores through
+their declaration, `WorldState` (`duty_sim.jira.state`), not through the world's query methods.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from duty_sim.jira.adf import adf_to_text, text_to_adf
@@ -35,9 +36,7 @@ from duty_sim.jira.model import (
     find_named,
     status_by_id,
 )
-
-if TYPE_CHECKING:
-    from duty_sim.jira.world_query import WorldQueries
+from duty_sim.jira.state import WorldState
 
 JSON = dict[str, Any]
 CHANGELOG_EMBED_CAP = 100  # histories embedded by expand=changelog, newest first
@@ -55,7 +54,7 @@ def format_ts(moment: datetime, zone: tzinfo) -> str:
 class Renderer:
     """Builds response JSON for one request."""
 
-    def __init__(self, world: WorldQueries, base_url: str, api: str, zone: tzinfo) -> None:
+    def __init__(self, world: WorldState, base_url: str, api: str, zone: tzinfo) -> None:
         self.world = world
         self.base = base_url
         self.version = "3" if api == "3" else "2"

@@ -3,7 +3,8 @@
 `JiraSim` plugs into the shared `SimServer`: it authenticates (Basic email:token only, as Cloud API
 tokens are; anonymous serverInfo), routes one table of templates under every API prefix, applies
 per-route burst rate limits, and answers errors in Jira's `{"errorMessages": [], "errors": {}}` form.
-State lives in `JiraWorld` (`sim.world`); faults and the request log come from the server.
+State lives in `JiraSim.world`, a `JiraWorld` (`duty_sim.jira.world`); the routes in
+`duty_sim.jira.routes_*`; faults and the request log come from the server (`duty_sim.server`).
 """
 
 from __future__ import annotations

@@ -1,17 +1,17 @@
 """The read side of the Jira simulator's world: lookups, JQL search (with the simulated index lag),
-board contents, and the JSON views tests assert on. Mixed into `JiraWorld`."""
+board contents, and the JSON views tests assert on. Mixed into `JiraWorld`; the state it reads is
+declared in `duty_sim.jira.state`."""
 
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duty_sim.clock import Clock
-from duty_sim.jira.jql import CompiledQuery, IssueFacts, compile_query, parse, sort_facts
+from duty_sim.jira.jql import CompiledQuery, IssueFacts, compile_query, parse
+from duty_sim.jira.jql_sort import sort_facts
 from duty_sim.jira.model import (
     CATEGORIES,
     FIELD_IDS,
@@ -20,9 +20,7 @@ from duty_sim.jira.model import (
     RESOLUTIONS,
     STATUSES,
     Board,
-    Comment,
     Component,
-    History,
     Issue,
     Named,
     Project,
@@ -32,6 +30,7 @@ from duty_sim.jira.model import (
     status_by_id,
 )
 from duty_sim.jira.render import Renderer
+from duty_sim.jira.state import WorldState
 
 
 class SearchContext:
@@ -62,24 +61,8 @@ class SearchContext:
         return 6 - int(priority.id) if priority else None
 
 
-class WorldQueries:
+class WorldQueries(WorldState):
     """Lookups and searches over the world's state; callers hold `lock`."""
-
-    clock: Clock
-    lock: threading.RLock
-    base_url: str
-    comment_embed_cap: int | None
-    users: dict[str, User]
-    api_user_id: str | None
-    projects: dict[str, Project]
-    components: dict[str, Component]
-    filters: dict[str, SavedFilter]
-    boards: dict[int, Board]
-    issues: dict[str, Issue]
-    versions: dict[str, list[tuple[datetime, Issue]]]
-    comment_list: dict[str, list[Comment]]
-    histories: dict[str, list[History]]
-    search_lag: float = 0.0
 
     # -- lookups: find_* return None, _* raise ValueError (for the Python API) ---------------------
 

@@ -3,8 +3,11 @@
 `SlackSim` serves `/api/<method>` the way Slack does: arguments from a query, form, JSON or multipart
 body; the token from the Bearer header or a `token` argument; every logical error as HTTP 200
 `{"ok": false, "error": ...}`; per-method rate limits as 429 + `Retry-After`; scopes checked per
-method. The workspace itself is `sim.world` (a `SlackWorld`); the generic faults (5xx, 429, drops,
-latency, revoked token) are `sim.faults`. See reference/slack-web-api.md §11.
+method. The workspace itself is `SlackSim.world`, a `SlackWorld` (`duty_sim.slack.world`); the
+generic faults (5xx, 429, drops, latency, revoked token) are `SlackSim.faults`, a `Faults`
+(`duty_sim.faults`) that `duty_sim.server` applies. Slack documents this behaviour at
+https://docs.slack.dev/apis/web-api/ (calls, arguments, `ok`/`error`) and
+https://docs.slack.dev/apis/web-api/rate-limits (429 and `Retry-After`); tests/sim/test_slack.py pins it.
 """
 
 from __future__ import annotations

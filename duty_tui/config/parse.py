@@ -1,147 +1,25 @@
-"""Configuration: a TOML file plus the environment → frozen dataclasses, validated with clear messages.
+"""Reading and validating the TOML config file into `config.model` dataclasses.
 
-Secrets never live in the file: the Jira token comes from JIRA_API_TOKEN and the Slack token from
-SLACK_BOT_TOKEN, read by `load_secrets`. Every problem raises `ConfigError` whose message is one
-sentence that names the problem and the fix.
+Every problem raises `ConfigError` whose message is one sentence that names the problem and the fix.
+Secrets never live in the file (see `config.environment`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from duty_tui.config.model import BoardConfig, Config, JiraConfig, SlackConfig, StoreConfig, SupportConfig
 from duty_tui.config.reader import ConfigError, Reader
-from duty_tui.config.workflow import WorkflowConfig, parse_workflow
-
-APP_NAME = "duty-tui"
-ENV_CONFIG = "DUTY_TUI_CONFIG"
-ENV_DATA = "DUTY_TUI_DATA"
-ENV_JIRA_TOKEN = "JIRA_API_TOKEN"  # noqa: S105 - the variable's name, not a secret
-ENV_SLACK_TOKEN = "SLACK_BOT_TOKEN"  # noqa: S105
+from duty_tui.config.workflow import parse_workflow
+from duty_tui.keymap import KEYS_BY_ID
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True, slots=True)
-class BoardConfig:
-    id: int
-    name: str
-    component: str | None = None
-    # Short label for the tickets table ("AWS", "6DG"); defaults to the first word of the name.
-    label: str = ""
-
-    @property
-    def short(self) -> str:
-        return self.label or self.name.split()[0]
-
-
-@dataclass(frozen=True, slots=True)
-class JiraConfig:
-    url: str
-    email: str
-    auth: str = "basic"  # "basic" (Cloud: email + API token) or "pat" (Data Center personal access token)
-    boards: tuple[BoardConfig, ...] = ()
-    poll_seconds: float = 30.0
-    reconcile_minutes: float = 10.0
-    timeout_seconds: float = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class SlackConfig:
-    channel: str
-    api_url: str = "https://slack.com/api/"
-    poll_seconds: float = 10.0
-    # Every so often re-read the recent past to catch new thread replies, edits and deletions.
-    rescan_minutes: float = 5.0
-    rescan_hours: float = 12.0
-    timeout_seconds: float = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class SupportConfig:
-    timezone: str = "Europe/London"
-    opens: time = time(8, 0)
-    closes: time = time(18, 0)
-    days: frozenset[int] = frozenset(range(5))  # Monday = 0
-    bank_holidays: str | None = "GB-ENG"
-    acknowledge_within: timedelta = timedelta(hours=2)
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True, slots=True)
-class StoreConfig:
-    keep_messages_days: int = 30
-    keep_tickets_days: int = 30
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    jira: JiraConfig
-    slack: SlackConfig
-    support: SupportConfig = field(default_factory=SupportConfig)
-    store: StoreConfig = field(default_factory=StoreConfig)
-    keys: Mapping[str, str] = field(default_factory=dict)
-    workflow: WorkflowConfig = field(default_factory=WorkflowConfig)
-    path: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Secrets:
-    """Tokens from the environment. Kept out of `Config` so a config can be shown or logged safely."""
-
-    jira_token: str | None = field(default=None, repr=False)
-    slack_token: str | None = field(default=None, repr=False)
-
-    def values(self) -> tuple[str, ...]:
-        return tuple(v for v in (self.jira_token, self.slack_token) if v)
-
-
-def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
-    if env.get(ENV_CONFIG):
-        return Path(env[ENV_CONFIG]).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
-
-
-def default_data_dir(env: Mapping[str, str] = os.environ) -> Path:
-    if env.get(ENV_DATA):
-        return Path(env[ENV_DATA]).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def load_secrets(env: Mapping[str, str] = os.environ) -> Secrets:
-    return Secrets(
-        jira_token=(env.get(ENV_JIRA_TOKEN) or "").strip() or None,
-        slack_token=(env.get(ENV_SLACK_TOKEN) or "").strip() or None,
-    )
-
-
-def require_secrets(secrets: Secrets) -> None:
-    """Raise ConfigError naming the first missing token and how to get one."""
-    if not secrets.jira_token:
-        raise ConfigError(
-            f"{ENV_JIRA_TOKEN} is not set: create an API token at "
-            "https://id.atlassian.com/manage-profile/security/api-tokens and export it as "
-            f"{ENV_JIRA_TOKEN} (or run `duty-tui --demo` to try the simulator)."
-        )
-    if not secrets.slack_token:
-        raise ConfigError(
-            f"{ENV_SLACK_TOKEN} is not set: export the bot token (xoxb-…) of the duty-tui Slack app "
-            f"as {ENV_SLACK_TOKEN} (see the README for the scopes it needs)."
-        )
 
 
 def load_config(path: Path) -> Config:
@@ -291,8 +169,6 @@ def _parse_store(r: Reader, t: Mapping[str, Any]) -> StoreConfig:
 
 
 def _parse_keys(r: Reader, t: Mapping[str, Any]) -> dict[str, str]:
-    from duty_tui.keymap import KEYS_BY_ID
-
     r.known(t, "keys", set(KEYS_BY_ID))
     keys: dict[str, str] = {}
     for binding_id, value in t.items():

@@ -14,8 +14,7 @@ from pathlib import Path
 from duty_sim.jira.service import JiraSim
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import Clock, SystemClock
-from duty_tui.config.parse import BoardConfig, Config, JiraConfig, Secrets, SlackConfig
-from duty_tui.config.workflow import TeamConfig, WorkflowConfig
+from duty_tui.config import BoardConfig, Config, JiraConfig, Secrets, SlackConfig, TeamConfig, WorkflowConfig
 from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
 from duty_tui.demo.scenario_data import DUTY_ENGINEER, TEAM
 from duty_tui.runtime import Runtime, build_runtime, setup_logging

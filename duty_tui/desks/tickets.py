@@ -1,9 +1,11 @@
-"""The ticket desk: ticket keys become outbox writes, and the outbox writer's progress is shown.
+"""The ticket desk: what the ticket keys mean, recorded as outbox writes, and what became of them.
 
-A key posts a `TicketAction`; the desk opens a picker when the action needs one, builds the writes
-(`duty.actions`), shows their optimistic effect at once, stores them in a worker (never on the UI
-thread, where a poller may hold the store) and wakes the outbox writer. The writer runs in its own
-thread worker and reports each delivery; a refusal undoes the optimistic change and says why.
+A key on the tickets pane posts a `TicketIntent`, which bubbles to this desk (the pane's container).
+The desk opens a dialog when the action needs one, builds the writes (`rules.actions`), shows their
+optimistic effect at once, has the store writer store them (never on the UI thread, where a poller
+may hold the store) and wakes the outbox writer. The writer reports each delivery back here; a
+refusal undoes the optimistic change and says why, and a refused comment comes back in the editor.
+The desk also applies its source's polls (`SourcePolled` for Jira) to the pane.
 """
 
 from __future__ import annotations
@@ -12,51 +14,37 @@ import sqlite3
 import threading
 import time
 import uuid
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from textual.message import Message
+from textual.containers import Vertical
+from textual.screen import Screen
 from textual.timer import Timer
 
 from duty_tui import text
-from duty_tui.models import Person, Ticket, Transition, Write, WriteKind
+from duty_tui.desks.intents import TicketIntent
+from duty_tui.desks.ticket_messages import (
+    OutboxProgressed,
+    PendingWritesChanged,
+    PeopleFound,
+    WritesNotStored,
+    WritesQueued,
+)
+from duty_tui.desks.ui import DeskUI
+from duty_tui.messages import SourcePolled
+from duty_tui.models import Person, SourceStatus, Ticket, TicketDetail, Transition, Write, WriteKind
 from duty_tui.rules import actions
-from duty_tui.rules.actions import Actor, with_writes
-from duty_tui.sources.jira.writes import JiraWriter
-from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
-from duty_tui.widgets.tickets import TicketAction
+from duty_tui.rules.actions import Actor, TicketAction, with_writes
+from duty_tui.rules.triage import Classification
+from duty_tui.runtime import Runtime
+from duty_tui.sync.loop import backoff
+from duty_tui.sync.outbox import OutboxProgress
+from duty_tui.sync.outcomes import PollFailed, TicketsPolled
+from duty_tui.sync.store_writer import StoreWriter
 
-if TYPE_CHECKING:
-    from duty_tui.app import DutyApp
-
-
-class OutboxProgressed(Message):
-    def __init__(self, progress: OutboxProgress) -> None:
-        super().__init__()
-        self.progress = progress
-
-
-class WritesNotStored(Message):
-    """The store would not take the writes (locked, full): they were neither saved nor sent."""
-
-    def __init__(self, writes: list[Write], error: Exception) -> None:
-        super().__init__()
-        self.writes = writes
-        self.error = error
-
-
-class WritesQueued(Message):
-    """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
-
-    def __init__(self, writes: list[Write], pending: int) -> None:
-        super().__init__()
-        self.writes = writes
-        self.pending = pending
-
-
-OUTBOX_LOCK = "outbox.lock"
 STORE_ATTEMPTS = 4
+STORE_RETRY_SECONDS = 0.5
 SETTLE_SECONDS = 1.5
 CONFIRM_SECONDS = 4.0
 
@@ -65,45 +53,99 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def within_text(within: timedelta) -> str:
-    """2h → "2 hours", 90m → "1h 30m": the promise as the acknowledgement comment says it."""
-    hours, rest = divmod(int(within.total_seconds()), 3600)
-    minutes = rest // 60
-    if hours and not minutes:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes} minutes"
+class TicketsView(Protocol):
+    """What the desk needs of the tickets pane (`widgets.tickets.TicketsPane`)."""
+
+    @property
+    def board_labels(self) -> Mapping[str, str]: ...
+
+    def ticket(self, key: str) -> Ticket | None: ...
+
+    def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None: ...
+
+    def show_status(self, status: SourceStatus | None) -> None: ...
+
+    def classification(self, ticket: Ticket) -> Classification: ...
+
+    def just_landed(self, within: float) -> bool: ...
+
+    def forget_landing(self) -> None: ...
 
 
-class TicketDesk:
-    """Everything the ticket keys do, for one app (which owns it and routes the messages here)."""
+class TicketDialogs(Protocol):
+    """The dialogs the ticket keys open (`views.ticket_dialogs.TicketDialogs`)."""
 
-    def __init__(self, app: DutyApp) -> None:
-        self.app = app
-        self.runtime = app.runtime
-        self.config = app.config
-        self.outbox: OutboxWriter | None = None
-        self.note: str | None = None  # why writes are waiting, for the status bar
-        self._confirm: tuple[str, str] | None = None
+    def assign(
+        self,
+        key: str,
+        people: list[Person],
+        load: Callable[[str], list[Person]] | None,
+        current_assignee_id: str | None,
+    ) -> Screen[Person | None]: ...
+
+    def move(
+        self, key: str, status: str, load: Callable[[], list[Transition]]
+    ) -> Screen[Transition | None]: ...
+
+    def comment(self, key: str, summary: str, initial: str = "") -> Screen[str | None]: ...
+
+    def detail(
+        self,
+        ticket: Ticket,
+        board_labels: Mapping[str, str],
+        load: Callable[[], TicketDetail] | None,
+        classification: Classification,
+    ) -> Screen[None]: ...
+
+
+class Sender(Protocol):
+    """What the desk needs of the outbox writer."""
+
+    def wake(self) -> None: ...
+
+    def send_now(self) -> None: ...
+
+
+class TicketDesk(Vertical):
+    """The tickets pane's container and the one place ticket keys become writes."""
+
+    DEFAULT_CSS = """
+    TicketDesk { height: 1fr; }
+    """
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        pane: TicketsView,
+        ui: DeskUI,
+        dialogs: TicketDialogs,
+        store_writer: StoreWriter,
+        sender: Sender | None,
+    ) -> None:
+        super().__init__(id="ticket-desk")
+        self.runtime = runtime
+        self.config = runtime.config
+        self.pane = pane
+        self.ui = ui
+        self.dialogs = dialogs
+        self.store_writer = store_writer
+        self.sender = sender  # None with --read-only: nothing is sent
+        self.people: list[Person] = []  # the assign picker's cache of who can take a ticket
+        self.pending = 0  # writes waiting for Jira, for the status bar
+        self.note: str | None = None  # why they wait
+        self._confirm: tuple[str, TicketAction] | None = None
         self._confirm_until = 0.0
         self._before: dict[str, Ticket] = {}  # each queued keypress's ticket as it was, to undo
-        self._pause = threading.Event()  # never set: a sleep the serial writer can take
+        self._pause = threading.Event()  # never set: a wait the store writer can take between tries
         self._drafts: list[tuple[Write, Ticket | None]] = []  # refused comments to reopen
         self._drafts_timer: Timer | None = None
 
     # -- who and how ----------------------------------------------------------------------------
 
     def me(self) -> Actor | None:
-        poller = self.runtime.jira_poller
-        me = poller.cached_me() if poller is not None else None
+        me = self.runtime.account.cached()
         return Actor(me.account_id, me.display_name) if me else None
-
-    def me_id(self) -> str | None:
-        me = self.me()
-        return me.account_id if me else None
-
-    def jira_writer(self) -> JiraWriter | None:
-        poller = self.runtime.jira_poller
-        return JiraWriter(poller.jira) if poller is not None else None
 
     def acknowledgement(self, ticket: Ticket, me: Actor) -> str:
         # Names and summaries are other people's text: Jira must not render them as mentions or links.
@@ -112,48 +154,63 @@ class TicketDesk:
             engineer=text.wiki_literal(me.name),
             key=ticket.key,
             summary=text.wiki_literal(ticket.summary),
-            within=within_text(self.config.support.acknowledge_within),
+            within=text.duration(self.config.support.acknowledge_within, "words"),
         )
+
+    def show_cache(self, people: list[Person], pending: int) -> None:
+        """What the store knew at start: whom tickets were assigned to, and writes not yet sent."""
+        self.people = people
+        self._pending(pending, self.note)
+
+    def _pending(self, count: int, note: str | None) -> None:
+        self.pending, self.note = max(0, count), note
+        self.post_message(PendingWritesChanged(self.pending, self.note))
 
     # -- the keys -------------------------------------------------------------------------------
 
-    def act(self, message: TicketAction) -> None:
-        ticket = self.app.tickets.table.item(message.key)
+    def on_ticket_intent(self, message: TicketIntent) -> None:
+        message.stop()
+        ticket = self.pane.ticket(message.key)
         if ticket is None:
             return
-        if message.action == "open":
-            self.app.open_url(ticket.url)
-        elif message.action == "copy":
-            self.app.copy_to_clipboard(f"{ticket.key} {ticket.url}")
-            self.app.notify(f"Copied {ticket.key} and its link.", timeout=3, markup=False)
+        if message.action is TicketAction.OPEN:
+            self.ui.open_url(ticket.url)
+        elif message.action is TicketAction.COPY:
+            self.ui.copy_to_clipboard(f"{ticket.key} {ticket.url}")
+            self.ui.notify(f"Copied {ticket.key} and its link.", timeout=3, markup=False)
+        elif message.action is TicketAction.DETAIL:
+            self._show_detail(ticket)
         elif self._should_act(message.action, ticket):
             me = self._writer_identity()
             if me is not None:
                 self._write(message.action, ticket, me)
 
-    def _should_act(self, action: str, ticket: Ticket) -> bool:
+    def _should_act(self, action: TicketAction, ticket: Ticket) -> bool:
         """Guards against a key pressed twice: the second must not double a write or hit another row."""
         now = time.monotonic()
-        if self.app.tickets.just_landed(SETTLE_SECONDS):
+        if self.pane.just_landed(SETTLE_SECONDS):
             # A write or a poll just took the row under the cursor away; the key was meant for it.
-            self.app.notify(
+            self.ui.notify(
                 f"The list just changed under the cursor; press again to act on {ticket.key}.",
                 timeout=3,
                 markup=False,
             )
-            self.app.tickets.cursor_landed = (None, 0.0)
+            self.pane.forget_landing()
             return False
-        mine = ticket.assignee_id is not None and ticket.assignee_id == self.me_id()
-        if action == "take" and mine:  # an assignment to me on its way counts: the row shows it
-            self.app.notify(f"{ticket.key} is already yours.", timeout=3, markup=False)
+        me = self.me()
+        mine = ticket.assignee_id is not None and me is not None and ticket.assignee_id == me.account_id
+        if action is TicketAction.TAKE and mine:  # an assignment to me on its way counts: the row shows it
+            self.ui.notify(f"{ticket.key} is already yours.", timeout=3, markup=False)
             return False
-        if action == "acknowledge" and (ticket.acknowledged_at is not None or "comment" in ticket.pending):
+        if action is TicketAction.ACKNOWLEDGE and (
+            ticket.acknowledged_at is not None or WriteKind.COMMENT in ticket.pending
+        ):
             if self._confirm == (ticket.key, action) and now < self._confirm_until:
                 self._confirm = None
                 return True
             self._confirm, self._confirm_until = (ticket.key, action), now + CONFIRM_SECONDS
             how = ticket.acknowledged_by or "a comment is on its way"
-            self.app.notify(
+            self.ui.notify(
                 f"{ticket.key} is already acknowledged ({how}). Press K again to post another comment.",
                 timeout=CONFIRM_SECONDS,
                 markup=False,
@@ -164,7 +221,7 @@ class TicketDesk:
     def _writer_identity(self) -> Actor | None:
         """The engineer, if writing is possible now; otherwise say why not."""
         if self.runtime.read_only:
-            self.app.notify(
+            self.ui.notify(
                 "duty-tui runs with --read-only: nothing is written to Jira.",
                 severity="warning",
                 markup=False,
@@ -172,7 +229,7 @@ class TicketDesk:
             return None
         me = self.me()
         if me is None:
-            self.app.notify(
+            self.ui.notify(
                 "duty-tui does not know your Jira account yet: it learns it at the first successful "
                 "sync. Try again when Jira is reachable.",
                 severity="warning",
@@ -180,118 +237,117 @@ class TicketDesk:
             )
         return me
 
-    def _write(self, action: str, ticket: Ticket, me: Actor) -> None:
+    def _write(self, action: TicketAction, ticket: Ticket, me: Actor) -> None:
         now = self.runtime.now()
-        if action == "take":
+        if action is TicketAction.TAKE:
             self.queue(actions.take(ticket, me, self.acknowledgement(ticket, me), now, new_id))
-        elif action == "acknowledge":
+        elif action is TicketAction.ACKNOWLEDGE:
             self.queue(actions.acknowledge(ticket, me, self.acknowledgement(ticket, me), now, new_id))
-        elif action == "unassign":
+        elif action is TicketAction.UNASSIGN:
             if ticket.assignee_id is None:
-                self.app.notify(f"{ticket.key} is not assigned.", timeout=3, markup=False)
+                self.ui.notify(f"{ticket.key} is not assigned.", timeout=3, markup=False)
             else:
                 self.queue(actions.assign(ticket, me, None, now, new_id))
-        elif action == "assign":
+        elif action is TicketAction.ASSIGN:
             self._pick_assignee(ticket, me)
-        elif action == "move":
+        elif action is TicketAction.MOVE:
             self._pick_transition(ticket, me)
-        elif action == "comment":
+        elif action is TicketAction.COMMENT:
             self._write_comment(ticket, me)
 
-    def _pick_assignee(self, ticket: Ticket, me: Actor) -> None:
-        from duty_tui.views.assign import AssignScreen
+    # -- the dialogs ----------------------------------------------------------------------------
 
-        writer = self.jira_writer()
+    def _show_detail(self, ticket: Ticket) -> None:
+        screen = self.dialogs.detail(
+            ticket,
+            self.pane.board_labels,
+            partial(self.runtime.jira_writer.detail, ticket.key),
+            self.pane.classification(ticket),
+        )
+        self.ui.push_screen(screen)
+
+    def _pick_assignee(self, ticket: Ticket, me: Actor) -> None:
         team = self.config.workflow.team.members | {me.account_id}
-        load = partial(self._refresh_people, writer, ticket.key, team) if writer else None
 
         def chosen(person: Person | None) -> None:
             if person is not None:
                 self.queue(actions.assign(ticket, me, person, self.runtime.now(), new_id), used=person)
 
-        screen = AssignScreen(ticket.key, self.app.people, load=load, current_assignee_id=ticket.assignee_id)
-        self.app.push_screen(screen, chosen)
+        load = partial(self._refresh_people, ticket.key, team)
+        self.ui.push_screen(self.dialogs.assign(ticket.key, self.people, load, ticket.assignee_id), chosen)
 
-    def _refresh_people(self, writer: JiraWriter, key: str, team: frozenset[str], query: str) -> list[Person]:
+    def _refresh_people(self, key: str, team: frozenset[str], query: str) -> list[Person]:
         """Runs on the picker's thread: ask Jira (about what is typed, or everyone it lets us assign,
         plus teammates the cache does not know yet), cache the answer, return it with team and recency."""
-        store = self.runtime.store
+        writer, store = self.runtime.jira_writer, self.runtime.store
         found = writer.assignable(key, query)
         if not query:
-            known = {p.account_id for p in found} | {p.account_id for p in self.app.people}
+            known = {p.account_id for p in found} | {p.account_id for p in self.people}
             found += [person for account_id in sorted(team - known) if (person := writer.user(account_id))]
-        store.save_people(found, self.runtime.now())
-        people = store.people(team)
-        self.app.call_from_thread(setattr, self.app, "people", people)
+        store.people.save(found, self.runtime.now())
+        people = store.people.all(team)
+        self.post_message(PeopleFound(people))
         return people
 
+    def on_people_found(self, message: PeopleFound) -> None:
+        self.people = message.people
+
     def _pick_transition(self, ticket: Ticket, me: Actor) -> None:
-        from duty_tui.views.move import MoveScreen
-
-        writer = self.jira_writer()
-        if writer is None:
-            return
-
         def chosen(transition: Transition | None) -> None:
             if transition is not None:
                 self.queue(actions.move(ticket, me, transition, self.runtime.now(), new_id))
 
-        self.app.push_screen(
-            MoveScreen(ticket.key, ticket.status, partial(writer.transitions, ticket.key)), chosen
-        )
+        load = partial(self.runtime.jira_writer.transitions, ticket.key)
+        self.ui.push_screen(self.dialogs.move(ticket.key, ticket.status, load), chosen)
 
     def _write_comment(self, ticket: Ticket, me: Actor) -> None:
-        from duty_tui.views.comment import CommentScreen
-
         def written(body: str | None) -> None:
             if body:
                 self.queue(actions.comment(ticket, me, body, self.runtime.now(), new_id))
 
-        self.app.push_screen(CommentScreen(ticket.key, ticket.summary), written)
+        self.ui.push_screen(self.dialogs.comment(ticket.key, ticket.summary), written)
 
     # -- queueing -------------------------------------------------------------------------------
 
     def queue(self, writes: list[Write], *, used: Person | None = None) -> None:
         """Show the writes' effect now, store them off the UI thread, then wake the writer."""
-        ticket = self.app.tickets.table.item(writes[0].key)
+        ticket = self.pane.ticket(writes[0].key)
         if ticket is not None:
             self._before[writes[0].batch] = ticket
-            self.app.tickets.apply([with_writes(ticket, writes)], [])
-        self.app.pending_writes += len(writes)
-        self.app.refresh_status()
-        self.app.serial.submit(partial(self._store, writes, used))  # stored in keypress order
+            self.pane.apply([with_writes(ticket, writes)], [])
+        self._pending(self.pending + len(writes), self.note)
+        self.store_writer.submit(partial(self._store, writes, used))  # stored in keypress order
 
     def _store(self, writes: list[Write], used: Person | None) -> None:
-        """On the serial writer's thread. A busy store (a long reconcile, `sync --once`) is retried."""
+        """On the store writer's thread. A busy store (a long reconcile, `sync --once`) is retried."""
         store = self.runtime.store
-        for attempt in range(STORE_ATTEMPTS):
+        for attempt in range(1, STORE_ATTEMPTS + 1):
             try:
-                stored = store.enqueue(writes)
+                stored = store.outbox.enqueue(writes)
                 break
             except sqlite3.Error as error:
-                if attempt == STORE_ATTEMPTS - 1:
-                    self.app.post_message(WritesNotStored(writes, error))
+                if attempt == STORE_ATTEMPTS:
+                    self.post_message(WritesNotStored(writes, error))
                     return
-                self._pause.wait(0.5 * 2**attempt)
+                self._pause.wait(backoff(attempt, STORE_RETRY_SECONDS))
         if used is not None:
-            store.mark_used(used, self.runtime.now())
-        self.app.post_message(WritesQueued(stored, store.count_pending()))
+            store.people.mark_used(used, self.runtime.now())
+        self.post_message(WritesQueued(stored, store.outbox.count_pending()))
 
-    def queued(self, message: WritesQueued) -> None:
+    def on_writes_queued(self, message: WritesQueued) -> None:
         self._before.pop(message.writes[0].batch, None)
-        self.app.pending_writes = message.pending
-        self.app.refresh_status()
-        if self.outbox is not None:
-            self.outbox.wake()
+        self._pending(message.pending, self.note)
+        if self.sender is not None:
+            self.sender.wake()
 
-    def not_stored(self, message: WritesNotStored) -> None:
+    def on_writes_not_stored(self, message: WritesNotStored) -> None:
         """The store refused the writes: nothing was saved or sent, so show the ticket as it was."""
         first = message.writes[0]
         before = self._before.pop(first.batch, None)
         if before is not None:
-            self.app.tickets.apply([before], [])
-        self.app.pending_writes = max(0, self.app.pending_writes - len(message.writes))
-        self.app.notify(
+            self.pane.apply([before], [])
+        self._pending(self.pending - len(message.writes), self.note)
+        self.ui.notify(
             f"Could not save “{first.describe()}” ({message.error.__class__.__name__}): nothing was sent "
             "to Jira. Try again.",
             title="Not saved",
@@ -299,49 +355,34 @@ class TicketDesk:
             timeout=12,
             markup=False,
         )
-        self.app.refresh_status()
 
-    def jira_answered(self) -> None:
+    # -- Jira's answers -------------------------------------------------------------------------
+
+    def on_source_polled(self, message: SourcePolled) -> None:
+        """A Jira poll: its changes go on the pane (the message goes on to the app for the status bar)."""
+        outcome = message.outcome
+        if isinstance(outcome, TicketsPolled):
+            self._jira_answered()
+            self.pane.apply(outcome.changed, outcome.removed)
+            self.pane.show_status(outcome.status)
+        elif isinstance(outcome, PollFailed):
+            self.pane.show_status(outcome.status)
+
+    def _jira_answered(self) -> None:
         """A poll reached Jira: writes waiting out a back-off can go now."""
-        if self.outbox is not None and self.app.pending_writes:
-            self.app.serial.submit(self.outbox.send_now)
+        if self.sender is not None and self.pending:
+            self.store_writer.submit(self.sender.send_now)
 
-    # -- the writer -----------------------------------------------------------------------------
-
-    def start_outbox(self) -> None:
-        writer = self.jira_writer()
-        poller = self.runtime.jira_poller
-        if writer is None or poller is None or self.runtime.read_only:
-            return
-        outbox = OutboxWriter(self.runtime.store, writer, self.runtime.clock, poller.listed, self._post)
-        if outbox.start(self.runtime.data_dir / OUTBOX_LOCK):
-            self.outbox = outbox
-        else:
-            self.note = "another duty-tui on this data dir sends them"
-            self.app.notify(
-                "Another duty-tui is running on the same data directory: it sends the writes you "
-                "make here too, while it runs.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-
-    def _post(self, progress: OutboxProgress) -> None:
-        """Called on the writer's thread; post_message is thread-safe."""
-        if self.app.is_running:
-            self.app.post_message(OutboxProgressed(progress))
-
-    def progressed(self, message: OutboxProgressed) -> None:
+    def on_outbox_progressed(self, message: OutboxProgressed) -> None:
         progress = message.progress
-        self.app.pending_writes = progress.pending
-        self.note = progress.retrying if progress.pending else None
+        self._pending(progress.pending, progress.retrying if progress.pending else None)
         ticket = progress.ticket
         if ticket is not None and ticket.boards:
-            self.app.tickets.apply([ticket], [])
+            self.pane.apply([ticket], [])
         elif ticket is not None:
-            self.app.tickets.apply([], [ticket.key])  # no longer listed: assigned elsewhere, or done
+            self.pane.apply([], [ticket.key])  # no longer listed: assigned elsewhere, or done
         if progress.stuck:
-            self.app.notify(
+            self.ui.notify(
                 f"Still trying to {progress.write.describe()}: {progress.retrying}. duty-tui keeps the "
                 "change and retries; r retries now.",
                 title="Waiting for Jira",
@@ -351,12 +392,11 @@ class TicketDesk:
             )
         if progress.failure:
             self._refused(progress)
-        self.app.refresh_status()
 
     def _refused(self, progress: OutboxProgress) -> None:
         write = progress.write
         undone = "; its other changes were not sent" if progress.cancelled else ""
-        self.app.notify(
+        self.ui.notify(
             f"Could not {write.describe()}: {progress.failure}{undone}",
             title="Jira refused a change",
             severity="error",
@@ -372,25 +412,23 @@ class TicketDesk:
         engineer may be typing in one)."""
         if not self._drafts:
             return
-        if self.app.screen.is_modal:
+        if self.ui.screen.is_modal:
             if self._drafts_timer is None:
-                self._drafts_timer = self.app.set_interval(0.5, self._reopen_drafts, name="refused drafts")
+                self._drafts_timer = self.set_interval(0.5, self._reopen_drafts, name="refused drafts")
             return
         if self._drafts_timer is not None:
             self._drafts_timer.stop()
             self._drafts_timer = None
-        from duty_tui.views.comment import CommentScreen
-
         write, stored = self._drafts.pop(0)
-        ticket = self.app.tickets.table.item(write.key) or stored
+        ticket = self.pane.ticket(write.key) or stored
 
         def rewritten(body: str | None) -> None:
             me = self.me()
             if body and ticket is not None and me is not None:
                 self.queue(actions.comment(ticket, me, body, self.runtime.now(), new_id))
             elif body:
-                self.app.copy_to_clipboard(body)
-                self.app.notify(
+                self.ui.copy_to_clipboard(body)
+                self.ui.notify(
                     f"{write.key} is not in duty-tui's cache any more: your comment is on the clipboard.",
                     severity="warning",
                     markup=False,
@@ -398,8 +436,4 @@ class TicketDesk:
             self._reopen_drafts()  # the next one, if several were refused
 
         summary = ticket.summary if ticket else ""
-        self.app.push_screen(CommentScreen(write.key, summary, initial=write.body or ""), rewritten)
-
-    def stop_outbox(self) -> None:
-        if self.outbox is not None:
-            self.outbox.stop()
+        self.ui.push_screen(self.dialogs.comment(write.key, summary, initial=write.body or ""), rewritten)

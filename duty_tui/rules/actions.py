@@ -10,9 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from duty_tui.models import Person, StatusCategory, Ticket, Transition, Write, WriteKind
+
+
+class TicketAction(StrEnum):
+    """What a ticket key asks for. The values are the parameters of the tickets table's key bindings."""
+
+    TAKE = "take"
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+    ACKNOWLEDGE = "acknowledge"
+    MOVE = "move"
+    COMMENT = "comment"
+    OPEN = "open"
+    COPY = "copy"
+    DETAIL = "detail"  # Enter: the ticket in full
+
+    @property
+    def writes(self) -> bool:
+        """Whether it changes Jira (so `--read-only` turns it off)."""
+        return self not in (TicketAction.OPEN, TicketAction.COPY, TicketAction.DETAIL)
 
 
 @dataclass(frozen=True, slots=True)

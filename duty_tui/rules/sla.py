@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.text.timefmt import duration
 
 HOUR = timedelta(hours=1)
 HALF_HOUR = timedelta(minutes=30)
@@ -85,7 +86,7 @@ class AckClock:
         """Short text for a table cell: "1h 20m", "25m", "-40m" (overdue), "✓ ack"; "⏸" when paused."""
         if self.band is Band.ACKNOWLEDGED:
             return "✓ ack" if self.met else "✓ late"
-        text = ("-" if self.band is Band.BREACHED else "") + duration(abs(self.remaining))
+        text = ("-" if self.band is Band.BREACHED else "") + duration(abs(self.remaining), "span")
         return f"⏸ {text}" if self.paused else text
 
 
@@ -110,15 +111,3 @@ def ack_clock(
     remaining = calendar.working_time_between(now, deadline)
     band = Band.URGENT if remaining < HALF_HOUR else Band.SOON if remaining < HOUR else Band.OK
     return AckClock(deadline, band, remaining, paused)
-
-
-def duration(delta: timedelta) -> str:
-    """ "2h 05m", "45m", "0m": support-time spans as the tickets pane shows them."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h {minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"

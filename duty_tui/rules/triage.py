@@ -130,11 +130,6 @@ def classify(ticket: Ticket, rules: TriageRules) -> Classification:
     )
 
 
-def awaiting_triage(ticket: Ticket) -> bool:
-    """A ticket is on the duty engineer's list while nobody owns it and it is not done."""
-    return ticket.is_unassigned and not ticket.is_done
-
-
 def triage_key(ticket: Ticket) -> tuple[int, datetime, str]:
     """Severity, then the longest waiting (the order before the acknowledgement clock)."""
     return severity(ticket), ticket.created, ticket.key

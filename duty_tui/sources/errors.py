@@ -3,16 +3,15 @@
 Sources translate library exceptions (requests, JIRAError, SlackApiError, httpx, malformed JSON)
 into `SourceError` so that pollers, the outbox and the CLI treat them alike: show the sentence,
 wait `retry_after` when the service asked for it, and stop at startup when `auth` is set.
+
+Secrets are removed and the text made safe by `duty_tui.text` (its one redactor and one sanitizer).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_SECRETISH = re.compile(
-    r"(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?i:basic|bearer)\s+[A-Za-z0-9+/=._-]{8,})"
-)
+from duty_tui import text
 
 
 @dataclass
@@ -28,8 +27,8 @@ class SourceError(Exception):
 
     def __post_init__(self) -> None:
         # The sentence often quotes the service (an error code, a Jira message): it reaches the
-        # command line and the log as well as the panes, so no terminal control may survive.
-        self.message = printable(redact(self.message))
+        # command line and the log as well as the panes, so no terminal control or secret may survive.
+        self.message = first_line(self.message, limit=None)
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -40,25 +39,15 @@ class PollCancelled(Exception):
     """The app is closing: stop between requests and write nothing."""
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Remove token-looking strings (and any known secret values) from text meant for people."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "•••")
-    return _SECRETISH.sub("•••", text)
+def first_line(value: str, limit: int | None = 160) -> str:
+    """``value`` as one safe line: sanitized (no controls, bidi or invisible characters), secrets
+    redacted, every whitespace run (line breaks included) one space, capped at ``limit`` with "…".
 
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def printable(text: str) -> str:
-    """No C0/C1 controls (so no escape sequence), no bidi or invisible characters, one line."""
-    return " ".join(_CONTROL.sub("", text).split())
-
-
-def first_line(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    For a service's text quoted inside a sentence, and for the whole sentence of a `SourceError`.
+    Sanitized before redacting, so a control character inside a token cannot hide it from the
+    patterns; redacted before capping, so a cap never leaves half a token.
+    """
+    return text.one_line(text.redact(text.sanitize(value)), limit, breaks=False)
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -1,1 +1,67 @@
-"""(docstring to come)"""
+"""The SQLite store: the cache every pane paints from, the sync cursors, the outbox and local state.
+
+What belongs here: reading and writing rows, nothing else. `db` owns the connection, its lock,
+transactions and migrations (`schema`); `rows` maps models to rows and back; each other module is
+one family of tables (`tickets`, `messages`, `outbox`, `checklist`, `people`, `meta`), built on `db`
+and `rows` and imported by nobody here but `Store`, which composes them. The store may import
+`models` and `rules` (for what a confirmed write changes); never `sources`, `sync`, desks or Textual.
+What several engineers must agree on never lives only here: it lives in Jira and in #laa-ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from duty_tui.store.checklist import ChecklistTicks
+from duty_tui.store.db import Database, StoreError
+from duty_tui.store.messages import ChatUsers, Messages
+from duty_tui.store.meta import Cursors, Meta, SourceStatuses
+from duty_tui.store.outbox import Outbox
+from duty_tui.store.people import People
+from duty_tui.store.tickets import TicketChanges, Tickets
+
+__all__ = ["STORE_FILE", "Store", "StoreError", "TicketChanges"]
+
+STORE_FILE = "duty-tui.sqlite3"
+
+
+class Store:
+    """duty-tui's store: one file, one connection, a table family per attribute. Safe from any thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = Database(path)
+        self.meta = Meta(self.db)
+        self.cursors = Cursors(self.db)
+        self.statuses = SourceStatuses(self.db)
+        self.outbox = Outbox(self.db)
+        self.tickets = Tickets(self.db, self.outbox)
+        self.messages = Messages(self.db)
+        self.chat_users = ChatUsers(self.db)
+        self.checklist = ChecklistTicks(self.db)
+        self.people = People(self.db)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Store:
+        return cls(data_dir / STORE_FILE)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside, across table families, commits together or not at all."""
+        with self.db.transaction():
+            yield
+
+    def prune(self, now: datetime, *, keep_messages_days: int, keep_tickets_days: int) -> int:
+        """Forget old messages and tickets no board lists any more; returns rows deleted."""
+        with self.transaction():
+            deleted = self.messages.forget_before(now - timedelta(days=keep_messages_days))
+            return deleted + self.tickets.forget_unlisted_before(now - timedelta(days=keep_tickets_days))
+
+    def close(self) -> None:
+        self.db.close()

@@ -68,6 +68,10 @@ CREATE TABLE jira_people (
 ALTER TABLE tickets ADD COLUMN status_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN reached TEXT;
 """,
+    # The outbox is not Jira's alone: each write names the service it goes to.
+    4: """
+ALTER TABLE outbox ADD COLUMN service TEXT NOT NULL DEFAULT 'jira';
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

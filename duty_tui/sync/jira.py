@@ -16,14 +16,16 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from duty_tui.clock import Clock
-from duty_tui.config.parse import BoardConfig, JiraConfig, StoreConfig
-from duty_tui.models import BoardInfo, SourceStatus, Ticket
+from duty_tui.config import BoardConfig, JiraConfig, StoreConfig
+from duty_tui.models import BoardInfo, Service, SourceStatus, Ticket
+from duty_tui.rules.listing import listed
 from duty_tui.rules.sla import Event, first_acknowledgement
-from duty_tui.rules.triage import awaiting_triage
 from duty_tui.sources.errors import PollCancelled
-from duty_tui.sources.jira.client import JiraSource, JiraUser, board_jql
-from duty_tui.store.core import Store
-from duty_tui.sync.poll import TicketsPolled
+from duty_tui.sources.jira.client import JiraSource
+from duty_tui.sources.jira.jql import board_jql
+from duty_tui.store import Store
+from duty_tui.sync.account import JiraAccount
+from duty_tui.sync.outcomes import TicketsPolled
 
 INCREMENTAL_OVERLAP_MINUTES = 2
 BOARD_INFO_MAX_AGE = timedelta(hours=1)
@@ -31,19 +33,21 @@ PRUNE_EVERY = timedelta(hours=1)
 
 
 class JiraPoller:
-    source = "jira"
+    source = Service.JIRA
 
     def __init__(
         self,
         jira: JiraSource,
+        account: JiraAccount,
         store: Store,
         config: JiraConfig,
         clock: Clock,
-        store_config: StoreConfig,
         *,
+        store_config: StoreConfig,
         team: frozenset[str] = frozenset(),
     ) -> None:
         self.jira = jira
+        self.account = account
         self.store = store
         self.config = config
         self.clock = clock
@@ -51,29 +55,6 @@ class JiraPoller:
         self.team = team
         self._last_full: datetime | None = None
         self._last_prune: datetime | None = None
-        self._me: JiraUser | None = None
-
-    # -- who the engineer is ----------------------------------------------------------------------
-
-    @property
-    def _me_key(self) -> str:
-        return f"jira.myself:{self.config.url}:{self.config.email}"
-
-    def cached_me(self) -> JiraUser | None:
-        """The API user if known, without a network call."""
-        if self._me is None:
-            cached = self.store.get_meta(self._me_key)
-            if cached:
-                self._me = JiraUser.from_json(cached)
-        return self._me
-
-    def me(self) -> JiraUser:
-        """The API user, fetched once and cached in the store per site and account."""
-        me = self.cached_me()
-        if me is None:
-            me = self._me = self.jira.myself()
-            self.store.set_meta(self._me_key, me.to_json())
-        return me
 
     # -- a cycle ----------------------------------------------------------------------------------
 
@@ -82,7 +63,7 @@ class JiraPoller:
         full = self._last_full is None or now - self._last_full >= timedelta(
             minutes=self.config.reconcile_minutes
         )
-        self.me()
+        self.account.fetch()
         categories = self._categories(now)
         fetched: list[tuple[BoardConfig, list[Ticket], bool]] = []
         for board in self.config.boards:
@@ -97,10 +78,10 @@ class JiraPoller:
         removed: set[str] = set()
         with self.store.transaction():  # the whole cycle, or nothing
             for board, tickets, incremental in fetched:
-                changes = self.store.save_board_poll(
+                changes = self.store.tickets.save_board_poll(
                     board.id, tickets, full=not incremental, listed=self.listed, seen_at=now
                 )
-                self.store.set_cursor(self._cursor_name(board), now.isoformat())
+                self.store.cursors.set(self._cursor_name(board), now.isoformat())
                 changed.update((t.key, t) for t in changes.changed)
                 removed.update(changes.removed)
         if full:
@@ -115,15 +96,15 @@ class JiraPoller:
         return f"jira.board.{board.id}.polled_at"
 
     def _board_info(self, board: BoardConfig, now: datetime, full: bool) -> BoardInfo:
-        info = self.store.board_info(board.id)
+        info = self.store.tickets.board_info(board.id)
         if info is None or (full and self._stale(f"jira.board.{board.id}.info_at", now)):
             info = self.jira.board_info(board)
-            self.store.save_board_info(info, now)  # a cache of settings, not news: safe to keep alone
-            self.store.set_meta(f"jira.board.{board.id}.info_at", now.isoformat())
+            self.store.tickets.save_board_info(info, now)  # a cache of settings, not news: safe to keep alone
+            self.store.meta.set(f"jira.board.{board.id}.info_at", now.isoformat())
         return info
 
     def _query(self, board: BoardConfig, info: BoardInfo, now: datetime, full: bool) -> tuple[str, bool]:
-        cursor = self.store.get_cursor(self._cursor_name(board))
+        cursor = self.store.cursors.get(self._cursor_name(board))
         if full or cursor is None:
             return board_jql(info, board), False
         minutes = math.ceil((now - datetime.fromisoformat(cursor)).total_seconds() / 60)
@@ -134,32 +115,28 @@ class JiraPoller:
     # -- rules the store and the outbox share -------------------------------------------------------
 
     def listed(self, ticket: Ticket) -> bool:
-        """On the pane: waiting for triage, or the engineer's own (the "mine" view)."""
-        me = self.cached_me()
-        return awaiting_triage(ticket) or (
-            me is not None and ticket.assignee_id == me.account_id and not ticket.is_done
-        )
+        return listed(ticket, self.account.cached_id())
 
     def acknowledgement(self, events: list[Event]) -> Event | None:
         """The team's first acknowledgement; the engineer using duty-tui always counts as team."""
-        me = self.cached_me()
-        return first_acknowledgement(events, self.team | ({me.account_id} if me else set()))
+        me = self.account.cached_id()
+        return first_acknowledgement(events, self.team | ({me} if me else set()))
 
     # -- caches -------------------------------------------------------------------------------------
 
     def _categories(self, now: datetime) -> dict[str, str]:
         """Status id → category, fetched with the board settings and cached in the store."""
         key = "jira.status_categories"
-        cached = self.store.get_meta(key)
+        cached = self.store.meta.get(key)
         if cached is None or self._stale(key + ".at", now):
             categories = self.jira.status_categories()
-            self.store.set_meta(key, json.dumps(categories))
-            self.store.set_meta(key + ".at", now.isoformat())
+            self.store.meta.set(key, json.dumps(categories))
+            self.store.meta.set(key + ".at", now.isoformat())
             return categories
         return dict(json.loads(cached))
 
     def _stale(self, meta_key: str, now: datetime) -> bool:
-        fetched = self.store.get_meta(meta_key)
+        fetched = self.store.meta.get(meta_key)
         return fetched is None or now - datetime.fromisoformat(fetched) >= BOARD_INFO_MAX_AGE
 
     def _maybe_prune(self, now: datetime) -> None:

@@ -12,16 +12,16 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from duty_tui.clock import Clock
-from duty_tui.config.parse import SlackConfig
-from duty_tui.models import ChatMessage, ChatUser, SourceStatus
+from duty_tui.config import SlackConfig
+from duty_tui.models import ChatMessage, ChatUser, Service, SourceStatus
 from duty_tui.sources.errors import PollCancelled
 from duty_tui.sources.slack.client import SlackSource, mentioned_users
-from duty_tui.store.core import Store
-from duty_tui.sync.poll import MessagesPolled
+from duty_tui.store import Store
+from duty_tui.sync.outcomes import MessagesPolled
 
 
 class SlackPoller:
-    source = "slack"
+    source = Service.SLACK
 
     def __init__(
         self, slack: SlackSource, store: Store, config: SlackConfig, clock: Clock, *, backfill_days: float = 4
@@ -40,8 +40,8 @@ class SlackPoller:
         now = self.clock.now()
         channel = self.config.channel
         directory, fresh_directory = self._load_directory()
-        channel_name = self._channel_name or self.store.get_meta(self._name_key) or self.slack.channel_name()
-        newest = self.store.newest_ts(channel)
+        channel_name = self._channel_name or self.store.meta.get(self._name_key) or self.slack.channel_name()
+        newest = self.store.messages.newest_ts(channel)
         messages = self.slack.history(newest or _ts(now - self.backfill), cancelled=cancelled)
         removed: tuple[str, ...] = ()
         rescan = self._last_rescan is None or now - self._last_rescan >= timedelta(
@@ -56,11 +56,11 @@ class SlackPoller:
         newcomers = self._look_up(messages, directory, cancelled)
         with self.store.transaction():  # the whole cycle, or nothing
             if fresh_directory:
-                self.store.save_chat_users(directory.values(), now)
-            self.store.save_chat_users(newcomers, now)
-            self.store.set_meta(self._name_key, channel_name)
-            self.store.delete_messages(channel, removed)
-            changed = self.store.save_messages(messages)
+                self.store.chat_users.save(directory.values(), now)
+            self.store.chat_users.save(newcomers, now)
+            self.store.meta.set(self._name_key, channel_name)
+            self.store.messages.delete(channel, removed)
+            changed = self.store.messages.save(messages)
         # Only now is it all stored: remember it, and tell the UI everything it has not seen yet.
         directory.update((u.id, u) for u in newcomers)
         self._directory, self._channel_name = directory, channel_name
@@ -80,7 +80,7 @@ class SlackPoller:
         """The user directory, from memory, the store, or (once, Tier 2) users.list. True if fetched now."""
         if self._directory is not None:
             return dict(self._directory), False
-        stored = self.store.chat_users()
+        stored = self.store.chat_users.all()
         if stored:
             return stored, False
         return {u.id: u for u in self.slack.users()}, True
@@ -105,7 +105,7 @@ class SlackPoller:
         if newest is None:
             return ()
         present = {m.ts for m in window}
-        stored = self.store.message_ts_between(self.config.channel, window_start, newest)
+        stored = self.store.messages.ts_between(self.config.channel, window_start, newest)
         return tuple(ts for ts in stored if ts not in present)
 
 

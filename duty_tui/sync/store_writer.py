@@ -1,4 +1,4 @@
-"""SerialWriter: store writes the UI asks for, done one at a time in the order asked, off the UI thread.
+"""StoreWriter: store writes the UI asks for, done one at a time in the order asked, off the UI thread.
 
 Textual workers run concurrently, so two quick keypresses could be stored in either order (an
 untick saved before its tick, a second outbox write before the first). One daemon thread with a
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 Job = Callable[[], None]
 
 
-class SerialWriter:
+class StoreWriter:
     def __init__(self, name: str, on_error: Callable[[Exception], None] | None = None) -> None:
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._on_error = on_error

@@ -1,8 +1,9 @@
 """Character rules: what of an untrusted string may reach the terminal, and how it becomes one line.
 
 :func:`sanitize` removes every C0/C1 control except ``\\n`` and ``\\t`` (rule 2 of :mod:`duty_tui.text`);
-:func:`one_line` collapses and caps it for table cells and titles. Every other module of the package
-builds on these two.
+:func:`one_line` collapses and caps it for table cells, titles and error messages; :func:`shown` is what
+:func:`~duty_tui.text.render.plain` (and the widgets' ``content``) show of a value. Every other module of
+the package builds on these.
 
 Decisions (documented here because panes and tests depend on them):
 
@@ -26,7 +27,9 @@ Decisions (documented here because panes and tests depend on them):
 * **One-line rendering** (table cells, titles): each whitespace run becomes one space, except a run
   containing a line break, which becomes ``" ⏎ "`` (:data:`LINE_BREAK`) so a reader can tell a
   multi-line message from a long sentence. Leading and trailing whitespace is dropped. Capping keeps
-  ``limit - 1`` characters and adds "…", so the result is at most ``limit`` characters long.
+  ``limit - 1`` characters and adds "…", so the result is at most ``limit`` characters long. Error
+  messages and log lines fold line breaks into a space like any other whitespace
+  (``one_line(value, limit, breaks=False)``): there the line structure carries no meaning.
 """
 
 from __future__ import annotations
@@ -119,11 +122,11 @@ def _needs_collapse(value: str) -> bool:
     return value != value.strip() or _SPACE_RUN.search(value) is not None
 
 
-def _collapse(value: str) -> str:
+def _collapse(value: str, breaks: bool = True) -> str:
     if not _needs_collapse(value):
         return value
     value = value.strip()
-    if "\n" in value:
+    if breaks and "\n" in value:
         value = _BREAK_RUN.sub(LINE_BREAK, value)
     return _SPACE_RUN.sub(" ", value)
 
@@ -136,22 +139,34 @@ def _cap(value: str, limit: int | None) -> str:
     return value[: limit - 1].rstrip() + ELLIPSIS
 
 
-def one_line(value: str, limit: int = 500) -> str:
-    """Sanitize, collapse whitespace (a line break becomes :data:`LINE_BREAK`) and cap at ``limit``.
+def one_line(value: str, limit: int | None = 500, *, breaks: bool = True) -> str:
+    """Sanitize, collapse whitespace and cap at ``limit`` (``None``: no cap).
 
-    For table cells and titles. Only a prefix of a long value is examined when that prefix already
-    yields more than ``limit`` characters, so a 20,000-character message costs about as much as a short
-    one.
+    A whitespace run containing a line break becomes :data:`LINE_BREAK` (table cells, titles), or with
+    ``breaks=False`` one space like any other run (error messages, log lines). Only a prefix of a long
+    value is examined when that prefix already yields more than ``limit`` characters, so a
+    20,000-character message costs about as much as a short one.
     """
     value = str(value)
-    window = 2 * limit + 64
-    if limit > 0 and window < len(value):
+    window = 0 if limit is None else 2 * limit + 64
+    if limit is not None and limit > 0 and window < len(value):
         # sanitize and collapse act locally, so the window's result is the full result's prefix except
         # at its ragged end (a whitespace run, CR LF, surrogate pair or zalgo run cut in two, all of
         # which only change the last few characters). So once the window yields comfortably more than
         # ``limit`` characters, its first ``limit`` are right. A long whitespace or control run can
         # make the window yield too little; then do it all.
-        head = _collapse(sanitize(value[:window]))
+        head = _collapse(sanitize(value[:window]), breaks)
         if len(head) > limit + 8:
             return _cap(head, limit)
-    return _cap(_collapse(sanitize(value)), limit)
+    return _cap(_collapse(sanitize(value), breaks), limit)
+
+
+def shown(value: str, *, single_line: bool = False, limit: int | None = None) -> str:
+    """What a pane shows of ``value``: sanitized, on one line if asked (:func:`one_line`), capped.
+
+    The string inside :func:`~duty_tui.text.render.plain` (rich ``Text``) and the widgets' ``content``
+    (Textual ``Content``), so both show exactly the same characters.
+    """
+    if single_line:
+        return one_line(value, limit)
+    return _cap(sanitize(value), limit)

@@ -1,40 +1,60 @@
-"""Exceptions and service error strings → one safe line, secrets redacted (:func:`error_sentence`)."""
+"""Secrets out of text meant for people (:func:`redact`), and exceptions or service error strings → one
+safe line (:func:`error_sentence`).
+
+:func:`redact` is the one redactor: error sentences in the panes, ``SourceError`` messages
+(``duty_tui/sources/errors.py``) and every log record (``RedactingFilter`` in ``duty_tui/runtime.py``)
+go through it. Standard library only, so the I/O core can use it without loading rich or Textual.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from duty_tui.text.clean import one_line, sanitize
 
+REDACTED: Final = "[redacted]"
+"""What a secret becomes."""
+
+# A credential after "Bearer"/"Basic": token characters, at least 8 of them. It must also look like a
+# credential rather than a word, so prose such as "Basic authentication failed" stays intact: an
+# upper-case letter, digit or "=" somewhere, punctuation inside it ("abc.def", a JWT), or 20 or more
+# lower-case letters.
+_CREDENTIAL = r"(?=[A-Za-z0-9\-._~+/=]*(?:[A-Z0-9=]|[\-._~+/][A-Za-z0-9])|[a-z]{20})[A-Za-z0-9\-._~+/=]{8,}"
+
 _SECRETS: Final = (
-    # Slack tokens (bot, user, app-level, config/refresh, rotated "xoxe.xoxp-…").
-    (re.compile(r"\b(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9\-]+"), "[redacted]"),
+    # Slack tokens (bot, user, app-level, config/refresh, rotated "xoxe.xoxp-…"), also glued to a word
+    # ("SLACK_TOKEN_xoxb-…").
+    (re.compile(r"(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9\-]+"), REDACTED),
     # Authorization header values, in "Authorization: Bearer x", "'Authorization': 'Basic x'" or a=b form.
     (
         re.compile(r"""(?i)(\bauthorization['"]?\s*[:=]\s*['"]?)(?:(?:bearer|basic|token)\s+)?[^\s'",}]+"""),
-        r"\1[redacted]",
+        rf"\1{REDACTED}",
     ),
-    # A bare "Bearer …"/"Basic …" credential; the lookahead (an upper-case letter, digit or "=") keeps
-    # prose such as "basic authentication failed" intact.
-    (
-        re.compile(r"\b((?i:bearer|basic))\s+(?=[A-Za-z0-9\-._~+/]*[A-Z0-9=])[A-Za-z0-9\-._~+/]{8,}=*"),
-        r"\1 [redacted]",
-    ),
+    # A bare "Bearer …"/"Basic …" credential.
+    (re.compile(rf"((?i:bearer|basic))\s+{_CREDENTIAL}"), rf"\1 {REDACTED}"),
     # Atlassian API tokens, Slack webhook paths, credentials in URLs and token-like query parameters.
-    (re.compile(r"\bATATT[A-Za-z0-9\-_=]+"), "[redacted]"),
-    (re.compile(r"(hooks\.slack\.com/services/)[^\s'\"]+"), r"\1[redacted]"),
-    (re.compile(r"(\b[a-z][a-z0-9+.\-]*://)[^/\s:@]+:[^/\s@]+@"), r"\1[redacted]@"),
+    (re.compile(r"\bATATT[A-Za-z0-9\-_=]+"), REDACTED),
+    (re.compile(r"(hooks\.slack\.com/services/)[^\s'\"]+"), rf"\1{REDACTED}"),
+    (re.compile(r"(\b[a-z][a-z0-9+.\-]*://)[^/\s:@]+:[^/\s@]+@"), rf"\1{REDACTED}@"),
     (
         re.compile(r"(?i)([?&;](?:token|access_token|api_key|apikey|key|password|secret)=)[^&\s'\"]+"),
-        r"\1[redacted]",
+        rf"\1{REDACTED}",
     ),
 )
 _TRACEBACK_START = "Traceback (most recent call last):"
 
 
-def redact(value: str) -> str:
-    """``value`` with anything that looks like a Slack token, Authorization value or credential removed."""
+def redact(value: str, secrets: Iterable[str] = ()) -> str:
+    """``value`` with every known secret value in ``secrets`` (the configured tokens) and anything that
+    looks like a Slack token, Authorization value, Atlassian token or credential replaced by
+    ``"[redacted]"``.
+
+    Longer secrets are removed first, so one secret that contains another leaves nothing behind.
+    """
+    for secret in sorted({secret for secret in secrets if secret}, key=len, reverse=True):
+        value = value.replace(secret, REDACTED)
     for pattern, replacement in _SECRETS:
         value = pattern.sub(replacement, value)
     return value

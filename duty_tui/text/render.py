@@ -1,6 +1,8 @@
-"""Sanitized, literal rich ``Text`` and Textual ``Content``: :func:`plain`, :func:`content`, :func:`assemble`.
+"""Sanitized, literal rich ``Text``: :func:`plain` and :func:`assemble`.
 
 Also the styles this package applies, so every pane styles mentions, links, code and quotes alike.
+Textual ``Content`` is made in the widget layer (``duty_tui/widgets/content.py``) from :func:`shown`,
+the same string :func:`plain` wraps.
 """
 
 from __future__ import annotations
@@ -9,23 +11,15 @@ from typing import Final
 
 from rich.style import Style
 from rich.text import Span, Text
-from textual.content import Content
-from textual.content import Span as ContentSpan
 
-from duty_tui.text.clean import _UNSAFE, _cap, _collapse, _fix, one_line, sanitize
+from duty_tui.text.clean import _UNSAFE, _fix, sanitize, shown
 
 # Styles this package applies. Plain Rich style names (no theme variables) so they work in DataTable,
-# Tree and RichLog as well as in Content.
+# Tree and RichLog as well as in Textual Content.
 MENTION_STYLE: Final = "bold"
 LINK_STYLE: Final = "underline"
 CODE_STYLE: Final = "cyan"
 QUOTE_STYLE: Final = "dim"
-
-
-def _prepare(value: str, single_line: bool, limit: int | None) -> str:
-    if single_line:
-        return _collapse(sanitize(value)) if limit is None else one_line(value, limit)
-    return _cap(sanitize(value), limit)
 
 
 def plain(
@@ -36,22 +30,9 @@ def plain(
     ``style`` is applied as a span over the whole text, not as the base style, because
     ``Text.__eq__`` ignores the base style and the tables' unchanged-cell check must see style changes.
     """
-    text = _prepare(value, single_line, limit)
+    text = shown(value, single_line=single_line, limit=limit)
     spans = [Span(0, len(text), style)] if style and text else None
     return Text(text, spans=spans)
-
-
-def content(
-    value: str, style: str | None = None, *, single_line: bool = False, limit: int | None = None
-) -> Content:
-    """Sanitized, literal :class:`~textual.content.Content` (Static, Label, OptionList, border titles).
-
-    ``Content(text)`` is never parsed: ``$variables`` and ``[tags]`` stay as typed. ``style`` (trusted,
-    chosen by the caller) may use Textual style syntax such as ``"$accent bold"``.
-    """
-    text = _prepare(value, single_line, limit)
-    spans = [ContentSpan(0, len(text), style)] if style and text else None
-    return Content(text, spans=spans, strip_control_codes=False)
 
 
 def _clean_text(text: Text) -> Text:

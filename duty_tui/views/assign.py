@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -28,6 +28,8 @@ from textual.widgets.option_list import Option
 from duty_tui import text
 from duty_tui.models import Person
 from duty_tui.views.fetch import fetch
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.content import content
 
 RECENT_LIMIT = 5  # only the last few count as "recent": a long-lived cache would otherwise bury the team
 NAME_LIMIT = 60
@@ -183,14 +185,9 @@ class AssignScreen(ModalScreen[Person | None]):
     """
     AUTO_FOCUS = "#assign-query"
     # Priority: the Input has focus (typing is the point) and binds enter and ctrl+k itself.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "pick", "Assign", id="assign.pick", priority=True),
-        Binding("down,ctrl+j", "cursor(1)", "Next", id="assign.down", priority=True, show=False),
-        Binding("up,ctrl+k", "cursor(-1)", "Previous", id="assign.up", priority=True, show=False),
-        Binding("pagedown", "page(1)", "Page down", id="assign.page_down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="assign.page_up", show=False),
-        Binding("escape", "cancel", "Cancel", id="assign.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "assign.pick", "assign.down", "assign.up", "assign.page_down", "assign.page_up", "assign.cancel"
+    )
 
     def __init__(
         self,
@@ -217,7 +214,7 @@ class AssignScreen(ModalScreen[Person | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = Content.assemble(("Assign ", "bold"), text.content(self.ticket_key, "bold"))
+            box.border_title = Content.assemble(("Assign ", "bold"), content(self.ticket_key, "bold"))
             box.border_subtitle = "Enter assigns · ↑↓ move · Esc cancels"
             yield self.query_input
             yield self.state
@@ -260,10 +257,10 @@ class AssignScreen(ModalScreen[Person | None]):
         lines: list[Content] = []
         if self.failure is not None:
             lines.append(
-                Content.assemble(("Could not refresh the list: ", "$text-error"), text.content(self.failure))
+                Content.assemble(("Could not refresh the list: ", "$text-error"), content(self.failure))
             )
         if not self.shown and query.strip():
-            lines.append(Content.assemble("No one matches “", text.content(query, single_line=True), "”."))
+            lines.append(Content.assemble("No one matches “", content(query, single_line=True), "”."))
         elif not self.shown:
             lines.append(Content("Loading people…" if self.refreshing else "No one can be assigned."))
         elif self.refreshing:

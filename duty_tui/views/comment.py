@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
-from duty_tui import text
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.content import content
 
 SUMMARY_LIMIT = 200
 
@@ -29,10 +30,7 @@ class DiscardScreen(ModalScreen[bool]):
     DiscardScreen > Static { width: auto; height: auto; border: round $warning; background: $surface;
                              padding: 0 2; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Discard", id="comment.discard"),
-        Binding("n,escape", "answer(False)", "Keep writing", id="comment.keep"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("comment.discard", "comment.keep")
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this comment? ", "bold"), ("y/n", "$text-warning")))
@@ -54,10 +52,7 @@ class CommentScreen(ModalScreen[str | None]):
     CommentScreen #comment-hint { height: 1; color: $text-muted; }
     """
     AUTO_FOCUS = "#comment-text"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "post", "Post", id="comment.post"),
-        Binding("escape", "cancel", "Cancel", id="comment.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("comment.post", "comment.cancel")
 
     def __init__(self, ticket_key: str, summary: str, initial: str = "") -> None:
         super().__init__()
@@ -67,11 +62,9 @@ class CommentScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = Content.assemble(
-                ("Comment on ", "bold"), text.content(self.ticket_key, "bold")
-            )
+            box.border_title = Content.assemble(("Comment on ", "bold"), content(self.ticket_key, "bold"))
             yield Static(
-                text.content(self.summary or "(no summary)", "bold", single_line=True, limit=SUMMARY_LIMIT),
+                content(self.summary or "(no summary)", "bold", single_line=True, limit=SUMMARY_LIMIT),
                 id="comment-summary",
             )
             yield self.editor

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from duty_tui.keymap import KEYS, display_key
+from duty_tui.widgets.bindings import bindings
 
 PANES = (
     (
@@ -41,9 +42,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: 85%; border: round $accent;
                                   background: $surface; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss_help", "Close", id="help.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help.close")
 
     def __init__(self, keys: Mapping[str, str]) -> None:
         super().__init__()

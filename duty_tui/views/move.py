@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -22,6 +22,8 @@ from textual.widgets.option_list import Option
 from duty_tui import text
 from duty_tui.models import StatusCategory, Transition
 from duty_tui.views.fetch import fetch
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.content import content
 
 # Jira's own order of status categories, with the colours its boards use (grey, blue, green).
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
@@ -57,12 +59,7 @@ class MoveScreen(ModalScreen[Transition | None]):
     """
     AUTO_FOCUS = "#move-transitions"
     # Priority for enter: the focused OptionList binds it too, and this id is the one users remap.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "pick", "Move", id="move.pick", priority=True),
-        Binding("j", "cursor(1)", "Next", id="move.down", show=False),
-        Binding("k", "cursor(-1)", "Previous", id="move.up", show=False),
-        Binding("escape,q", "cancel", "Cancel", id="move.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("move.pick", "move.down", "move.up", "move.cancel")
 
     def __init__(
         self, ticket_key: str, current_status: str, load: Callable[[], Sequence[Transition]]
@@ -79,9 +76,9 @@ class MoveScreen(ModalScreen[Transition | None]):
         with Vertical() as box:
             box.border_title = Content.assemble(
                 ("Move ", "bold"),
-                text.content(self.ticket_key, "bold"),
+                content(self.ticket_key, "bold"),
                 " from ",
-                text.content(self.current_status or "—", single_line=True, limit=NAME_LIMIT),
+                content(self.current_status or "—", single_line=True, limit=NAME_LIMIT),
             )
             box.border_subtitle = "Enter moves · Esc cancels"
             yield self.state
@@ -98,7 +95,7 @@ class MoveScreen(ModalScreen[Transition | None]):
     def show_failure(self, error: BaseException) -> None:
         self.state.update(
             Content.assemble(
-                ("Could not load the transitions: ", "$text-error"), text.content(text.error_sentence(error))
+                ("Could not load the transitions: ", "$text-error"), content(text.error_sentence(error))
             )
         )
 
@@ -107,7 +104,7 @@ class MoveScreen(ModalScreen[Transition | None]):
             self.state.update(
                 Content.assemble(
                     "No transitions are available from ",
-                    text.content(self.current_status or "this status", single_line=True, limit=NAME_LIMIT),
+                    content(self.current_status or "this status", single_line=True, limit=NAME_LIMIT),
                     ".",
                 )
             )
@@ -130,10 +127,10 @@ class MoveScreen(ModalScreen[Transition | None]):
         self.options.display = True
 
     def label(self, transition: Transition, style: str) -> Content:
-        target = text.content(transition.to_name or "(unnamed status)", single_line=True, limit=NAME_LIMIT)
+        target = content(transition.to_name or "(unnamed status)", single_line=True, limit=NAME_LIMIT)
         parts: list[Content | str | tuple[str, str]] = [("→ ", style), target.stylize(f"bold {style}")]
         if transition.name.strip():
-            parts += ["  ", text.content(transition.name, "dim", single_line=True, limit=NAME_LIMIT)]
+            parts += ["  ", content(transition.name, "dim", single_line=True, limit=NAME_LIMIT)]
         if transition.to_name == self.current_status:
             parts += ["  ", ("(current status)", "dim italic")]
         return Content.assemble(*parts)

@@ -12,7 +12,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,10 +20,11 @@ from textual.widgets import Footer, Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
-from duty_tui.sources.slack.client import SlackSource
 from duty_tui.text.timefmt import day_clock
 from duty_tui.views.fetch import fetch
+from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.channel import Directory
+from duty_tui.widgets.content import content
 
 
 class ThreadScreen(ModalScreen[None]):
@@ -36,20 +37,20 @@ class ThreadScreen(ModalScreen[None]):
     ThreadScreen .message { margin-bottom: 1; }
     ThreadScreen #replies-state { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="view.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("view.close")
 
     def __init__(
         self,
         message: ChatMessage,
         directory: Directory,
-        slack: SlackSource | None,
+        load: Callable[[], list[ChatMessage]] | None,
         now: Callable[[], datetime],
         zone: ZoneInfo,
     ) -> None:
         super().__init__()
         self.message = message
         self.directory = directory
-        self.slack = slack
+        self.load = load  # the thread, parent first, from Slack (on a worker thread)
         self.now = now
         self.zone = zone
         self.replies_state = Static(
@@ -66,13 +67,13 @@ class ThreadScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.body.border_title = Content.assemble(("Thread", "bold"), " · #laa-ops")
         self.body.border_subtitle = "Esc closes"
-        if self.message.reply_count and self.slack is not None:
-            self.load_replies(self.slack, self.message.ts)
+        if self.message.reply_count and self.load is not None:
+            self.load_replies(self.load)
 
     def render_message(self, message: ChatMessage) -> Content:
         author = self.directory.user_name(message.user_id) if message.user_id else None
         header = Content.assemble(
-            text.content(author or message.bot_name or message.user_id or "(unknown)").stylize("bold"),
+            content(author or message.bot_name or message.user_id or "(unknown)").stylize("bold"),
             (f"  {day_clock(message.sent_at, self.now(), self.zone)}", "dim"),
             (" (edited)" if message.edited else "", "dim"),
         )
@@ -83,8 +84,8 @@ class ThreadScreen(ModalScreen[None]):
             parts += ["\n", Content.from_rich_text(text.slack_text(reactions, self.directory)).stylize("dim")]
         return Content.assemble(*parts)
 
-    def load_replies(self, slack: SlackSource, ts: str) -> None:
-        fetch(self, lambda: slack.replies(ts)[1:], self.show_replies, self.show_failure)
+    def load_replies(self, load: Callable[[], list[ChatMessage]]) -> None:
+        fetch(self, lambda: load()[1:], self.show_replies, self.show_failure)
 
     def show_replies(self, replies: list[ChatMessage]) -> None:
         if not replies:
@@ -95,9 +96,7 @@ class ThreadScreen(ModalScreen[None]):
 
     def show_failure(self, error: BaseException) -> None:
         self.replies_state.update(
-            Content.assemble(
-                ("Could not load the replies: ", "bold"), text.content(text.error_sentence(error))
-            )
+            Content.assemble(("Could not load the replies: ", "bold"), content(text.error_sentence(error)))
         )
 
     def action_close(self) -> None:

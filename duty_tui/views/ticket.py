@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -22,10 +22,12 @@ from duty_tui import text
 from duty_tui.models import Comment, Ticket, TicketDetail
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.metrics import time_in_status
-from duty_tui.rules.sla import AckClock, Band, ack_clock, duration
+from duty_tui.rules.sla import AckClock, Band, ack_clock
 from duty_tui.rules.triage import severity
-from duty_tui.text.timefmt import age
+from duty_tui.text.timefmt import duration
 from duty_tui.views.fetch import fetch
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.content import content
 
 Parts = list[Content | str | tuple[str, str]]
 
@@ -69,17 +71,15 @@ class TicketScreen(ModalScreen[None]):
     TicketScreen #ticket-detail > .block { margin-bottom: 1; }
     TicketScreen #ticket-detail > .heading { margin-bottom: 0; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="detail.close"),
-        # Priority: the focused scroll area binds the arrows and pages itself (animated); these are the
-        # ones users remap, and they jump at once.
-        Binding("j,down", "scroll(1)", "Down", id="detail.down", show=False, priority=True),
-        Binding("k,up", "scroll(-1)", "Up", id="detail.up", show=False, priority=True),
-        Binding("pagedown,space", "page(1)", "Page down", id="detail.page_down", show=False, priority=True),
-        Binding("pageup", "page(-1)", "Page up", id="detail.page_up", show=False, priority=True),
-        Binding("home", "edge(0)", "Top", id="detail.top", show=False, priority=True),
-        Binding("end", "edge(1)", "Bottom", id="detail.bottom", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "detail.close",
+        "detail.down",
+        "detail.up",
+        "detail.page_down",
+        "detail.page_up",
+        "detail.top",
+        "detail.bottom",
+    )
 
     def __init__(
         self,
@@ -117,7 +117,7 @@ class TicketScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with self.body:
             with Vertical(id="ticket-body"):
-                yield Static(text.content(self.ticket.summary or "(no summary)", "bold"), id="ticket-summary")
+                yield Static(content(self.ticket.summary or "(no summary)", "bold"), id="ticket-summary")
                 fields = self.fields()
                 # Short fields two to a row; the long lists and the link get a row each.
                 with Grid(id="ticket-fields"):
@@ -144,9 +144,9 @@ class TicketScreen(ModalScreen[None]):
 
     def set_title(self, status: str) -> None:
         self.body.border_title = Content.assemble(
-            text.content(self.ticket.key, "bold"),
+            content(self.ticket.key, "bold"),
             " · ",
-            text.content(status, single_line=True, limit=NAME_LIMIT),
+            content(status, single_line=True, limit=NAME_LIMIT),
         )
 
     def tick(self) -> None:
@@ -164,39 +164,39 @@ class TicketScreen(ModalScreen[None]):
         now = self.now()
         environment, service, level = self.classification or (None, None, severity(t))
         boards = ", ".join(f"{b} ({self.board_labels[b]})" if b in self.board_labels else b for b in t.boards)
-        ago = age(now - t.created)
+        ago = duration(now - t.created, "age")
         created = f"{self.when(t.created)} ({'just now' if ago == 'now' else ago + ' ago'})"
         return [
-            ("Board", text.content(boards or "—", single_line=True, limit=200)),
-            ("Priority", text.content(f"{t.priority or '—'} · severity {level}", single_line=True)),
-            ("Environment", text.content(environment or "—", single_line=True, limit=60)),
-            ("Service", text.content(service or "—", single_line=True, limit=60)),
-            ("Type", text.content(t.issue_type or "—", single_line=True, limit=60)),
-            ("Status", text.content(t.status or "—", single_line=True, limit=60)),
-            ("Reporter", text.content(t.reporter or "—", single_line=True, limit=60)),
-            ("Assignee", text.content(t.assignee or "unassigned", single_line=True, limit=60)),
+            ("Board", content(boards or "—", single_line=True, limit=200)),
+            ("Priority", content(f"{t.priority or '—'} · severity {level}", single_line=True)),
+            ("Environment", content(environment or "—", single_line=True, limit=60)),
+            ("Service", content(service or "—", single_line=True, limit=60)),
+            ("Type", content(t.issue_type or "—", single_line=True, limit=60)),
+            ("Status", content(t.status or "—", single_line=True, limit=60)),
+            ("Reporter", content(t.reporter or "—", single_line=True, limit=60)),
+            ("Assignee", content(t.assignee or "unassigned", single_line=True, limit=60)),
             ("Created", Content(created)),
             ("Updated", Content(self.when(t.updated))),
-            ("Components", text.content(", ".join(t.components) or "—", single_line=True, limit=500)),
-            ("Labels", text.content(", ".join(t.labels) or "—", single_line=True, limit=500)),
-            ("Link", text.content(t.url or "—", text.LINK_STYLE, single_line=True, limit=500)),
+            ("Components", content(", ".join(t.components) or "—", single_line=True, limit=500)),
+            ("Labels", content(", ".join(t.labels) or "—", single_line=True, limit=500)),
+            ("Link", content(t.url or "—", text.LINK_STYLE, single_line=True, limit=500)),
         ]
 
     def clock_text(self) -> Content:
         t = self.ticket
         now = self.now()
         clock = ack_clock(t.created, t.acknowledged_at, now, self.calendar, self.acknowledge_within)
-        heading = f"Acknowledgement (within {duration(self.acknowledge_within)} of support time)\n"
+        heading = f"Acknowledgement (within {duration(self.acknowledge_within, 'span')} of support time)\n"
         parts: Parts = [(heading, "bold")]
         style = BAND_STYLE[clock.band]
         if clock.band is Band.ACKNOWLEDGED:
             parts += self.acknowledged(clock, style)
         elif clock.band is Band.BREACHED:
-            parts += [(f" BREACHED: {duration(-clock.remaining)} overdue ", style)]
+            parts += [(f" BREACHED: {duration(-clock.remaining, 'span')} overdue ", style)]
             parts += [("  due ", "dim"), self.when(clock.deadline, zone_name=True)]
         else:
             parts += [
-                (f"{duration(clock.remaining)} left", f"bold {style}"),
+                (f"{duration(clock.remaining, 'span')} left", f"bold {style}"),
                 (f" · {BAND_WORDS[clock.band]}", style),
             ]
             parts += [("  due ", "dim"), self.when(clock.deadline, zone_name=True)]
@@ -213,10 +213,10 @@ class TicketScreen(ModalScreen[None]):
             parts += [(" · in time", style)]
         else:
             late = self.calendar.working_time_between(clock.deadline, clock.acknowledged_at)
-            parts += [(f" · {duration(late)} late", "bold $text-warning")]
+            parts += [(f" · {duration(late, 'span')} late", "bold $text-warning")]
         parts += [("  due ", "dim"), self.when(clock.deadline, zone_name=True)]
         if self.ticket.acknowledged_by:  # how: "assigned to … by …", "comment by …"
-            parts += ["\n", text.content(self.ticket.acknowledged_by, "dim", single_line=True, limit=200)]
+            parts += ["\n", content(self.ticket.acknowledged_by, "dim", single_line=True, limit=200)]
         return parts
 
     # -- what Jira tells us on demand -----------------------------------------------------------
@@ -228,22 +228,20 @@ class TicketScreen(ModalScreen[None]):
         self.state.update(
             Content.assemble(
                 ("Could not load the description, comments and history: ", "$text-error"),
-                text.content(text.error_sentence(error)),
+                content(text.error_sentence(error)),
             )
         )
 
     def show_detail(self, detail: TicketDetail) -> None:
         if detail.status and detail.status != self.ticket.status:
             self.set_title(detail.status)  # Jira is fresher than the cache
-            status = text.content(detail.status, single_line=True, limit=60)
+            status = content(detail.status, single_line=True, limit=60)
             self.query_one("#field-status", Static).update(status)
         description = text.jira_wiki_text(detail.description)
         blocks = [
             Content.assemble(
                 ("Description\n", "bold"),
-                text.content(description, limit=BODY_LIMIT)
-                if description.strip()
-                else ("No description.", "dim"),
+                content(description, limit=BODY_LIMIT) if description.strip() else ("No description.", "dim"),
             ),
             *self.comments(detail.comments),
             Content.assemble(*self.history(detail)),
@@ -263,9 +261,9 @@ class TicketScreen(ModalScreen[None]):
             author = comment.author or "(unknown)"
             blocks.append(
                 Content.assemble(
-                    text.content(author, "bold $text-accent", single_line=True, limit=80),
+                    content(author, "bold $text-accent", single_line=True, limit=80),
                     (f"  {self.when(comment.created)}\n", "dim"),
-                    text.content(text.jira_wiki_text(comment.body), limit=BODY_LIMIT),
+                    content(text.jira_wiki_text(comment.body), limit=BODY_LIMIT),
                 )
             )
         return blocks
@@ -278,11 +276,11 @@ class TicketScreen(ModalScreen[None]):
         )
         parts: Parts = [("Status history\n", "bold"), header.stylize("underline"), "\n"]
         for span in spans:
-            name = text.content(span.status or "—", single_line=True, limit=NAME_LIMIT)
+            name = content(span.status or "—", single_line=True, limit=NAME_LIMIT)
             current = span.status_id == detail.status_id
             parts += [
                 _cell(name.stylize("bold") if current else name, STATUS_WIDTH),
-                _cell(Content(duration(span.total)), TIME_WIDTH),
+                _cell(Content(duration(span.total, "span")), TIME_WIDTH),
                 f"{span.visits}\n",
             ]
         if not detail.history:
@@ -291,11 +289,11 @@ class TicketScreen(ModalScreen[None]):
         for change in sorted(detail.history, key=lambda c: c.at):
             parts += [
                 (f"{self.when(change.at)}  ", "dim"),
-                text.content(change.from_name or "—", single_line=True, limit=NAME_LIMIT),
+                content(change.from_name or "—", single_line=True, limit=NAME_LIMIT),
                 " → ",
-                text.content(change.to_name or "—", "bold", single_line=True, limit=NAME_LIMIT),
+                content(change.to_name or "—", "bold", single_line=True, limit=NAME_LIMIT),
                 ("  by ", "dim"),
-                text.content(change.by or "(unknown)", single_line=True, limit=80),
+                content(change.by or "(unknown)", single_line=True, limit=80),
                 "\n",
             ]
         return parts

@@ -11,18 +11,18 @@ from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from duty_tui import text
-from duty_tui.keymap import default_keys
 from duty_tui.models import ChecklistSection, ChecklistTick
 from duty_tui.rules.checklist import progress
 from duty_tui.text.timefmt import clock
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.content import content
 
 
 class ChecklistToggled(Message):
@@ -37,13 +37,9 @@ class ChecklistToggled(Message):
 class ChecklistList(OptionList):
     """Sections as disabled heading rows, items as options keyed by item id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(default_keys("list.down"), "cursor_down", "Down", show=False, id="list.down"),
-        Binding(default_keys("list.up"), "cursor_up", "Up", show=False, id="list.up"),
-        Binding(default_keys("list.first"), "first", "First", show=False, id="list.first"),
-        Binding(default_keys("list.last"), "last", "Last", show=False, id="list.last"),
-        Binding(default_keys("checklist.toggle"), "tick", "Tick", id="checklist.toggle"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "list.down", "list.up", "list.first", "list.last", "checklist.toggle"
+    )
 
     def action_tick(self) -> None:
         pane = self.parent
@@ -126,11 +122,9 @@ class ChecklistPane(Vertical):
     def item_prompt(self, item_id: str, item_text: str) -> Content:
         tick = self.ticks.get(item_id)
         if tick is None:
-            return Content.assemble(("☐ ", "bold"), text.content(item_text))
-        who = Content.assemble(
-            ("  ✓ ", "green"), text.content(tick.by), (f" {clock(tick.at, self.zone)}", "dim")
-        )
-        return Content.assemble(("☑ ", "bold green"), text.content(item_text).stylize("dim"), who)
+            return Content.assemble(("☐ ", "bold"), content(item_text))
+        who = Content.assemble(("  ✓ ", "green"), content(tick.by), (f" {clock(tick.at, self.zone)}", "dim"))
+        return Content.assemble(("☑ ", "bold green"), content(item_text).stylize("dim"), who)
 
     def refresh_title(self) -> None:
         state = progress(self.sections, self.ticks)

@@ -4,7 +4,7 @@ Rows are models, identified by a key function; only the lines on screen are rend
 so adding 5,000 rows costs a sort, not a layout. `apply(changed, removed)` diff-updates by key:
 the cursor stays on the same row (by key, not index) and that row stays where it was on screen,
 so a poll never moves what the engineer is looking at. Cells are `rich.text.Text` built by the
-owner through `text.py`; nothing here parses markup.
+owner through `duty_tui/text/`; nothing here parses markup.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from duty_tui.widgets.bindings import bindings
 
 T = TypeVar("T")
 # An update touching fewer than one row in this many is merged into the order by bisection;
@@ -71,15 +73,9 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         "keyed-table--cursor",
         "keyed-table--empty",
     }
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home,g", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "select", "Open", show=False, id="list.open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "list.down", "list.up", "list.page_down", "list.page_up", "list.first", "list.last", "list.open"
+    )
 
     class CursorMoved(Message):
         """The cursor is on another row (or on none)."""

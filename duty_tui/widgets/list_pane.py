@@ -11,15 +11,15 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from duty_tui import text
-from duty_tui.keymap import default_keys
 from duty_tui.models import SourceStatus
-from duty_tui.text.timefmt import day_clock, until
+from duty_tui.text.timefmt import day_clock, duration
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.content import content
 from duty_tui.widgets.keyed_table import KeyedTable
 
 
@@ -43,9 +43,9 @@ class SourceBanner(Static):
             parts.append(f"stale since {day_clock(status.last_success, now, zone)}. ")
         else:
             parts.append("not synced yet. ")
-        parts.append(text.content(status.error or "failing"))
+        parts.append(content(status.error or "failing"))
         if status.next_try is not None:
-            parts.append((f" Next try {until(status.next_try, now)}.", "dim"))
+            parts.append((f" Next try {duration(status.next_try - now, 'until')}.", "dim"))
         self.update(Content.assemble(*parts))
         self.add_class("-failing")
 
@@ -58,11 +58,9 @@ class FilterBar(Input):
     FilterBar.-open { display: block; }
     FilterBar:focus { border: none; background-tint: $foreground 5%; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(default_keys("filter.close"), "close", "Clear filter", id="filter.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("filter.close")
 
-    def action_close(self) -> None:
+    def action_clear_filter(self) -> None:
         self.value = ""
         self.remove_class("-open")
         pane = self.parent
@@ -77,9 +75,7 @@ class ListPane(Vertical):
     ListPane { height: 1fr; }
     """
     # Esc in the list clears a filter that Enter kept (in the filter bar, Esc is the bar's own key).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(default_keys("filter.close"), "clear_filter", "Clear filter", id="filter.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("filter.close")
 
     def __init__(self, number: int, title: str, table: KeyedTable[Any], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
@@ -101,7 +97,7 @@ class ListPane(Vertical):
         self.refresh_title()
 
     def action_clear_filter(self) -> None:
-        self.filter_bar.action_close()
+        self.filter_bar.action_clear_filter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
@@ -131,7 +127,7 @@ class ListPane(Vertical):
         if self.table.filter_text:
             self.border_subtitle = Content.assemble(
                 "filter ",
-                text.content(self.table.filter_text),
+                content(self.table.filter_text),
                 f" · {self.table.row_count} of {self.table.total_count}",
             )
         else:

@@ -16,9 +16,9 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
+from duty_tui import text
 from duty_tui.models import SourceStatus
 from duty_tui.rules.calendar import SupportState
-from duty_tui.sources.errors import printable
 from duty_tui.text.timefmt import clock, day_clock
 
 SOURCE_LABELS = {"jira": "Jira", "slack": "Slack"}
@@ -75,7 +75,7 @@ class StatusBar(Static):
             plural = "s" if pending_writes != 1 else ""
             parts.append(_Part(f"⟳ {pending_writes} write{plural} pending", "bold cyan", 1))
             if pending_note:  # why they wait: dropped first when the line is short
-                parts.append(_Part(printable(pending_note)[:60], "cyan", 5))
+                parts.append(_Part(text.one_line(pending_note, None, breaks=False)[:60], "cyan", 5))
         self._parts = parts
         self._render_parts()
 

@@ -2,7 +2,7 @@
 
 Two views: the unassigned tickets that wait for the duty engineer (with the engineer's writes
 still pending), and the engineer's own tickets. `b` narrows to one board. The keys act on the
-selected ticket by posting `TicketAction` intents: the app turns them into outbox writes.
+selected ticket by posting `TicketIntent`s, which bubble to the ticket desk around the pane.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from typing import ClassVar, NamedTuple
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
-from textual.message import Message
+from textual.binding import BindingType
 
 from duty_tui import text
-from duty_tui.keymap import WRITE_ACTIONS, default_keys
+from duty_tui.desks.intents import TicketIntent
 from duty_tui.models import SourceStatus, Ticket
+from duty_tui.rules.actions import TicketAction
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.facts import Facts, TicketFacts
+from duty_tui.rules.listing import in_view
 from duty_tui.rules.sla import HALF_HOUR, AckClock, Band, ack_clock
-from duty_tui.rules.triage import TriageRules, order_key
-from duty_tui.text.timefmt import age
+from duty_tui.rules.triage import Classification, TriageRules, order_key
+from duty_tui.text.timefmt import duration
+from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 
@@ -49,40 +51,27 @@ BAND_STYLE = {
 UNASSIGNED, MINE = "unassigned", "mine"
 
 
-class TicketAction(Message):
-    """The engineer asked for something on a ticket (an intent: the app decides and records it)."""
-
-    def __init__(self, action: str, key: str) -> None:
-        super().__init__()
-        self.action = action
-        self.key = key
-
-
-def _binding(binding_id: str, action: str, description: str, *, show: bool = True) -> Binding:
-    return Binding(default_keys(binding_id), action, description, show=show, id=binding_id)
-
-
 class TicketTable(KeyedTable[Ticket]):
     """Tickets keyed by issue key, with the ticket keys."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _binding("ticket.take", "ticket('take')", "Take"),
-        _binding("ticket.assign", "ticket('assign')", "Assign"),
-        _binding("ticket.unassign", "ticket('unassign')", "Unassign", show=False),
-        _binding("ticket.acknowledge", "ticket('acknowledge')", "Ack"),
-        _binding("ticket.move", "ticket('move')", "Move"),
-        _binding("ticket.comment", "ticket('comment')", "Comment"),
-        _binding("ticket.open", "ticket('open')", "Open", show=False),
-        _binding("ticket.copy", "ticket('copy')", "Copy", show=False),
-        _binding("tickets.view", "switch_view", "Mine"),
-        _binding("tickets.board", "cycle_board", "Board", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "ticket.take",
+        "ticket.assign",
+        "ticket.unassign",
+        "ticket.acknowledge",
+        "ticket.move",
+        "ticket.comment",
+        "ticket.open",
+        "ticket.copy",
+        "tickets.view",
+        "tickets.board",
+    )
 
     read_only = False
 
     def action_ticket(self, action: str) -> None:
         if self.cursor_key is not None:
-            self.post_message(TicketAction(action, self.cursor_key))
+            self.post_message(TicketIntent(TicketAction(action), self.cursor_key))
 
     def action_switch_view(self) -> None:
         pane = self.parent
@@ -96,7 +85,7 @@ class TicketTable(KeyedTable[Ticket]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # --read-only hides the write keys, so the footer has room to say why.
-        writes = action == "ticket" and bool(parameters) and parameters[0] in WRITE_ACTIONS
+        writes = action == "ticket" and bool(parameters) and TicketAction(str(parameters[0])).writes
         return not (writes and self.read_only)
 
 
@@ -162,6 +151,18 @@ class TicketsPane(ListPane):
     def facts(self, ticket: Ticket) -> Facts:
         return self.known.of(ticket)
 
+    def classification(self, ticket: Ticket) -> Classification:
+        return self.facts(ticket).classification
+
+    def ticket(self, key: str) -> Ticket | None:
+        """A row's ticket as shown (with the engineer's writes still on their way)."""
+        return self.table.item(key)
+
+    def on_keyed_table_selected(self, message: KeyedTable.Selected) -> None:
+        """Enter on a row asks for the ticket in full."""
+        message.stop()
+        self.post_message(TicketIntent(TicketAction.DETAIL, message.key))
+
     def clock(self, ticket: Ticket) -> AckClock:
         return ack_clock(ticket.created, ticket.acknowledged_at, self.now(), self.calendar, self.within)
 
@@ -197,7 +198,7 @@ class TicketsPane(ListPane):
             text.plain(found.environment or "", "bold red" if found.environment == "PROD" else ""),
             text.plain(found.service or ""),
             ack,
-            text.plain(age(self.now() - ticket.created)),
+            text.plain(duration(self.now() - ticket.created, "age")),
             text.plain(ticket.summary, single_line=True, limit=300),
         ]
 
@@ -223,12 +224,7 @@ class TicketsPane(ListPane):
     def shown(self, ticket: Ticket) -> bool:
         if self.board is not None and self.board not in ticket.boards:
             return False
-        if self.view == MINE:
-            me = self.me()
-            return me is not None and ticket.assignee_id == me
-        if ticket.is_done and not ticket.pending:
-            return False
-        return ticket.assignee_id is None or bool(ticket.pending)
+        return in_view(ticket, mine=self.view == MINE, me=self.me())
 
     def _refilter(self) -> None:
         """Re-test every row: what `shown` reads besides the row (view, board, me) changed."""
@@ -281,6 +277,10 @@ class TicketsPane(ListPane):
         `within` seconds: a key pressed then was meant for the row that left."""
         key, at = self.cursor_landed
         return key is not None and key == self.table.cursor_key and time.monotonic() - at < within
+
+    def forget_landing(self) -> None:
+        """The engineer was told about the landing: the next key acts on the row under the cursor."""
+        self.cursor_landed = (None, 0.0)
 
     def _tally_of(self, ticket: Ticket) -> Tally:
         waiting = ticket.assignee_id is None and ticket.acknowledged_at is None

@@ -253,18 +253,18 @@ async def test_quick_tick_untick_is_stored_in_order_even_while_the_store_is_busy
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(app))
         store = app.runtime.store
-        store._lock.acquire()  # a long reconcile holds the store...
+        store.db.lock.acquire()  # a long reconcile holds the store...
         try:
             await pilot.press("4", "space", "space")  # ...while the engineer ticks and unticks
             assert "aws-channel" not in app.checklist.ticks  # shown at once, whatever the store is doing
         finally:
-            store._lock.release()
-        await settle(pilot, lambda: len(store._rows("SELECT * FROM checklist_history")) == 2)
+            store.db.lock.release()
+        await settle(pilot, lambda: len(store.db.rows("SELECT * FROM checklist_history")) == 2)
         history = [
-            (r["item_id"], r["ticked"]) for r in store._rows("SELECT * FROM checklist_history ORDER BY id")
+            (r["item_id"], r["ticked"]) for r in store.db.rows("SELECT * FROM checklist_history ORDER BY id")
         ]
         assert history == [("aws-channel", 1), ("aws-channel", 0)]
-        assert store.ticks(app.day) == {}
+        assert store.checklist.of_day(app.day) == {}
 
 
 async def test_escape_in_the_list_clears_a_kept_filter(h: Harness) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from duty_tui.config.workflow import TicketsConfig
+from duty_tui.config import TicketsConfig
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.views.ticket import TicketScreen
 from tests.conftest import MORNING
@@ -158,4 +158,5 @@ async def test_a_take_posts_other_peoples_text_escaped_for_jira(h: Harness) -> N
         r"(\[~accountid:5b10a2844c20165700ede21g\] \!https://t.example/p.png\! \{html\}<b>hi</b>\{html\})"
         in body
     )
+    assert body.endswith(" and replies within 2 hours.")  # the promise, as the one duration formatter says it
     assert "\x1b" not in body

@@ -84,7 +84,7 @@ async def test_writes_the_store_cannot_take_are_undone_and_said(h: Harness) -> N
     app = h.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot, app)
-        app.runtime.store.set_busy_timeout(0.05)  # give up at once, not after 10 s a try
+        app.runtime.store.db.set_busy_timeout(0.05)  # give up at once, not after 10 s a try
         blocker = sqlite3.connect(app.runtime.store.path, timeout=0)
         blocker.execute("BEGIN EXCLUSIVE")  # another process holds the store for longer than we wait
         try:
@@ -127,8 +127,8 @@ async def test_r_sends_writes_waiting_out_a_back_off(h: Harness) -> None:
         await settle(
             pilot,
             lambda: (
-                app.runtime.store.pending_writes() != []
-                and app.runtime.store.pending_writes()[0].attempts == 1
+                app.runtime.store.outbox.pending() != []
+                and app.runtime.store.outbox.pending()[0].attempts == 1
             ),
         )
         await pilot.pause(0.3)

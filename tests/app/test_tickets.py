@@ -86,7 +86,8 @@ async def test_a_assigns_through_the_picker(h: Harness) -> None:
         assert put.json() == {"accountId": h.world.cast.jira["aisha"]}
         assert h.world.jira.log.find("GET", "/user/assignable/search")
         assert KEY not in app.tickets.table.row_keys()
-        assert app.people and app.people[0].name == "Aisha Bello"  # recently used comes first next time
+        people = app.ticket_desk.people
+        assert people and people[0].name == "Aisha Bello"  # recently used comes first next time
 
 
 async def test_u_unassigns_my_ticket(h: Harness) -> None:
@@ -165,8 +166,8 @@ async def test_writes_retry_after_500_and_429_and_are_never_duplicated(h: Harnes
         for _ in range(6):  # each retry waits for the (fixed) clock to pass its back-off
             await settle(pilot, lambda: app.pending_writes == 0 or "pending" in screen_text(app))
             h.clock.advance(timedelta(seconds=60))
-            assert app.desk.outbox is not None
-            app.desk.outbox.wake()
+            assert app.outbox is not None
+            app.outbox.wake()
             await pilot.pause(0.2)
             if delivered(app):
                 break
@@ -182,13 +183,13 @@ async def test_writes_pending_when_the_app_stops_are_delivered_once_after_a_rest
         await ready(pilot, first)
         h.world.jira.faults.fail_next(1000, status=503, match=f"{KEY}")  # Jira is down for writes
         await pilot.press("t")
-        await settle(pilot, lambda: first.runtime.store.count_pending() == 3)
+        await settle(pilot, lambda: first.runtime.store.outbox.count_pending() == 3)
         assert "3 writes pending" in screen_text(first)
     h.world.jira.faults.clear()
     h.clock.advance(timedelta(minutes=5))  # the restart comes later: past the writes' back-off
     second = h.app()  # the same data dir: the outbox survived
     async with second.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: second.painted and second.runtime.store.count_pending() == 0)
+        await settle(pilot, lambda: second.painted and second.runtime.store.outbox.count_pending() == 0)
         await settle(pilot, lambda: delivered(second))
     assert len(h.world.jira.world.comments(KEY)) == 1
     assert h.world.jira.world.issue(KEY)["fields"]["status"]["name"] == "In Progress"

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from duty_tui.config.parse import load_config, load_secrets, parse_config, require_secrets
-from duty_tui.config.reader import ConfigError
+from duty_tui.config import ConfigError, load_config, load_secrets, parse_config, require_secrets
 
 TEMPLATE = files("duty_tui.data").joinpath("config.toml").read_text(encoding="utf-8")
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
+from duty_tui.models import ChecklistTick
 from duty_tui.rules.checklist import ChecklistDataError, parse_sections, progress
 from duty_tui.runtime import shipped_checklist
 
@@ -19,8 +22,17 @@ def test_shipped_lists_are_the_seed_sections() -> None:
 
 def test_progress_counts_ticked_items() -> None:
     sections = shipped_checklist()
-    assert progress(sections, {}).done == 0
-    assert progress(sections, {}).total == 17
+    assert (progress(sections, {}).done, progress(sections, {}).total) == (0, 17)
+    day, at = date(2026, 11, 26), datetime(2026, 11, 26, 8, 5, tzinfo=UTC)
+    first, second = sections[0].items[:2]
+    ticks = {item.id: ChecklistTick(item.id, day, "Priya Shah", at) for item in (first, second)}
+    ticks["no-such-item"] = ChecklistTick(
+        "no-such-item", day, "Priya Shah", at
+    )  # a stale tick counts nothing
+    state = progress(sections, ticks)
+    assert (state.done, state.total, state.complete) == (2, 17, False)
+    every = {item.id: ChecklistTick(item.id, day, "Priya Shah", at) for s in sections for item in s.items}
+    assert progress(sections, every).complete
 
 
 def test_bad_data_is_refused() -> None:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from duty_tui.rules.calendar import SupportCalendar, holiday_lookup
-from duty_tui.rules.sla import Band, Event, EventKind, ack_clock, duration, first_acknowledgement
+from duty_tui.rules.sla import Band, Event, EventKind, ack_clock, first_acknowledgement
+from duty_tui.text.timefmt import duration
 
 LONDON = ZoneInfo("Europe/London")
 CAL = SupportCalendar(LONDON, holiday=holiday_lookup("GB-ENG"))
@@ -101,9 +102,9 @@ def test_descriptions() -> None:
     )
     assert Event(EventKind.COMMENTED, CREATED, "a", "Tom").describe() == "comment by Tom"
     assert (
-        duration(timedelta(minutes=59)),
-        duration(timedelta(minutes=125)),
-        duration(timedelta(hours=50)),
+        duration(timedelta(minutes=59), "span"),
+        duration(timedelta(minutes=125), "span"),
+        duration(timedelta(hours=50), "span"),
     ) == ("59m", "2h 05m", "2d 2h")
 
 

@@ -1,13 +1,17 @@
-"""The validation path of the contract test (tests/test_contract.py).
+"""The validation path of the contract tests (tests/sim/test_contract_jira.py, test_contract_slack.py).
 
 It loads the official API descriptions once, validates Jira exchanges with openapi-core (OpenAPI 3) and
 Slack responses with jsonschema (Swagger 2.0 schemas are JSON Schema draft 4, with `$ref`s resolved by
-`referencing`), and holds the one allow-list of deviations. Every entry of that list names the reference
-note it rests on; anything the list does not cover fails.
+`referencing`), and holds the one allow-list of deviations. Every entry of that list names the public
+documentation it rests on (or, where only the live service shows it, the test here that pins it);
+anything the list does not cover fails.
 
-The descriptions are reference data outside the repository: `../shared/reference/openapi/` next to the
-repo, or the folder named by DUTY_TUI_OPENAPI_DIR. The notes that arbitrate between a schema and the live
-service (`jira-cloud.md`, `slack-web-api.md`) sit one folder up from it.
+The descriptions are the ones the services publish, not copies kept in this repository: Jira's
+https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json and
+https://developer.atlassian.com/cloud/jira/software/swagger.v3.json, Slack's
+https://github.com/slackapi/slack-api-specs (web-api/slack_web_openapi_v2.json). `openapi_dir()` says
+where the tests look for them; `openapi_dir_or_skip()` skips a test module, saying why, when they are
+absent.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 import requests
 
 # jsonschema ships no type information, and the test extras carry no types-jsonschema.
@@ -54,6 +59,18 @@ def openapi_dir() -> Path:
 
 def missing_specs(folder: Path) -> list[str]:
     return [name for name in SPEC_FILES if not (folder / name).is_file()]
+
+
+def openapi_dir_or_skip() -> Path:
+    """The descriptions' folder; called at a test module's top, it skips the module when any is missing."""
+    folder = openapi_dir()
+    if missing := missing_specs(folder):
+        pytest.skip(
+            f"official OpenAPI descriptions not found at {folder} (missing {', '.join(missing)}): the "
+            "contract test needs them (set DUTY_TUI_OPENAPI_DIR to their folder)",
+            allow_module_level=True,
+        )
+    return folder
 
 
 def load_json(path: Path) -> JSON:
@@ -94,53 +111,62 @@ def _openapi_errors(error: Exception) -> str:
 
 # =========================================================================================================
 # The allow-list. Each entry is a documented deviation: the schema (2020 Slack / 2022 Agile / late-2025
-# platform) and the reference notes disagree, and the notes record what the client libraries and the live
-# services do. The patches edit exactly the named schema nodes, and each first checks that the node still
-# looks the way this list expects, so a newer description that fixes (or moves) it fails loudly here
-# instead of being patched blindly.
+# platform) disagrees with what the services' own documentation, the descriptions' own examples or the
+# client libraries show the live services doing. The patches edit exactly the named schema nodes, and each
+# first checks that the node still looks the way this list expects, so a newer description that fixes (or
+# moves) it fails loudly here instead of being patched blindly.
 # =========================================================================================================
 
 
 @dataclass(frozen=True)
 class Deviation:
     id: str
-    note: str  # the reference note the entry rests on
+    source: str  # the public documentation (or, failing that, this repository's test) the entry rests on
     what: str
 
 
 JIRA_DEVIATIONS = (
     Deviation(
         "jira-changelog-item",
-        "jira-cloud.md §13 (changelog example)",
+        'the description\'s own example for GET /rest/api/3/issue/{issueIdOrKey}/changelog ("from":null), '
+        "https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/"
+        "#api-rest-api-3-issue-issueidorkey-changelog-get; tmp*AccountId as the live service sends it, "
+        "pinned by tests/sim/test_jira.py::test_assign_by_account_id_records_history",
         "Changelog items carry tmpFromAccountId/tmpToAccountId, and the side of a change that had no value "
-        'is null ("from":null,"fromString":null; after an unassign, §10, the "to" side). ChangeDetails '
+        'is null ("from":null,"fromString":null; after an unassign, the "to" side). ChangeDetails '
         "forbids extra keys and types from/to/fromString/toString as non-null strings.",
     ),
     Deviation(
         "agile-board-configuration-location",
-        "jira-cloud.md §8 (board configuration example)",
+        "the Agile description's own example for GET /rest/agile/1.0/board/{boardId}/configuration, "
+        "https://developer.atlassian.com/cloud/jira/software/rest/api-group-board/"
+        "#api-rest-agile-1-0-board-boardid-configuration-get",
         'The configuration\'s location is {"type","key","id","self"}; the Agile schema (2022) allows only '
-        "{type, projectKeyOrId}. The node is replaced by the note's shape: those four keys required and "
-        "typed, other keys allowed (the note is an example, not a closed list).",
+        "{type, projectKeyOrId}. The node is replaced by the example's shape: those four keys required and "
+        "typed, other keys allowed (the example is not a closed list: it also has `name`).",
     ),
     Deviation(
         "jira-timestamp-format",
-        "jira-cloud.md §1 rule 12, §7 'Timestamps'",
+        "the platform description's own examples, e.g. in getChangeLogs: "
+        '"created":"1970-01-18T06:27:50.429+0000"',
         'Jira writes timestamps as "2025-01-17T12:34:00.000+0000": milliseconds and no colon in the offset, '
         "which RFC 3339 (the schema's `format: date-time`) rejects. date-time accepts RFC 3339 or exactly "
         "that form, and it must still parse.",
     ),
     Deviation(
         "jira-204-no-body",
-        "jira-cloud.md §10 and §11 ('Returns 204'); RFC 9110 §15.3.5",
+        "assignIssue and doTransition, '204: Returned if the request is successful', "
+        "https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/; RFC 9110 §15.3.5",
         "PUT …/assignee and POST …/transitions declare 204 with an application/json schema `{}`; a 204 has "
         "no body, so the check is: 204 is declared and the body is empty.",
     ),
     Deviation(
         "jira-undeclared-status",
-        "jira-cloud.md §6 'Removed endpoint', §15, §16, §17",
-        "Statuses the notes document on operations whose schema omits them: 410 from the removed /search "
-        "(CHANGE-2046), 401 from any route on bad credentials (§17), 429 from any route (§16 burst limits). "
+        "https://developer.atlassian.com/changelog/#CHANGE-2046 (the removed search), "
+        "https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#status-codes (401), "
+        "https://developer.atlassian.com/cloud/jira/platform/rate-limiting/ (429)",
+        "Statuses Jira Cloud sends on operations whose schema omits them: 410 from the removed /search "
+        "(CHANGE-2046), 401 from any route on bad credentials, 429 from any route (burst limits). "
         "Their bodies are still checked against the platform's ErrorCollection.",
     ),
 )
@@ -156,41 +182,50 @@ SLACK_DEVIATIONS = (
     ),
     Deviation(
         "slack-message-app-id-edited",
-        "slack-web-api.md §7 (chat.postMessage and history examples), §8 (app bots carry app_id)",
+        "https://docs.slack.dev/reference/events/message ('edited': the editor's user and ts); app_id in "
+        "the response types Slack publishes for its SDKs, e.g. ConversationsHistoryResponse in "
+        "slackapi/node-slack-sdk (packages/web-api/src/types/response/)",
         'Messages carry app_id ("A0APP") and, once edited, edited {user, ts}; objs_message (2020) forbids '
-        "both. They are added to objs_message, typed as the notes show them.",
+        "both. They are added to objs_message, typed as those sources show them.",
     ),
     Deviation(
         "slack-history-replies-response-metadata",
-        "slack-web-api.md §6 (cursor pagination), §7 (history and replies responses)",
+        "https://docs.slack.dev/apis/web-api/pagination (cursor pagination), "
+        "https://docs.slack.dev/reference/methods/conversations.history and "
+        "https://docs.slack.dev/reference/methods/conversations.replies (their responses)",
         "conversations.history and conversations.replies answer response_metadata.next_cursor; their 2020 "
         "success schemas forbid response_metadata. It is added, as the spec's own objs_response_metadata.",
     ),
     Deviation(
         "slack-history-empty-page",
-        "slack-web-api.md §6 (polling recipe: oldest=<newest stored ts>, inclusive=False), "
-        "§7 ('oldest/latest are exclusive unless inclusive=1')",
+        "https://docs.slack.dev/reference/methods/conversations.history ('oldest', 'inclusive': a window "
+        "holds only the messages inside it); pinned by "
+        "tests/sim/test_slack.py::test_history_oldest_and_latest_are_exclusive_unless_inclusive",
         "A poll when nothing new was posted answers messages: []; the 2020 history schema demands "
         "minItems 1. The minItems is dropped from history's messages, nothing else.",
     ),
     Deviation(
         "slack-replies-messages",
-        "slack-web-api.md §7 (replies: the parent, then the replies; the history example's thread parent "
-        "carries reactions) and §8 (app posts carry bot_id, app_id, bot_profile)",
+        "https://docs.slack.dev/reference/methods/conversations.replies (the parent, then the replies, as "
+        "messages); ConversationsRepliesResponse in slackapi/node-slack-sdk "
+        "(packages/web-api/src/types/response/: reactions, blocks, bot_id, app_id, bot_profile)",
         "The 2020 replies schema gives its own closed parent/reply shapes that forbid reactions, blocks, "
-        "bot_id and bot_profile and require the per-user `subscribed`; the notes show thread messages as "
-        "the same message objects history returns. Replies' messages are checked against objs_message.",
+        "bot_id and bot_profile and require the per-user `subscribed`; Slack's documentation shows thread "
+        "messages as the same message objects history returns. Replies' messages are checked against "
+        "objs_message.",
     ),
     Deviation(
         "slack-common-errors",
-        "slack-web-api.md §1 rule 3, §3 (errors common to all methods), §4 (429 ratelimited)",
+        "https://docs.slack.dev/apis/web-api/ (errors as ok:false), the 'Errors' list of every method's page "
+        "(e.g. https://docs.slack.dev/reference/methods/conversations.history), "
+        "https://docs.slack.dev/apis/web-api/rate-limits (429 ratelimited)",
         "Every method may answer the common errors, ratelimited included; several 2020 error enums lack "
-        "them (conversations.history has no 'ratelimited'). The notes' common errors join the error enum "
+        "them (conversations.history has no 'ratelimited'). The common errors join the error enum "
         "of each method under contract (SLACK_METHODS).",
     ),
 )
 
-# The Web API methods duty-tui calls or will call (slack-web-api.md §7).
+# The Web API methods duty-tui calls or will call (each at https://docs.slack.dev/reference/methods/<name>).
 SLACK_METHODS = (
     "auth.test",
     "conversations.history",
@@ -204,7 +239,7 @@ SLACK_METHODS = (
     "reactions.get",
 )
 
-# slack-web-api.md §3, "Errors common to all methods".
+# The errors common to all methods, as every method's page lists them under 'Errors'.
 SLACK_COMMON_ERRORS = (
     "not_authed",
     "invalid_auth",
@@ -230,7 +265,7 @@ UNDECLARED_JIRA_STATUSES: dict[int, frozenset[str] | None] = {
     429: None,
 }
 
-# jira-cloud.md §1 rule 12: "2025-01-17T12:34:00.000+0000".
+# Entry "jira-timestamp-format": "2025-01-17T12:34:00.000+0000".
 JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
 
@@ -242,8 +277,8 @@ def _expect(condition: bool, deviation: str, detail: str) -> None:
     entry = DEVIATIONS[deviation]
     if not condition:
         raise RuntimeError(
-            f"allow-list entry {entry.id!r} ({entry.note}) no longer matches the description: {detail}; "
-            "re-check the entry against the notes before changing it"
+            f"allow-list entry {entry.id!r} ({entry.source}) no longer matches the description: {detail}; "
+            "re-check the entry against its source before changing it"
         )
 
 
@@ -362,7 +397,8 @@ def patch_slack(doc: JSON) -> JSON:
 # =========================================================================================================
 
 # The platform description is OpenAPI 3 for /rest/api/3 only. The v2 and latest paths the `jira` library
-# uses have the same shapes except that v3 bodies are ADF documents (jira-cloud.md §1 rule 9); the v3
+# uses have the same shapes except that v3 bodies are ADF documents
+# (https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/); the v3
 # Comment.body is untyped, so a v2 comment exchange validates against the v3 operation.
 _V3_ALIASES = re.compile(r"^/rest/api/(?:2|latest)/")
 
@@ -439,7 +475,9 @@ class JiraContract:
             raise ContractError(_openapi_errors(error)) from error
         if status == 204 and body:
             raise ContractError(f"204 with a body: {body[:200]!r}")
-        if status >= 400:  # jira-cloud.md §15: every error body is {"errorMessages": [...], "errors": {...}}
+        # Every error body is an ErrorCollection, {"errorMessages": [...], "errors": {...}}:
+        # https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#status-codes
+        if status >= 400:
             payload = json.loads(body)
             problems = list(self.error_collection.iter_errors(payload))
             if problems:
@@ -477,9 +515,9 @@ class SlackContract:
         return self._validators[key]
 
     def check(self, method: str, status: int, body: Any) -> None:
-        """slack-web-api.md §1 rules 2 and 3: logical errors are HTTP 200 with ok:false and a rate limit is
-        429 with ok:false. The spec declares one 200 schema (ok:true) and a `default` error schema, so
-        the body's `ok` picks the schema."""
+        """Logical errors are HTTP 200 with ok:false (https://docs.slack.dev/apis/web-api/) and a rate limit
+        is 429 with ok:false (https://docs.slack.dev/apis/web-api/rate-limits). The spec declares one 200
+        schema (ok:true) and a `default` error schema, so the body's `ok` picks the schema."""
         ok = isinstance(body, dict) and body.get("ok") is True
         if status not in (200, 429) or (status == 429 and ok):
             raise ContractError(
@@ -490,8 +528,14 @@ class SlackContract:
             raise ContractError(f"{method} ({'ok' if ok else 'error'}) breaks the schema:\n{explain(errors)}")
 
 
+# The two readers below compare the simulator's wording with the Jira notes kept beside the descriptions
+# (`jira-cloud.md`, outside this repository; the tests skip the comparison when it is absent). Atlassian's
+# own sources for the wording: https://developer.atlassian.com/changelog/#CHANGE-2046 (the 410) and
+# https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/ (bounded JQL).
+
+
 def removed_search_body(notes: Path) -> Any:
-    """The 410 body jira-cloud.md §6 quotes under 'Removed endpoint.'"""
+    """The 410 body the notes quote in §6 under 'Removed endpoint.'"""
     text = notes.read_text(encoding="utf-8")
     section = text.split("## 6.", 1)[1].split("## 7.", 1)[0]
     after = section.split("**Removed endpoint.**", 1)[1]
@@ -502,7 +546,7 @@ def removed_search_body(notes: Path) -> Any:
 
 
 def unbounded_jql_message(notes: Path) -> str:
-    """The 400 message for unbounded JQL that jira-cloud.md §6 quotes."""
+    """The 400 message for unbounded JQL that the notes quote in §6."""
     match = re.search(r'Unbounded JQL gives 400 `"([^"`]+)"`', notes.read_text(encoding="utf-8"))
     if match is None:
         raise ValueError("no unbounded-JQL message in jira-cloud.md §6")

@@ -10,13 +10,15 @@ import pytest
 
 from duty_sim.jira.service import JiraSim
 from duty_tui.clock import ManualClock
-from duty_tui.config.parse import BoardConfig, JiraConfig, StoreConfig
+from duty_tui.config import BoardConfig, JiraConfig, StoreConfig
 from duty_tui.models import SourceStatus
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.jira.client import JiraSource
-from duty_tui.store.core import Store
+from duty_tui.store import Store
+from duty_tui.sync.account import JiraAccount
 from duty_tui.sync.jira import JiraPoller
-from duty_tui.sync.poll import PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.sync.outcomes import PollFailed, PollOutcome, TicketsPolled
+from duty_tui.sync.poll import PollLoop
 
 AWS = BoardConfig(id=262, name="AWS Ops", label="AWS")
 SIXDG = BoardConfig(id=265, name="6DG Ops", label="6DG", component="laa-6dg-support")
@@ -42,7 +44,9 @@ def config(sim: JiraSim, **changes: object) -> JiraConfig:
 
 
 def poller(sim: JiraSim, store: Store, clock: ManualClock) -> JiraPoller:
-    return JiraPoller(JiraSource(config(sim), sim.token), store, config(sim), clock, StoreConfig())
+    jira = JiraSource(config(sim), sim.token)
+    account = JiraAccount(jira, store, config(sim))
+    return JiraPoller(jira, account, store, config(sim), clock, store_config=StoreConfig())
 
 
 def poll(p: JiraPoller) -> TicketsPolled:
@@ -117,7 +121,7 @@ def test_incremental_polls_then_reconcile(sim: JiraSim, store: Store, clock: Man
     clock.advance(timedelta(minutes=10))
     reconcile = poll(p)
     assert reconcile.full and reconcile.removed == (second,)
-    assert {t.key for t in store.listed_tickets()} == {third, fourth}
+    assert {t.key for t in store.tickets.listed()} == {third, fourth}
 
 
 def test_steady_state_costs_one_search_per_board(sim: JiraSim, store: Store, clock: ManualClock) -> None:
@@ -138,7 +142,7 @@ def test_myself_is_resolved_once_and_cached_in_the_store(
     poll(poller(sim, store, clock))
     poll(poller(sim, store, clock))  # a restart: a new poller on the same store
     assert len(sim.log.find("GET", "/myself")) == 1
-    assert poller(sim, store, clock).cached_me() is not None
+    assert poller(sim, store, clock).account.cached() is not None
     store.close()
 
 
@@ -174,7 +178,7 @@ def test_server_errors_back_off_then_recover(sim: JiraSim, store: Store, clock: 
     failing_since = outcome.status.failing_since
     _, outcome, delay = loop_once(p, store, clock, loop)
     assert isinstance(outcome, TicketsPolled) and outcome.status.ok and delay == 30
-    assert failing_since is not None and store.statuses()["jira"].error is None
+    assert failing_since is not None and store.statuses.all()["jira"].error is None
 
 
 def test_rate_limit_retry_after_is_honoured(sim: JiraSim, store: Store, clock: ManualClock) -> None:

@@ -9,12 +9,13 @@ import pytest
 
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import ManualClock
-from duty_tui.config.parse import SlackConfig
+from duty_tui.config import SlackConfig
 from duty_tui.models import SourceStatus
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.slack.client import SlackSource
-from duty_tui.store.core import Store
-from duty_tui.sync.poll import MessagesPolled, PollFailed, PollLoop, PollOutcome
+from duty_tui.store import Store
+from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
+from duty_tui.sync.poll import PollLoop
 from duty_tui.sync.slack import SlackPoller
 
 CHANNEL = "CEL68S0LD"
@@ -49,11 +50,11 @@ def test_reads_every_page_oldest_first_with_names(sim: SlackSim, store: Store, c
         )
     result = poll(poller(sim, store, clock))
     assert [m.text for m in result.changed[:2]] == [f"message 0 for <@{ann}>", f"message 1 for <@{ann}>"]
-    assert len(result.changed) == 450 and store.count_messages(CHANNEL) == 450
+    assert len(result.changed) == 450 and store.messages.count(CHANNEL) == 450
     history = sim.log.find(path="conversations.history")
     assert len(history) >= 3 + 3  # 450 at 200 a page, once for new messages and once for the rescan window
     assert history[1].param("cursor")
-    names = {u.id: u.name for u in store.chat_users().values()}
+    names = {u.id: u.name for u in store.chat_users.all().values()}
     assert names[ann] == "Ann" and names[bob] == "Bob Jones"  # display name, else real name
     assert "users.info" not in methods(sim)  # the directory was warmed with users.list
 
@@ -111,7 +112,7 @@ def test_deleted_messages_leave_at_the_rescan(sim: SlackSim, store: Store, clock
     sim.world.delete(CHANNEL, gone)
     clock.advance(timedelta(minutes=6))
     assert poll(p).removed == (gone,)
-    assert [m.ts for m in store.messages(CHANNEL, limit=10)] == [keep]
+    assert [m.ts for m in store.messages.recent(CHANNEL, limit=10)] == [keep]
 
 
 def test_rate_limit_and_revoked_token(sim: SlackSim, store: Store, clock: ManualClock) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from duty_tui.models import BoardInfo, ChatMessage, Reaction, Ticket
-from duty_tui.rules.triage import awaiting_triage
-from duty_tui.store.core import Store, StoreError
+from duty_tui.rules.listing import awaiting_triage
+from duty_tui.store import Store, StoreError
 from duty_tui.store.schema import SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -43,13 +43,13 @@ def ticket(key: str, **changes: object) -> Ticket:
 
 @pytest.fixture
 def boards(store: Store) -> Store:
-    store.save_board_info(BoardInfo(262, "AWS Ops", "10500", None, ("10000",)), NOW)
-    store.save_board_info(BoardInfo(265, "6DG Ops", "10501", None, ("10000",)), NOW)
+    store.tickets.save_board_info(BoardInfo(262, "AWS Ops", "10500", None, ("10000",)), NOW)
+    store.tickets.save_board_info(BoardInfo(265, "6DG Ops", "10501", None, ("10000",)), NOW)
     return store
 
 
 def poll(store: Store, board: int, tickets: list[Ticket], *, full: bool = True):  # type: ignore[no-untyped-def]
-    return store.save_board_poll(board, tickets, full=full, listed=awaiting_triage, seen_at=NOW)
+    return store.tickets.save_board_poll(board, tickets, full=full, listed=awaiting_triage, seen_at=NOW)
 
 
 def test_files_are_private(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_files_are_private(tmp_path: Path) -> None:
 
 def test_schema_version_and_refusing_a_newer_store(tmp_path: Path) -> None:
     store = Store.in_dir(tmp_path)
-    assert store.schema_version == SCHEMA_VERSION
+    assert store.db.schema_version == SCHEMA_VERSION
     store.close()
     conn = sqlite3.connect(tmp_path / "duty-tui.sqlite3")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -83,7 +83,7 @@ def test_full_poll_lists_and_unlists(boards: Store) -> None:
     assert not poll(boards, 262, [ticket("LAA-1"), ticket("LAA-2")])  # nothing changed: nothing to send
     gone = poll(boards, 262, [ticket("LAA-2")])
     assert gone.removed == ("LAA-1",) and not gone.changed
-    assert [t.key for t in boards.listed_tickets()] == ["LAA-2"]
+    assert [t.key for t in boards.tickets.listed()] == ["LAA-2"]
 
 
 def test_incremental_poll_removes_tickets_assigned_or_done_elsewhere(boards: Store) -> None:
@@ -101,7 +101,7 @@ def test_incremental_poll_removes_tickets_assigned_or_done_elsewhere(boards: Sto
     assert changes.removed == ("LM-1", "LM-2")
     assert [t.key for t in changes.changed] == ["LM-4"]
     # An incremental poll says nothing about tickets it did not return.
-    assert sorted(t.key for t in boards.listed_tickets()) == ["LM-3", "LM-4"]
+    assert sorted(t.key for t in boards.tickets.listed()) == ["LM-3", "LM-4"]
 
 
 def test_a_change_in_any_shown_field_is_reported(boards: Store) -> None:
@@ -122,23 +122,23 @@ def test_a_ticket_on_two_boards_leaves_only_when_both_drop_it(boards: Store) -> 
 def test_messages_upsert_reports_only_new_or_changed(store: Store) -> None:
     m1 = ChatMessage(ts="1764152000.000100", channel="C1", user_id="U1", text="hello")
     m2 = ChatMessage(ts="1764152100.000200", channel="C1", user_id="U2", text="hi")
-    assert store.save_messages([m1, m2]) == (m1, m2)
-    assert store.save_messages([m1, m2]) == ()
+    assert store.messages.save([m1, m2]) == (m1, m2)
+    assert store.messages.save([m1, m2]) == ()
     m2b = replace(m2, reply_count=2, latest_reply="1764152200.000300", reactions=(Reaction("eyes", 1),))
-    assert store.save_messages([m1, m2b]) == (m2b,)
-    assert store.messages("C1", limit=10) == [m1, m2b]
-    assert store.messages("C1", limit=1) == [m2b]
-    assert store.messages("C1", limit=10, before_ts=m2.ts) == [m1]
-    assert store.newest_ts("C1") == m2.ts
+    assert store.messages.save([m1, m2b]) == (m2b,)
+    assert store.messages.recent("C1", limit=10) == [m1, m2b]
+    assert store.messages.recent("C1", limit=1) == [m2b]
+    assert store.messages.recent("C1", limit=10, before_ts=m2.ts) == [m1]
+    assert store.messages.newest_ts("C1") == m2.ts
 
 
 def test_checklist_ticks_belong_to_a_day(store: Store) -> None:
     today, tomorrow = date(2026, 11, 26), date(2026, 11, 27)
-    store.set_tick("aws-channel", today, ticked=True, by="Priya Shah", at=NOW)
-    assert store.ticks(today)["aws-channel"].by == "Priya Shah"
-    assert store.ticks(tomorrow) == {}
-    store.set_tick("aws-channel", today, ticked=False, by="Priya Shah", at=NOW)
-    assert store.ticks(today) == {}
+    store.checklist.set("aws-channel", today, ticked=True, by="Priya Shah", at=NOW)
+    assert store.checklist.of_day(today)["aws-channel"].by == "Priya Shah"
+    assert store.checklist.of_day(tomorrow) == {}
+    store.checklist.set("aws-channel", today, ticked=False, by="Priya Shah", at=NOW)
+    assert store.checklist.of_day(today) == {}
 
 
 def test_retention_drops_old_messages_and_unlisted_tickets(boards: Store) -> None:
@@ -146,8 +146,8 @@ def test_retention_drops_old_messages_and_unlisted_tickets(boards: Store) -> Non
         ts=f"{int((NOW - timedelta(days=40)).timestamp())}.000001", channel="C1", user_id="U1", text="x"
     )
     new = ChatMessage(ts=f"{int(NOW.timestamp())}.000001", channel="C1", user_id="U1", text="y")
-    boards.save_messages([old, new])
-    boards.save_board_poll(
+    boards.messages.save([old, new])
+    boards.tickets.save_board_poll(
         262,
         [ticket("LAA-1"), ticket("LAA-2")],
         full=True,
@@ -157,8 +157,8 @@ def test_retention_drops_old_messages_and_unlisted_tickets(boards: Store) -> Non
     poll(boards, 262, [ticket("LAA-2")])
     deleted = boards.prune(NOW, keep_messages_days=30, keep_tickets_days=30)
     assert deleted == 2
-    assert boards.messages("C1", limit=10) == [new]
-    assert boards.ticket("LAA-1") is None and boards.ticket("LAA-2") is not None
+    assert boards.messages.recent("C1", limit=10) == [new]
+    assert boards.tickets.get("LAA-1") is None and boards.tickets.get("LAA-2") is not None
 
 
 def test_safe_from_many_threads(boards: Store) -> None:
@@ -168,7 +168,7 @@ def test_safe_from_many_threads(boards: Store) -> None:
         try:
             for i in range(20):
                 poll(boards, 262 if n % 2 else 265, [ticket(f"LAA-{n * 100 + i}")], full=False)
-                boards.listed_tickets()
+                boards.tickets.listed()
         except BaseException as error:  # pragma: no cover - the assertion below reports it
             errors.append(error)
 
@@ -178,4 +178,4 @@ def test_safe_from_many_threads(boards: Store) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(boards.listed_tickets()) == 120
+    assert len(boards.tickets.listed()) == 120

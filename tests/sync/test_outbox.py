@@ -12,9 +12,8 @@ import pytest
 from duty_tui.models import Person, Ticket, WriteState
 from duty_tui.rules import actions
 from duty_tui.rules.actions import Actor
-from duty_tui.sources.jira.writes import JiraWriter
-from duty_tui.store.core import Store
-from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
+from duty_tui.store import Store
+from duty_tui.sync.outbox import OutboxProgress
 from tests.support import Harness
 
 COMMENT = "Thanks: LAA Ops has this."
@@ -26,14 +25,10 @@ class Rig:
     def __init__(self, h: Harness, data_dir: Path | None = None) -> None:
         self.h = h
         self.runtime = h.runtime(data_dir)
-        poller = self.runtime.jira_poller
-        assert poller is not None
-        self.poller = poller
+        self.poller = self.runtime.jira_poller
         self.progress: list[OutboxProgress] = []
-        self.writer = OutboxWriter(
-            self.store, JiraWriter(poller.jira), h.clock, poller.listed, self.progress.append
-        )
-        me = poller.me()
+        self.writer = self.runtime.outbox_writer(self.progress.append)
+        me = self.runtime.account.fetch()
         self.me = Actor(me.account_id, me.display_name)
         self.ids = (f"id-{n}" for n in itertools.count())
 
@@ -50,7 +45,7 @@ class Rig:
         """The first unassigned To Do ticket on the AWS board."""
         return next(
             t
-            for t in sorted(self.store.listed_tickets(), key=lambda t: t.key)
+            for t in sorted(self.store.tickets.listed(), key=lambda t: t.key)
             if t.key.startswith("LAA-") and t.assignee_id is None and t.status == "To Do"
         )
 
@@ -60,7 +55,7 @@ class Rig:
     def drain(self, limit: int = 20) -> None:
         """Run the writer until nothing is pending, moving the clock past any back-off."""
         for _ in range(limit):
-            if self.store.count_pending() == 0:
+            if self.store.outbox.count_pending() == 0:
                 return
             delay = self.writer.step()
             if delay > 0:
@@ -81,8 +76,8 @@ def rig(h: Harness) -> Iterator[Rig]:
 
 def test_take_is_one_state_check_plus_the_three_writes(rig: Rig) -> None:
     ticket = rig.waiting()
-    writes = rig.store.enqueue(actions.take(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
-    shown = rig.store.ticket(ticket.key)
+    writes = rig.store.outbox.enqueue(actions.take(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
+    shown = rig.store.tickets.get(ticket.key)
     assert (
         shown is not None
         and shown.assignee_id == rig.me.account_id
@@ -102,15 +97,15 @@ def test_take_is_one_state_check_plus_the_three_writes(rig: Rig) -> None:
     issue = rig.h.world.jira.world.issue(key)["fields"]
     assert issue["assignee"]["accountId"] == rig.me.account_id and issue["status"]["name"] == "In Progress"
     assert [c["body"] for c in rig.h.world.jira.world.comments(key)][-1] == COMMENT
-    assert all(rig.store.write(w.uid).state is WriteState.SENT for w in writes)  # type: ignore[union-attr]
-    after = rig.store.ticket(key)
+    assert all(rig.store.outbox.get(w.uid).state is WriteState.SENT for w in writes)  # type: ignore[union-attr]
+    after = rig.store.tickets.get(key)
     assert after is not None and after.pending == () and after.acknowledged_at is not None
     assert "assigned to" in (after.acknowledged_by or "")
 
 
 def test_a_colleague_who_took_it_first_is_not_overwritten(rig: Rig) -> None:
     ticket = rig.waiting()
-    rig.store.enqueue(actions.take(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
+    rig.store.outbox.enqueue(actions.take(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
     tom = rig.h.world.cast.jira["tom"]
     rig.h.world.jira.world.assign(ticket.key, tom, by=tom)  # in the browser, before duty-tui sends
     rig.drain()
@@ -119,7 +114,7 @@ def test_a_colleague_who_took_it_first_is_not_overwritten(rig: Rig) -> None:
     assert "assigned to Tom Hargreaves" in failure.failure and "did not overwrite" in failure.failure  # type: ignore[operator]
     assert [w.kind.value for w in failure.cancelled] == ["transition", "comment"]
     assert rig.h.world.jira.world.issue(ticket.key)["fields"]["assignee"]["accountId"] == tom
-    shown = rig.store.ticket(ticket.key)
+    shown = rig.store.tickets.get(ticket.key)
     assert (
         shown is not None and shown.pending == () and shown.assignee_id is None
     )  # the optimistic change is undone
@@ -127,7 +122,7 @@ def test_a_colleague_who_took_it_first_is_not_overwritten(rig: Rig) -> None:
 
 def test_server_errors_then_recovery_deliver_once(rig: Rig) -> None:
     ticket = rig.waiting()
-    rig.store.enqueue(
+    rig.store.outbox.enqueue(
         actions.assign(ticket, rig.me, Person(rig.me.account_id, rig.me.name), rig.h.clock.now(), rig.new_id)
     )
     rig.h.world.jira.faults.fail_next(2, status=500, match="PUT .*/assignee")
@@ -144,11 +139,11 @@ def test_server_errors_then_recovery_deliver_once(rig: Rig) -> None:
 
 def test_retry_after_is_honoured(rig: Rig) -> None:
     ticket = rig.waiting()
-    rig.store.enqueue(actions.acknowledge(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
+    rig.store.outbox.enqueue(actions.acknowledge(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
     rig.h.world.jira.faults.rate_limit_next(1, retry_after=7, match="POST .*/comment")
     rig.writer.step()
     assert rig.writer.step() == 7.0  # nothing else to send: wait as long as Jira asked
-    (pending,) = rig.store.pending_writes()
+    (pending,) = rig.store.outbox.pending()
     assert pending.next_attempt_at == rig.h.clock.now() + timedelta(seconds=7)
     assert rig.writer.step() > 0  # not yet
     rig.h.clock.advance(timedelta(seconds=7))
@@ -158,7 +153,7 @@ def test_retry_after_is_honoured(rig: Rig) -> None:
 
 def test_accept_then_drop_never_duplicates_a_comment_or_an_assignment(rig: Rig) -> None:
     ticket = rig.waiting()
-    rig.store.enqueue(actions.take(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
+    rig.store.outbox.enqueue(actions.take(ticket, rig.me, COMMENT, rig.h.clock.now(), rig.new_id))
     rig.h.world.jira.faults.drop_next(1, match="POST .*/comment")  # Jira stores it, the answer is lost
     rig.h.world.jira.faults.drop_next(1, match="PUT .*/assignee")
     rig.drain()
@@ -172,19 +167,19 @@ def test_a_crash_after_jira_acted_resumes_without_duplicates(h: Harness, tmp_pat
     first = Rig(h)
     first.poll()
     ticket = first.waiting()
-    writes = first.store.enqueue(actions.take(ticket, first.me, COMMENT, h.clock.now(), first.new_id))
+    writes = first.store.outbox.enqueue(actions.take(ticket, first.me, COMMENT, h.clock.now(), first.new_id))
     # The process records the attempts and Jira acts on all three, then the process dies before
     # recording any success.
     for write in writes:
-        first.store.record_attempt(write)
-    jira = JiraWriter(first.poller.jira)
+        first.store.outbox.record_attempt(write)
+    jira = first.runtime.jira_writer
     jira.assign(ticket.key, first.me.account_id)
     jira.transition(ticket.key, "21")
     jira.comment(ticket.key, COMMENT, writes[2].uid)
     first.runtime.store.close()
 
     second = Rig(h)  # a restart on the same data dir
-    assert second.store.count_pending() == 3
+    assert second.store.outbox.count_pending() == 3
     h.world.jira.log.clear()
     second.drain()
     # a new client (serverInfo), one state check, one look for the comment: nothing resent
@@ -205,14 +200,14 @@ def test_a_move_by_target_status_and_a_refused_one(rig: Rig) -> None:
 
     ticket = rig.waiting()
     done = Transition("31", "Resolve", "10001", "Done", "done")
-    rig.store.enqueue(actions.move(ticket, rig.me, done, rig.h.clock.now(), rig.new_id))
+    rig.store.outbox.enqueue(actions.move(ticket, rig.me, done, rig.h.clock.now(), rig.new_id))
     rig.drain()
     assert rig.h.world.jira.world.issue(ticket.key)["fields"]["status"]["name"] == "Done"
-    shown = rig.store.ticket(ticket.key)
+    shown = rig.store.tickets.get(ticket.key)
     assert shown is not None and shown.status == "Done"
-    assert ticket.key not in {t.key for t in rig.store.listed_tickets()}  # done tickets leave the pane
+    assert ticket.key not in {t.key for t in rig.store.tickets.listed()}  # done tickets leave the pane
     limbo = Transition("99", "Nope", "424242", "Limbo", "new")
-    again = rig.store.enqueue(actions.move(shown, rig.me, limbo, rig.h.clock.now(), rig.new_id))
+    again = rig.store.outbox.enqueue(actions.move(shown, rig.me, limbo, rig.h.clock.now(), rig.new_id))
     rig.drain()
-    assert rig.store.write(again[0].uid).state is WriteState.FAILED  # type: ignore[union-attr]
+    assert rig.store.outbox.get(again[0].uid).state is WriteState.FAILED  # type: ignore[union-attr]
     assert "no such transition" in (rig.progress[-1].failure or "")

@@ -4,7 +4,6 @@ a refresh never cuts a service's Retry-After short."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from datetime import timedelta
 
@@ -12,10 +11,12 @@ import pytest
 
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.models import SourceStatus
-from duty_tui.sources.errors import SourceError, printable
+from duty_tui.sources.errors import SourceError
 from duty_tui.sync.jira import JiraPoller
-from duty_tui.sync.poll import MessagesPolled, PollFailed, PollLoop, PollOutcome, TicketsPolled
+from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome, TicketsPolled
+from duty_tui.sync.poll import PollLoop
 from duty_tui.sync.slack import SlackPoller
+from duty_tui.text import one_line
 from tests.support import Harness
 
 
@@ -36,7 +37,7 @@ def test_a_jira_cycle_that_fails_half_way_writes_nothing_and_the_next_one_shows_
     with pytest.raises(SourceError):
         jira.poll(SourceStatus("jira"))
     assert len(h.world.jira.log.find("GET", "/search/jql")) >= 2
-    assert new not in {t.key for t in jira.store.listed_tickets()}  # board 262's half was not stored
+    assert new not in {t.key for t in jira.store.tickets.listed()}  # board 262's half was not stored
     h.clock.advance(timedelta(seconds=30))
     assert new in {t.key for t in jira.poll(SourceStatus("jira")).changed}
 
@@ -70,14 +71,14 @@ def test_a_failing_store_does_not_stop_the_loop(h: Harness) -> None:
     jira, _ = pollers(h)
     outcomes: list[PollOutcome] = []
     loop = PollLoop(jira, jira.store, h.clock, 30, outcomes.append)
-    original = jira.store.save_status
+    original = jira.store.statuses.save
 
     def locked(status: SourceStatus) -> None:
         raise sqlite3.OperationalError("database is locked")
 
-    jira.store.save_status = locked  # type: ignore[method-assign]
+    jira.store.statuses.save = locked  # type: ignore[method-assign]
     assert loop.cycle() == 30  # the store refused even the status: the poll still counts, and goes on
-    jira.store.save_status = original  # type: ignore[method-assign]
+    jira.store.statuses.save = original  # type: ignore[method-assign]
     h.world.jira.world.create_issue("LAA", "after the lock")
     h.clock.advance(timedelta(seconds=30))
     loop.cycle()
@@ -109,22 +110,24 @@ def test_a_refresh_does_not_cut_a_retry_after_short(h: Harness) -> None:
 
 def test_stopping_interrupts_between_requests(h: Harness) -> None:
     _, slack = pollers(h)
-    stop = threading.Event()
     h.world.slack.faults.set_latency(0.3, match="conversations.history")
     outcomes: list[PollOutcome] = []
     loop = PollLoop(slack, slack.store, h.clock, 30, outcomes.append)
     loop.start()
-    time.sleep(0.1)
+    # The channel's name is asked just before the (slow) history: stop while that is in flight.
+    assert h.world.slack.log.wait_for(path="conversations.info", timeout=5)
     started = time.monotonic()
     loop.stop()
-    stop.set()
-    assert loop._thread is not None
-    loop._thread.join(timeout=5)
+    assert loop.wait_finished(timeout=5)
     assert time.monotonic() - started < 2  # at most the request in flight
-    assert not [o for o in outcomes if isinstance(o, MessagesPolled)]
+    assert not [o for o in outcomes if isinstance(o, MessagesPolled)]  # a cut-off cycle reports nothing
 
 
 def test_service_text_in_errors_cannot_reach_the_terminal() -> None:
     error = SourceError("Slack answered x\x1b]0;PWNED\x07\x1b[2J\u202eevil\nsecond line while reading")
     assert "\x1b" not in error.message and "\u202e" not in error.message and "\n" not in error.message
-    assert printable("a\tb\x00c") == "a bc"
+    assert error.message == "Slack answered x]0;PWNED[2Jevil second line while reading"
+    assert one_line("a\tb\x00c", None, breaks=False) == "a bc"
+    assert str(SourceError("rejected xoxb-1-abc\x1b[0m, Bearer A1b2C3d4E5")) == (
+        "rejected [redacted][0m, Bearer [redacted]"
+    )

@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from duty_tui.config.parse import BoardConfig, JiraConfig
+from duty_tui.config import BoardConfig, JiraConfig
 from duty_tui.models import BoardInfo, Ticket
 from duty_tui.rules.sla import Event
-from duty_tui.sources.errors import PollCancelled, SourceError, first_line, retry_after_seconds
+from duty_tui.sources.errors import PollCancelled, SourceError
 from duty_tui.sources.jira import history
+from duty_tui.sources.jira.errors import TranslateErrors
 from duty_tui.sources.jira.history import StatusCategories
 from duty_tui.sources.values import items, mapping, text
 
@@ -296,123 +297,13 @@ class JiraSource:
 
     # -- errors ---------------------------------------------------------------------------------
 
-    def translate_errors(self, doing: str) -> _Translate:
-        return _Translate(self.config.url, doing)
+    def translate_errors(self, doing: str) -> TranslateErrors:
+        return TranslateErrors(self.config.url, doing)
 
 
 def _last_comment_time(notes: list[Mapping[str, Any]], default: datetime) -> datetime:
     times = [m for note in notes if (m := history.moment(note.get("created"))) is not None]
     return max(times, default=default - timedelta(seconds=1))
-
-
-def board_jql(info: BoardInfo, board: BoardConfig, *, updated_since: str | None = None) -> str:
-    """The JQL for a board's tickets.
-
-    A full query lists the not-done tickets that are unassigned or assigned to the searching user.
-    An incremental query (`updated_since`, e.g. "-3m", evaluated on Jira's own clock so clock skew
-    and the user's time zone cannot make it miss an update) deliberately leaves out the assignee and
-    status conditions: a ticket that was just assigned or closed must come back so it can leave the
-    list.
-    """
-    clauses = [f"filter = {int(info.filter_id)}"]
-    if info.sub_query:
-        clauses.append(f"({info.sub_query})")
-    if board.component:
-        clauses.append(f"component = {jql_quote(board.component)}")
-    if info.mapped_status_ids:
-        clauses.append(f"status in ({', '.join(str(int(s)) for s in info.mapped_status_ids)})")
-    if updated_since:
-        clauses.append(f"updated >= {jql_quote(updated_since)}")
-    else:
-        # Unassigned tickets wait for the duty engineer; the engineer's own are the "mine" view.
-        clauses += ["(assignee IS EMPTY OR assignee = currentUser())", "statusCategory != Done"]
-    return " AND ".join(clauses) + " ORDER BY created ASC"
-
-
-def jql_quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-class _Translate:
-    """Context manager: library and network exceptions → SourceError with one clear sentence."""
-
-    def __init__(self, url: str, doing: str) -> None:
-        self.url = url
-        self.doing = doing
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
-        if error is not None and not isinstance(error, SourceError):
-            raise translate_jira_error(error, self.url, self.doing) from error
-
-
-def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceError:
-    import requests
-    from jira.exceptions import JIRAError
-
-    if isinstance(error, JIRAError):
-        status = error.status_code
-        headers = error.response.headers if error.response is not None else {}
-        detail = first_line(error.text or "").rstrip(".")  # our sentence adds its own full stop
-        if status == 401:
-            return SourceError(
-                f"Jira rejected the credentials (401) while {doing}: check [jira] email and JIRA_API_TOKEN.",
-                auth=True,
-                status=401,
-                permanent=True,
-            )
-        denied = headers.get("X-Authentication-Denied-Reason")
-        if status == 403 and denied:
-            # Atlassian's login challenge (failed logins, CAPTCHA): about the session, not the request.
-            return SourceError(
-                f"Jira wants a fresh login (403, {first_line(denied, 60)}) while {doing}: "
-                "sign in to Jira in a browser once, then press r.",
-                auth=True,
-                status=403,
-                permanent=True,
-            )
-        if status == 403:
-            return SourceError(
-                f"Jira refused access (403) while {doing}: {detail or 'no permission'}.",
-                status=403,
-                permanent=True,
-            )
-        if status == 404:
-            return SourceError(
-                f"Jira found nothing (404) while {doing}: {detail or 'check the ids in the config'}.",
-                status=404,
-                permanent=True,
-            )
-        if status == 429:
-            wait = retry_after_seconds(headers.get("Retry-After"))
-            return SourceError(
-                f"Jira is rate limiting duty-tui (429) while {doing}.", retry_after=wait, status=429
-            )
-        if status is not None and status >= 500:
-            wait = retry_after_seconds(headers.get("Retry-After"))
-            return SourceError(
-                f"Jira had a server error ({status}) while {doing}.", retry_after=wait, status=status
-            )
-        return SourceError(
-            f"Jira answered {status} while {doing}: {detail or 'no detail'}.",
-            status=status,
-            permanent=status is not None and 400 <= status < 500,
-        )
-    if isinstance(error, requests.exceptions.Timeout):
-        return SourceError(f"Jira at {url} did not answer in time while {doing}.", unreachable=True)
-    if isinstance(error, requests.exceptions.ConnectionError):
-        return SourceError(f"Cannot reach Jira at {url} while {doing} (connection failed).", unreachable=True)
-    if isinstance(
-        error, ValueError | KeyError | TypeError | AttributeError
-    ):  # incl. requests' JSONDecodeError
-        return SourceError(
-            f"Jira sent a response duty-tui could not read while {doing} ({error.__class__.__name__})."
-        )
-    return SourceError(
-        f"Unexpected error while {doing}: {error.__class__.__name__}: {first_line(str(error))}."
-    )
 
 
 def _timestamp(value: Any) -> datetime:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from duty_tui.config.parse import SlackConfig
+from duty_tui.config import SlackConfig
 from duty_tui.models import ChatMessage, ChatUser, Reaction
-from duty_tui.sources.errors import PollCancelled, SourceError, first_line, retry_after_seconds
+from duty_tui.sources.errors import PollCancelled, SourceError
+from duty_tui.sources.slack.errors import translate_slack_error
 from duty_tui.sources.values import items, optional_text, text
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ USERS_PAGE = 200
 MAX_PAGES = 500
 TS = re.compile(r"\d{1,12}\.\d{1,8}")  # Slack's message key; anything else is not a message
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
-AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,62 +251,4 @@ def parse_user(raw: Any) -> ChatUser | None:
     )
     return ChatUser(
         id=text(raw["id"]), name=text(name), is_bot=bool(raw.get("is_bot")), deleted=bool(raw.get("deleted"))
-    )
-
-
-def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceError:
-    from slack_sdk.errors import SlackApiError
-
-    if isinstance(error, SlackApiError):
-        response = error.response
-        status = getattr(response, "status_code", None)
-        code = ""
-        try:
-            code = str(response.get("error", "")) if response is not None else ""
-        except (AttributeError, TypeError, ValueError):
-            code = ""
-        if status == 429 or code == "ratelimited":
-            wait = retry_after_seconds(
-                (response.headers or {}).get("Retry-After") if response is not None else None
-            )
-            return SourceError(
-                f"Slack is rate limiting duty-tui (429) while {doing}.", retry_after=wait, status=429
-            )
-        if status is not None and status >= 500:
-            return SourceError(f"Slack had a server error ({status}) while {doing}.", status=status)
-        if code in AUTH_ERRORS:
-            return SourceError(
-                f"Slack rejected the token ({code}) while {doing}: put a valid bot token in SLACK_BOT_TOKEN.",
-                auth=True,
-                status=status,
-                permanent=True,
-            )
-        if code == "missing_scope":
-            needed = response.get("needed", "?") if response is not None else "?"
-            return SourceError(
-                f"The Slack app lacks the {needed} scope needed for {doing}: add it and reinstall the app.",
-                status=status,
-                permanent=True,
-            )
-        if code in ("not_in_channel", "channel_not_found"):
-            return SourceError(
-                f"Slack says {code} while {doing}: check [slack] channel and invite the app with /invite.",
-                status=status,
-                permanent=True,
-            )
-        if code:
-            return SourceError(f"Slack answered {code} while {doing}.", status=status, permanent=True)
-        return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)
-    if isinstance(error, TimeoutError):
-        return SourceError(f"Slack at {url} did not answer in time while {doing}.", unreachable=True)
-    if isinstance(error, OSError):  # URLError, ConnectionError, RemoteDisconnected are all OSErrors
-        return SourceError(
-            f"Cannot reach Slack at {url} while {doing} (connection failed).", unreachable=True
-        )
-    if isinstance(error, ValueError | KeyError | TypeError):
-        return SourceError(
-            f"Slack sent a response duty-tui could not read while {doing} ({error.__class__.__name__})."
-        )
-    return SourceError(
-        f"Unexpected error while {doing}: {error.__class__.__name__}: {first_line(str(error))}."
     )

@@ -6,15 +6,13 @@ from datetime import datetime, timedelta
 
 from duty_tui.models import SourceStatus, Ticket
 from duty_tui.sources.jira.history import events
-from duty_tui.sync.jira import JiraPoller
 from tests.support import Harness
 
 
 def polled(h: Harness, key: str) -> Ticket:
     poller = h.runtime().jira_poller
-    assert isinstance(poller, JiraPoller)
     poller.poll(SourceStatus("jira"))
-    ticket = poller.store.ticket(key)
+    ticket = poller.store.tickets.get(key)
     assert ticket is not None
     return ticket
 

@@ -1,0 +1,20 @@
+"""What the panes ask of the desks: intents, posted by a pane and handled by the desk that owns it.
+
+Kept apart from the desks themselves so a pane can post one without importing what the desk works
+with (the store, the sources); each desk handles its own intents and stops them there.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from duty_tui.rules.actions import TicketAction
+
+
+class TicketIntent(Message):
+    """The engineer pressed a ticket key on a row: the ticket desk decides what it means and records it."""
+
+    def __init__(self, action: TicketAction, key: str) -> None:
+        super().__init__()
+        self.action = action
+        self.key = key

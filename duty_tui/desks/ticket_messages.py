@@ -1,0 +1,56 @@
+"""What the ticket desk's threads tell it, and what it tells the app, as Textual messages (past tense).
+
+The store writer and the outbox writer post these to the desk from their threads (`post_message` is
+thread-safe); the desk handles them on the UI thread. `PendingWritesChanged` bubbles on to the app,
+which shows the count in the status bar.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from duty_tui.models import Person, Write
+from duty_tui.sync.outbox import OutboxProgress
+
+
+class WritesQueued(Message):
+    """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
+
+    def __init__(self, writes: list[Write], pending: int) -> None:
+        super().__init__()
+        self.writes = writes
+        self.pending = pending
+
+
+class WritesNotStored(Message):
+    """The store would not take the writes (locked, full): they were neither saved nor sent."""
+
+    def __init__(self, writes: list[Write], error: Exception) -> None:
+        super().__init__()
+        self.writes = writes
+        self.error = error
+
+
+class OutboxProgressed(Message):
+    """The outbox writer delivered a write, will retry it, or the service refused it."""
+
+    def __init__(self, progress: OutboxProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class PeopleFound(Message):
+    """Jira listed who can take a ticket (cached in the store): the assign picker's people."""
+
+    def __init__(self, people: list[Person]) -> None:
+        super().__init__()
+        self.people = people
+
+
+class PendingWritesChanged(Message):
+    """How many writes wait for a service now, and why (for the status bar)."""
+
+    def __init__(self, count: int, note: str | None) -> None:
+        super().__init__()
+        self.count = count
+        self.note = note

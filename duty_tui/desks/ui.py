@@ -1,0 +1,39 @@
+"""What a desk may ask of the screen: the small UI protocol the app fulfils.
+
+A desk never reaches into the app; it is handed something that can show a toast, open a dialog,
+open a link and use the clipboard. The app is that something (Textual's `App` has all four), and a
+test can hand in anything else that has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+
+ScreenResult = TypeVar("ScreenResult")
+
+
+class DeskUI(Protocol):
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(
+        self, screen: Screen[ScreenResult], callback: Callable[[ScreenResult | None], Any] | None = None
+    ) -> Any: ...
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None: ...
+
+    def copy_to_clipboard(self, text: str) -> None: ...
+
+    @property
+    def screen(self) -> Screen[object]: ...

@@ -1,0 +1,35 @@
+"""The JQL duty-tui sends: a board's tickets, from the board's own saved filter, narrowed by its
+configured component, and either all that wait (a full listing) or those updated lately (a poll)."""
+
+from __future__ import annotations
+
+from duty_tui.config import BoardConfig
+from duty_tui.models import BoardInfo
+
+
+def board_jql(info: BoardInfo, board: BoardConfig, *, updated_since: str | None = None) -> str:
+    """The JQL for a board's tickets.
+
+    A full query lists the not-done tickets that are unassigned or assigned to the searching user.
+    An incremental query (`updated_since`, e.g. "-3m", evaluated on Jira's own clock so clock skew
+    and the user's time zone cannot make it miss an update) deliberately leaves out the assignee and
+    status conditions: a ticket that was just assigned or closed must come back so it can leave the
+    list.
+    """
+    clauses = [f"filter = {int(info.filter_id)}"]
+    if info.sub_query:
+        clauses.append(f"({info.sub_query})")
+    if board.component:
+        clauses.append(f"component = {jql_quote(board.component)}")
+    if info.mapped_status_ids:
+        clauses.append(f"status in ({', '.join(str(int(s)) for s in info.mapped_status_ids)})")
+    if updated_since:
+        clauses.append(f"updated >= {jql_quote(updated_since)}")
+    else:
+        # Unassigned tickets wait for the duty engineer; the engineer's own are the "mine" view.
+        clauses += ["(assignee IS EMPTY OR assignee = currentUser())", "statusCategory != Done"]
+    return " AND ".join(clauses) + " ORDER BY created ASC"
+
+
+def jql_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

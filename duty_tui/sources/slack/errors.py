@@ -1,0 +1,69 @@
+"""Slack's failures → `SourceError`: one sentence for the engineer, and what the caller should do.
+
+Slack answers most errors with HTTP 200 and `ok: false`; `slack_sdk` raises `SlackApiError` for
+those, and for 429 (with `Retry-After`) and 5xx; network trouble surfaces as `OSError`s.
+"""
+
+from __future__ import annotations
+
+from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+
+AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
+
+
+def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceError:
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(error, SlackApiError):
+        response = error.response
+        status = getattr(response, "status_code", None)
+        code = ""
+        try:
+            code = str(response.get("error", "")) if response is not None else ""
+        except (AttributeError, TypeError, ValueError):
+            code = ""
+        if status == 429 or code == "ratelimited":
+            wait = retry_after_seconds(
+                (response.headers or {}).get("Retry-After") if response is not None else None
+            )
+            return SourceError(
+                f"Slack is rate limiting duty-tui (429) while {doing}.", retry_after=wait, status=429
+            )
+        if status is not None and status >= 500:
+            return SourceError(f"Slack had a server error ({status}) while {doing}.", status=status)
+        if code in AUTH_ERRORS:
+            return SourceError(
+                f"Slack rejected the token ({code}) while {doing}: put a valid bot token in SLACK_BOT_TOKEN.",
+                auth=True,
+                status=status,
+                permanent=True,
+            )
+        if code == "missing_scope":
+            needed = response.get("needed", "?") if response is not None else "?"
+            return SourceError(
+                f"The Slack app lacks the {needed} scope needed for {doing}: add it and reinstall the app.",
+                status=status,
+                permanent=True,
+            )
+        if code in ("not_in_channel", "channel_not_found"):
+            return SourceError(
+                f"Slack says {code} while {doing}: check [slack] channel and invite the app with /invite.",
+                status=status,
+                permanent=True,
+            )
+        if code:
+            return SourceError(f"Slack answered {code} while {doing}.", status=status, permanent=True)
+        return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)
+    if isinstance(error, TimeoutError):
+        return SourceError(f"Slack at {url} did not answer in time while {doing}.", unreachable=True)
+    if isinstance(error, OSError):  # URLError, ConnectionError, RemoteDisconnected are all OSErrors
+        return SourceError(
+            f"Cannot reach Slack at {url} while {doing} (connection failed).", unreachable=True
+        )
+    if isinstance(error, ValueError | KeyError | TypeError):
+        return SourceError(
+            f"Slack sent a response duty-tui could not read while {doing} ({error.__class__.__name__})."
+        )
+    return SourceError(
+        f"Unexpected error while {doing}: {error.__class__.__name__}: {first_line(str(error))}."
+    )

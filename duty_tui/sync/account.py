@@ -1,0 +1,41 @@
+"""Who the engineer at the keyboard is in Jira: fetched once per site and account, kept in the store.
+
+The account id decides what "mine" means, whose comments acknowledge a ticket, and who the outbox's
+writes are by; it is known from the cache at once on every start after the first successful sync.
+"""
+
+from __future__ import annotations
+
+from duty_tui.config import JiraConfig
+from duty_tui.sources.jira.client import JiraSource, JiraUser
+from duty_tui.store import Store
+
+
+class JiraAccount:
+    """The API user of one Jira site. Thread-safe: a read races at worst into one extra fetch."""
+
+    def __init__(self, jira: JiraSource, store: Store, config: JiraConfig) -> None:
+        self.jira = jira
+        self.store = store
+        self.key = f"jira.myself:{config.url}:{config.email}"
+        self._me: JiraUser | None = None
+
+    def cached(self) -> JiraUser | None:
+        """The account if known, without a network call."""
+        if self._me is None:
+            stored = self.store.meta.get(self.key)
+            if stored:
+                self._me = JiraUser.from_json(stored)
+        return self._me
+
+    def cached_id(self) -> str | None:
+        me = self.cached()
+        return me.account_id if me else None
+
+    def fetch(self) -> JiraUser:
+        """The account, asked of Jira the first time and cached in the store from then on."""
+        me = self.cached()
+        if me is None:
+            me = self._me = self.jira.myself()
+            self.store.meta.set(self.key, me.to_json())
+        return me

@@ -1,0 +1,128 @@
+"""How a Jira write reaches Jira exactly once, and what the cache shows once it has.
+
+Each write of a keypress is sent after one state check of the ticket (shared by the keypress's
+writes):
+- an assignment is skipped if Jira already has it, and refused if a colleague changed the assignee
+  since the engineer acted (it says who, and does not overwrite);
+- a move is skipped if the ticket already has the target status, and refused if someone moved it
+  elsewhere meanwhile; the transition is chosen by target status, never by its name;
+- a comment that may have landed before a dropped connection is looked up by its outbox id first.
+Once Jira has a write, its effect is applied to the cached ticket in the same transaction that marks
+it sent, so the row does not flicker back before the next poll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from duty_tui.models import Ticket, Write, WriteKind
+from duty_tui.rules.actions import Reached
+from duty_tui.sources.errors import SourceError
+from duty_tui.sources.jira.writes import IssueState, JiraWriter, choose_transition
+from duty_tui.store import Store
+from duty_tui.store.tickets import Listed
+from duty_tui.sync.outbox import Delivered
+
+PREFERRED_IN_PROGRESS = "In Progress"
+
+
+class Conflict(SourceError):
+    """Someone else changed the ticket since the engineer acted: refuse rather than overwrite."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True, status=409)
+
+
+@dataclass(frozen=True, slots=True)
+class _Carry:
+    """What a keypress's later writes reuse: the ticket's state after the last write, and when the
+    ticket last changed before the first (Jira's clock)."""
+
+    state: IssueState | None
+    before: datetime | None
+
+
+class JiraDelivery:
+    """The outbox writer's `Delivery` for Jira."""
+
+    def __init__(self, writer: JiraWriter, store: Store, listed: Listed) -> None:
+        self.writer = writer
+        self.store = store
+        self.listed = listed
+
+    def deliver(self, write: Write, carry: object | None) -> Delivered:
+        previous = carry if isinstance(carry, _Carry) else _Carry(None, None)
+        state = self.send(write, previous.state)
+        before = previous.before or (state.updated if state else None)
+        reached = Reached(state.status_id, state.status, state.status_category, before) if state else None
+        return Delivered(_Carry(state, before), reached)
+
+    def confirmed(self, write: Write, delivered: Delivered, at: datetime) -> None:
+        self.store.tickets.confirm(write, at, self.listed, delivered.reached)
+
+    def shown(self, write: Write) -> Ticket | None:
+        return self.store.tickets.get(write.key)
+
+    # -- one write ---------------------------------------------------------------------------
+
+    def send(self, write: Write, state: IssueState | None) -> IssueState | None:
+        """Send one write unless Jira already has it. Returns the ticket's state after it."""
+        if write.kind is WriteKind.ASSIGN:
+            state = state or self.writer.state(write.key)
+            if state.assignee_id == write.assignee_id:
+                return state  # already so (maybe our own earlier attempt, before the connection dropped)
+            if state.assignee_id != write.expected_assignee_id:
+                who = state.assignee or "someone"
+                raise Conflict(
+                    f"{write.key} is now assigned to {who} (not as when you acted); "
+                    "duty-tui did not overwrite it."
+                    if state.assignee_id
+                    else f"{write.key} was unassigned meanwhile; duty-tui did not change it."
+                )
+            self.writer.assign(write.key, write.assignee_id)
+            return replace(state, assignee_id=write.assignee_id, assignee=write.assignee)
+        if write.kind is WriteKind.TRANSITION:
+            return self._transition(write, state)
+        if write.attempts > 1 and self.writer.has_comment(write.key, write.uid):
+            return state  # an earlier attempt landed; Jira's answer was lost
+        assert write.body is not None
+        self.writer.comment(write.key, write.body, write.uid)
+        return state
+
+    def _transition(self, write: Write, state: IssueState | None) -> IssueState:
+        if state is None or not state.transitions:
+            state = self.writer.state(write.key)
+        there = (
+            (state.status_id == write.to_status_id)
+            if write.to_status_id
+            else (state.status_category == write.to_category)
+        )
+        if there:
+            return state
+        moved = (
+            (state.status_id != write.expected_status_id)
+            if write.expected_status_id
+            else (write.expected_status is not None and state.status != write.expected_status)
+        )
+        if moved:
+            raise Conflict(f"{write.key} was moved to {state.status} meanwhile; duty-tui did not move it.")
+        transition = choose_transition(
+            state.transitions,
+            to_status_id=write.to_status_id,
+            to_category=write.to_category,
+            preferred=write.to_status or PREFERRED_IN_PROGRESS,
+        )
+        if transition is None:
+            target = write.to_status or write.to_category
+            raise Conflict(
+                f"{write.key} cannot move from {state.status} to {target}: Jira offers no such transition."
+            )
+        self.writer.transition(write.key, transition.id)
+        return replace(
+            state,
+            status_id=transition.to_id,
+            status=transition.to_name,
+            status_category=transition.to_category,
+            transitions=(),
+        )

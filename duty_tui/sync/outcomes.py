@@ -1,0 +1,51 @@
+"""What one poll hands to the UI: the changed models of one source, or why the poll failed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from duty_tui.models import ChatMessage, ChatUser, SourceStatus, Ticket
+from duty_tui.sources.errors import SourceError
+
+
+@dataclass(frozen=True, slots=True)
+class TicketsPolled:
+    changed: tuple[Ticket, ...]
+    removed: tuple[str, ...]
+    full: bool
+    status: SourceStatus
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesPolled:
+    channel: str
+    changed: tuple[ChatMessage, ...]
+    removed: tuple[str, ...]
+    users: tuple[ChatUser, ...]
+    status: SourceStatus
+    channel_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollFailed:
+    status: SourceStatus
+    error: SourceError
+    # No poll of this source has succeeded since the app started: an auth error now means the
+    # configuration is wrong, not that something broke mid-day.
+    never_succeeded: bool
+
+
+PollOutcome = TicketsPolled | MessagesPolled | PollFailed
+
+
+class Poller(Protocol):
+    """One cycle of one source: fetch what changed, store it in one transaction, say what changed."""
+
+    @property
+    def source(self) -> str: ...
+
+    def poll(
+        self, status: SourceStatus, cancelled: Callable[[], bool] = ...
+    ) -> TicketsPolled | MessagesPolled: ...
