@@ -4,8 +4,8 @@ A simulated 10-hour support day (08:00–18:00): 1,200 poll cycles 30 s apart on
 with traffic between cycles (new messages most cycles, thread replies, a new ticket every ~10
 cycles, a colleague taking a ticket now and then), against the real app running headless in
 `run_test()`. The app's own poll loops are not started; each cycle runs `PollLoop.cycle()` for
-both pollers in a worker thread with `emit` posting `SourcePolled` into the app, exactly what the
-loops do, then lets the UI apply it. No real sleeping, so the day takes a minute or two.
+both pollers in a worker thread with `emit` posting `SourcePolled` where the real loops post it
+(the ticket desk, the app), then lets the UI apply it. No real sleeping, so the day takes a minute or two.
 
 The simulated Jira and Slack run in a child process with their own ManualClock, moved in lock
 step, so the RSS printed is duty-tui's alone (the simulators' world and request logs grow all
@@ -39,7 +39,7 @@ from duty_tui.clock import ManualClock
 from duty_tui.demo import demo_config, demo_secrets
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.messages import SourcePolled
-from duty_tui.models import ChatUser
+from duty_tui.models import ChatUser, Service
 from duty_tui.runtime import build_runtime
 from duty_tui.sync.outcomes import PollFailed, PollOutcome
 from duty_tui.sync.poll import PollLoop
@@ -183,7 +183,9 @@ async def run_day(cycles: int, warmup: int, *, trace: bool, history: int, seed: 
     def emit(outcome: PollOutcome) -> None:
         if isinstance(outcome, PollFailed):
             soak.failed += 1
-        app.post_message(SourcePolled(outcome))  # thread-safe, as from the real poll loops
+        # Thread-safe, and where the real poll loops post: Jira's to the ticket desk, Slack's to the app.
+        target = app.ticket_desk if outcome.status.source == Service.JIRA else app
+        target.post_message(SourcePolled(outcome))
 
     loops = [PollLoop(p, runtime.store, clock, 30, emit) for p in runtime.pollers]
 

@@ -22,7 +22,7 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that only moves when told to; thread-safe because pollers read it from workers."""
+    """A clock that only moves when told to; thread-safe because the loops read it from their threads."""
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:

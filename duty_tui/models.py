@@ -83,10 +83,6 @@ class ChatMessage:
     def sent_at(self) -> datetime:
         return ts_to_datetime(self.ts)
 
-    @property
-    def is_membership(self) -> bool:
-        return self.subtype in ("channel_join", "channel_leave")
-
 
 @dataclass(frozen=True, slots=True)
 class ChatUser:

@@ -1,9 +1,28 @@
-"""Helpers for driving the app by keys against the simulators: the world, the app, waiting, the screen."""
+"""What tests share: driving the app by keys against the simulators, and the hostile-strings corpus.
+
+The harness: a populated demo world on a fixed clock, apps built on one data dir (so restarts share
+it), waiting for threads without sleeping blindly, and the screen as a terminal would show it.
+
+The hostile-strings corpus: text every pane must show literally, without crashing or leaking escapes::
+
+    from tests.support import HOSTILE, HOSTILE_IDS, MARKUP_LIKE, probe
+
+    @pytest.mark.parametrize("evil", HOSTILE, ids=HOSTILE_IDS)
+    async def test_tickets_pane_survives(evil): ...
+
+``visible``/``visible_line`` say what the literal rendering (``plain`` and ``one_line`` from
+``duty_tui.text``, ``content`` from ``duty_tui.widgets.content``) must contain. They are an
+independent, deliberately simple restatement of the rules in ``duty_tui/text/clean.py`` (written with
+``unicodedata`` instead of hand-listed ranges), so a test that compares the two catches drift in
+either. Slack strings here are *also* meant for ``slack_text``, which interprets Slack syntax: for
+those, ``visible`` describes the plain rendering only.
+"""
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,3 +155,200 @@ def assert_screen_clean(app: App[Any]) -> None:
     assert "\x1b" not in rest, repr(rest[max(0, rest.index("\x1b") - 30) : rest.index("\x1b") + 30])
     assert not CONTROL.search(rest.replace("\n", "")), "control character on screen"
     assert not CONTROL.search(plain.replace("\n", ""))
+
+
+# -- the hostile-strings corpus ----------------------------------------------------------------------
+
+LONG_MESSAGE = "[b]" * 5000 + "x"  # 15,001 characters of unclosed tags
+LONG_WORD = "W" * 5000
+HUGE_MESSAGE = ("lorem [i]ipsum[/i] <@U1> *dolor* :skull: &amp; " * 500)[:20_000]
+
+_CASES: list[tuple[str, str]] = [
+    # Markup that Textual or Rich would parse, crash on, or turn into an action.
+    ("close-tag", "[/foo]"),
+    ("link-unquoted", "[link=https://x]y[/link]"),
+    ("link-quoted", "[link='https://evil']click[/link]"),
+    ("click-quit", "[@click=app.quit]x[/]"),
+    ("click-bell", "[@click=app.bell]ring[/]"),
+    ("style-open", "[bold red]x"),
+    ("unclosed-b", "[b]unclosed"),
+    ("lone-bracket-word", "a [b + c"),
+    ("variable-tag", "[$accent]v"),
+    ("variable-accent", "$accent"),
+    ("variable-text", "$text"),
+    ("close-all", "[/]"),
+    ("double-brackets", "[[double]]"),
+    ("escaped-bracket", "\\[escaped]"),
+    ("close-bracket", "]"),
+    ("open-bracket", "["),
+    # Terminal escapes: titles, hyperlinks, clipboard, colours, screen clearing, 8-bit CSI.
+    ("osc-title", "\x1b]0;PWNED title\x07"),
+    ("osc8-link", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"),
+    ("osc52-clipboard", "\x1b]52;c;aGFjaw==\x07"),
+    ("csi-red", "\x1b[31mred\x1b[0m"),
+    ("csi-clear", "\x1b[2J\x1b[H"),
+    ("csi-8bit", "\x9b31m"),
+    ("dcs", "\x1bPq#0;2;0;0;0#1;2;100;100;0\x1b\\"),
+    ("nul", "\x00nul"),
+    ("bell", "\x07bell"),
+    ("backspace", "\x08\x08backspace"),
+    ("carriage-return", "\r carriage"),
+    ("del-c1", "del\x7f c1\x85\x90\x9d"),
+    # Invisible and reordering characters.
+    ("rtl-override", "\u202eevil\u202c"),
+    ("isolate", "\u2066isolate\u2069"),
+    ("zero-width", "zero\u200bwidth\u200cjoin\u2060\ufeff"),
+    ("zwj-emoji", "👩\u200d💻 ZWJ emoji"),
+    ("vs16-emoji", "❤\ufe0f and ☎\ufe0e"),
+    ("tag-smuggling", "hi\U000e0041\U000e0042\U000e0043"),
+    ("flag-scotland", "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f Scotland"),
+    ("soft-hyphen", "soft\u00adhyphen"),
+    ("line-separator", "line\u2028separator\u2029para"),
+    ("lone-surrogate", "broken \ud800 surrogate"),
+    ("surrogate-pair", "pair \ud83d\ude00 joined"),
+    # Slack mrkdwn that must not smuggle markup through entities, labels or styles.
+    ("slack-escaped-mention", "&lt;@U1&gt;"),
+    ("slack-mention-label", "<@U1|[/b]>"),
+    ("slack-here-label", "<!here|[@click=app.quit]x[/]>"),
+    ("slack-link-label", "<https://evil|[link=x]y>"),
+    ("slack-emoji-tag", ":skull:[/]"),
+    ("slack-bold-tag", "*[bold]*"),
+    ("slack-italic-tag", "_[i]_"),
+    ("slack-code-tag", "`[code]`"),
+    ("slack-pre-tag", "```[/]\n[@click=app.quit]x[/]```"),
+    ("slack-amp", "&amp;lt;b&amp;gt; &amp;amp;"),
+    ("slack-unterminated", "<@U1 <#C1| <https://x.io|"),
+    # Jira wiki.
+    ("wiki-code-tag", "{code}[/]{code}"),
+    ("wiki-link-tag", "[[/b]|https://x.io] !evil[/].png!"),
+    ("wiki-color", "{color:red}[bold]x{color}"),
+    # Injection strings from other worlds (harmless here, but must stay literal).
+    ("sql", "Robert'); DROP TABLE tickets;--"),
+    ("jndi", "${jndi:ldap://x}"),
+    ("format", "%s%n%x {0} {}"),
+    ("html", "<script>alert(1)</script>"),
+    # Shape: lines, tabs, length, width.
+    ("many-lines", "\n\n\nmany\nlines\n"),
+    ("tab", "\t"),
+    ("crlf", "windows\r\nline\r\nends"),
+    ("long-message", LONG_MESSAGE),
+    ("huge-mixed", HUGE_MESSAGE),
+    ("long-word", LONG_WORD),
+    ("zalgo", "Z̴̡̧̛̠͓̗a̶̢̛͎l̷̨̛g̸̡o̵̧"),
+    ("cjk", "漢字テスト"),
+    ("rtl-text", "שלום עולם مرحبا"),
+    ("empty", ""),
+    ("whitespace", "   \u00a0\u3000  "),
+]
+
+HOSTILE: list[str] = [value for _, value in _CASES]
+HOSTILE_IDS: list[str] = [name for name, _ in _CASES]
+HOSTILE_BY_ID: dict[str, str] = dict(_CASES)
+
+# Strings whose danger is markup: the literal brackets/dollars must be visible in any rendering.
+MARKUP_LIKE: list[str] = [
+    HOSTILE_BY_ID[name]
+    for name in (
+        "close-tag",
+        "link-unquoted",
+        "link-quoted",
+        "click-quit",
+        "click-bell",
+        "style-open",
+        "unclosed-b",
+        "lone-bracket-word",
+        "variable-tag",
+        "variable-accent",
+        "variable-text",
+        "close-all",
+        "double-brackets",
+        "escaped-bracket",
+        "close-bracket",
+        "open-bracket",
+    )
+]
+
+# Characters no rendered output may contain, whatever the input.
+FORBIDDEN = frozenset(
+    [chr(code) for code in range(0x20) if chr(code) not in "\t\n"]
+    + [chr(code) for code in range(0x7F, 0xA0)]
+    + list("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+    + list("\u200b\u200c\u2060\ufeff\u00ad\u180e\u2028\u2029")
+)
+
+_ZWJ = "\u200d"
+_FLAG = "\U0001f3f4"
+_TAG_FIRST, _TAG_CANCEL = 0xE0020, 0xE007F
+
+
+def _is_combining(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x0300 <= code <= 0x036F
+        or 0x1AB0 <= code <= 0x1AFF
+        or 0x1DC0 <= code <= 0x1DFF
+        or 0x20D0 <= code <= 0x20FF
+        or 0xFE20 <= code <= 0xFE2F
+    )
+
+
+def _dropped(char: str) -> bool:
+    code = ord(char)
+    if char == _ZWJ:
+        return False
+    if unicodedata.category(char) == "Cf" or 0xE0000 <= code <= 0xE007F:
+        return True
+    return 0xFE00 <= code <= 0xFE0D or 0xE0100 <= code <= 0xE01EF
+
+
+def visible(value: str) -> str:
+    """What a literal rendering of ``value`` shows: the documented sanitising rules, restated simply."""
+    # Surrogates first: join pairs, replace lone ones.
+    value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    index = 0
+    combining = 0
+    while index < len(value):
+        char = value[index]
+        code = ord(char)
+        if char == _FLAG:  # a subdivision flag keeps its tag characters
+            end = index + 1
+            while end < len(value) and _TAG_FIRST <= ord(value[end]) < _TAG_CANCEL:
+                end += 1
+            if end > index + 1 and end < len(value) and ord(value[end]) == _TAG_CANCEL:
+                out.append(value[index : end + 1])
+                index = end + 1
+                combining = 0
+                continue
+        index += 1
+        if _is_combining(char):
+            combining += 1
+            if combining > 4:
+                continue
+        else:
+            combining = 0
+        if char in "\x0b\x0c":
+            out.append(" ")
+        elif char in "\x85\u2028\u2029":
+            out.append("\n")
+        elif (code < 0x20 and char not in "\t\n") or 0x7F <= code < 0xA0 or _dropped(char):
+            continue
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def visible_line(value: str) -> str:
+    """``visible`` on one line, uncapped: whitespace runs → one space, a run with a line break → " ⏎ "."""
+    words: list[str] = []
+    for number, line in enumerate(visible(value).split("\n")):
+        if number and line.strip() and words:  # a break between two non-blank lines
+            words.append("⏎")
+        words += line.split()
+    return " ".join(words)
+
+
+def probe(value: str, length: int = 12) -> str:
+    """A short piece of ``value`` that any literal rendering at least ``length`` cells wide must show."""
+    return visible_line(value)[:length].rstrip()

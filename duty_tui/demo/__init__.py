@@ -73,14 +73,15 @@ class DemoWorld:
 def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False) -> Runtime:
     clock = SystemClock()
     world = DemoWorld(clock)
-    ticker = WorldTicker(world.jira, world.slack, world.cast, clock).start()
+    ticker = WorldTicker(world.jira, world.slack, world.cast, clock)
+    ticker.start()
     throwaway = data_dir is None
     directory = data_dir or Path(tempfile.mkdtemp(prefix="duty-tui-demo-"))
     secrets = demo_secrets()
     runtime = build_runtime(world.config(), secrets, directory, clock, read_only=read_only, demo=True)
     setup_logging(directory, secrets)
     runtime.cleanups.append(world.stop)
-    runtime.cleanups.append(ticker.stop)
+    runtime.cleanups.append(ticker.stop_and_wait)
     if throwaway:
         runtime.cleanups.insert(0, lambda: shutil.rmtree(directory, ignore_errors=True))
     return runtime

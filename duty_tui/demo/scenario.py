@@ -8,8 +8,8 @@ new messages and thread replies, a new ticket every few minutes, a colleague tak
 
 from __future__ import annotations
 
+import contextlib
 import random
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,6 +17,7 @@ from duty_sim.jira.service import JiraSim
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import Clock
 from duty_tui.demo.scenario_data import ARRIVALS, CHAT, CHATTER, DUTY_ENGINEER, REQUESTERS, TEAM, TICKETS
+from duty_tui.sync.loop import Loop
 
 AWS_BOARD = (262, "AWS Ops", "LAA", "LAA AWS Ops")
 SIXDG_BOARD = (265, "6DG Ops", "LM", "LAA 6DG Ops")
@@ -148,39 +149,38 @@ def _post(
     return world.post(CHANNEL, cast.slack[handle], cast.mentions(text), at=at, thread_ts=thread_ts)
 
 
-class WorldTicker:
-    """Moves the demo world on a thread: chatter, thread replies, new tickets, colleagues taking tickets.
+class WorldTicker(Loop):
+    """Moves the demo world on the loop base's thread: chatter, thread replies, new tickets,
+    colleagues taking tickets, one every 15–40 seconds.
 
-    `pace` divides every wait (tests use a high pace). Waits use an Event, so stop() is immediate.
+    `pace` divides every wait (tests use a high pace); `stop()` ends the wait at once.
     """
 
     def __init__(
         self, jira: JiraSim, slack: SlackSim, cast: Cast, clock: Clock, *, seed: int = 7, pace: float = 1.0
     ) -> None:
+        super().__init__("demo world")
         self.jira, self.slack, self.cast, self.clock = jira, slack, cast, clock
         self.random = random.Random(seed)
         self.pace = pace
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="demo world", daemon=True)
         self._chatter = 0
         self._arrivals = 0
+        self._started = False
 
-    def start(self) -> WorldTicker:
-        self._thread.start()
-        return self
+    def step(self) -> float:
+        if self._started:  # the world starts as `populate` left it; the first event comes after a wait
+            # The demo world must keep moving, whatever one event ran into.
+            with contextlib.suppress(Exception):
+                self.happen()
+        self._started = True
+        return self.random.uniform(15, 40) / self.pace
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+    def stop_and_wait(self, timeout: float = 5.0) -> None:
+        """Stop, and let an event in progress finish before the simulators it talks to go."""
+        self.stop()
+        self.wait_finished(timeout)
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.random.uniform(15, 40) / self.pace):
-            try:
-                self.step()
-            except Exception:  # noqa: S112 - the demo world must keep moving whatever one step hit
-                continue
-
-    def step(self) -> str:
+    def happen(self) -> str:
         """One event; returns what happened (for tests)."""
         roll = self.random.random()
         if roll < 0.12:

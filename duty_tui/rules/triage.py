@@ -9,7 +9,7 @@ labels, components and summary. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,9 +58,6 @@ class Rule:
             re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])") if self.words else re.compile(r"(?!)")
         )
         object.__setattr__(self, "pattern", compiled)
-
-    def matches(self, text: str) -> bool:
-        return self.search(text.lower())
 
     def search(self, lowered: str) -> bool:
         if self.masked is not None:
@@ -130,11 +127,6 @@ def classify(ticket: Ticket, rules: TriageRules) -> Classification:
     )
 
 
-def triage_key(ticket: Ticket) -> tuple[int, datetime, str]:
-    """Severity, then the longest waiting (the order before the acknowledgement clock)."""
-    return severity(ticket), ticket.created, ticket.key
-
-
 def order_key(
     ticket: Ticket, classification: Classification, deadline: datetime
 ) -> tuple[int, int, datetime, int, datetime, str]:
@@ -148,9 +140,3 @@ def order_key(
         ticket.created,
         ticket.key,
     )
-
-
-def triage_order(
-    tickets: Iterable[Ticket], rules: TriageRules, deadlines: Mapping[str, datetime]
-) -> list[Ticket]:
-    return sorted(tickets, key=lambda t: order_key(t, classify(t, rules), deadlines[t.key]))

@@ -6,5 +6,5 @@ sends, the translation of its errors into one sentence, and (for Jira) the write
 depend on. `errors` and `values` are shared by both. Nothing here stores, schedules or paints: a
 source is called from a thread by `duty_tui.sync` and returns models or raises `SourceError`. It may
 import `models`, `config`, `rules` and `text`; never the store, `sync`, desks or Textual. The client
-libraries are imported on first use, in a worker thread, so they never delay the first paint.
+libraries are imported on first use, on a background thread, so they never delay the first paint.
 """

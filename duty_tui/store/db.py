@@ -61,10 +61,6 @@ class Database:
         with self.lock:
             self.conn.close()
 
-    @property
-    def schema_version(self) -> int:
-        return int(self.rows("PRAGMA user_version")[0][0])
-
     # -- reading ------------------------------------------------------------------------------------
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

@@ -65,11 +65,6 @@ class Outbox:
             self.db.rows("SELECT count(*) FROM outbox WHERE state = ?", [WriteState.PENDING.value])[0][0]
         )
 
-    def get(self, uid: str) -> Write | None:
-        """One write by its id, whatever its state (what became of it)."""
-        rows = self.db.rows("SELECT * FROM outbox WHERE uid = ?", [uid])
-        return write_from_row(rows[0]) if rows else None
-
     # -- progress -------------------------------------------------------------------------------
 
     def record_attempt(self, write: Write) -> Write:

@@ -1,8 +1,8 @@
 """Assign a ticket to someone: type to search, Enter picks (the `a` key of the tickets pane).
 
-The list shows at once from the cache of assignable people; when a loader is given, a fresh list is
-read in a worker and replaces it without losing what the engineer typed or who is highlighted. A
-failing refresh says so in one line and the cached list stays usable.
+The list shows at once from the cache of assignable people; when a loader is given, a fresh list is read
+on a background thread (`views.fetch`) and replaces it without losing what the engineer typed or who is
+highlighted. A failing refresh says so in one line and the cached list stays usable.
 
 Names and emails are untrusted (any Jira user chooses their own display name), so the highlighted
 matches are styled spans over a sanitized plain string: nothing here is ever parsed as markup.

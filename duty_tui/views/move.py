@@ -1,9 +1,9 @@
 """Move a ticket through its workflow: a picker of the transitions Jira offers now (the `m` key).
 
-Transitions are read from Jira in a worker (they depend on the ticket's current status and the
-engineer's permissions, so they are not cached). Each is labelled by where it goes, "→ In Progress",
-with the transition's own name dimmed after it: workflows name transitions freely ("Start work",
-"Reopen and start"), and the team chooses by the target status, never by the name.
+Transitions are read from Jira on a background thread (`views.fetch`) (they depend on the ticket's
+current status and the engineer's permissions, so they are not cached). Each is labelled by where it
+goes, "→ In Progress", with the transition's own name dimmed after it: workflows name transitions freely
+("Start work", "Reopen and start"), and the team chooses by the target status, never by the name.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A channel message in full, with its thread: Enter on a row of the #laa-ops pane.
 
-The parent comes from the pane at once; the replies are read from Slack in a worker (they are not
-cached), so a slow or failing Slack never blocks the screen: it says so in place of the replies.
+The parent comes from the pane at once; the replies are read from Slack on a background thread
+(`views.fetch`) (they are not cached), so a slow or failing Slack never blocks the screen: it says so in
+place of the replies.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class ThreadScreen(ModalScreen[None]):
         super().__init__()
         self.message = message
         self.directory = directory
-        self.load = load  # the thread, parent first, from Slack (on a worker thread)
+        self.load = load  # the thread, parent first, from Slack (called off the UI thread)
         self.now = now
         self.zone = zone
         self.replies_state = Static(

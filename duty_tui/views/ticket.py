@@ -1,8 +1,8 @@
 """A ticket in full: Enter on a row of the tickets pane.
 
-What the cache knows shows at once (fields and the acknowledgement clock); the description, the
-comments and the status history are read from Jira in a worker, because they are not cached. A slow
-or failing Jira never blocks the screen: it says so in place of those sections.
+What the cache knows shows at once (fields and the acknowledgement clock); the description, the comments
+and the status history are read from Jira on a background thread (`views.fetch`), because they are not
+cached. A slow or failing Jira never blocks the screen: it says so in place of those sections.
 """
 
 from __future__ import annotations

@@ -102,12 +102,11 @@ class ChecklistPane(Vertical):
         highlighted = self.list.highlighted
         options: list[Option] = []
         for section in self.sections:
-            done = sum(1 for item in section.items if item.id in self.ticks)
-            count = f"{done}/{len(section.items)}"
+            state = progress([section], self.ticks)
             heading = Content.assemble(
-                ("✔ " if done == len(section.items) else "", "green"),
+                ("✔ " if state.complete else "", "green"),
                 (section.title, "bold"),
-                (f"  {count}", "green" if done == len(section.items) else "dim"),
+                (f"  {state.done}/{state.total}", "green" if state.complete else "dim"),
             )
             options.append(Option(heading, id=f"section:{section.id}", disabled=True))
             for item in section.items:

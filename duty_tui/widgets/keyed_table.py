@@ -148,10 +148,6 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         return self._cursor_key
 
     @property
-    def cursor_item(self) -> T | None:
-        return self._items.get(self._cursor_key) if self._cursor_key else None
-
-    @property
     def row_count(self) -> int:
         """Rows shown (after the filter)."""
         return len(self._order)

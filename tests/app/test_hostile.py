@@ -18,8 +18,18 @@ from duty_tui.config import TicketsConfig
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.views.ticket import TicketScreen
 from tests.conftest import MORNING
-from tests.hostile import HOSTILE, HOSTILE_BY_ID, MARKUP_LIKE, probe
-from tests.support import Harness, assert_screen_clean, both_polled, make_harness, screen_text, settle
+from tests.support import (
+    HOSTILE,
+    HOSTILE_BY_ID,
+    MARKUP_LIKE,
+    Harness,
+    assert_screen_clean,
+    both_polled,
+    make_harness,
+    probe,
+    screen_text,
+    settle,
+)
 
 SIZE = (120, 35)
 

@@ -30,8 +30,16 @@ from duty_tui.views.comment import CommentScreen, DiscardScreen
 from duty_tui.views.move import MoveScreen
 from duty_tui.views.ticket import TicketScreen
 from tests.conftest import MORNING
-from tests.hostile import HOSTILE, MARKUP_LIKE, probe, visible_line
-from tests.support import CONTROL, assert_screen_clean, screen_text, settle
+from tests.support import (
+    CONTROL,
+    HOSTILE,
+    MARKUP_LIKE,
+    assert_screen_clean,
+    probe,
+    screen_text,
+    settle,
+    visible_line,
+)
 
 SIZE = (100, 30)
 LARGE = (120, 35)

@@ -19,7 +19,7 @@ def test_the_world_moves_new_tickets_messages_and_colleagues() -> None:
         tickets_before = len(world.jira.world.issue_keys())
         messages_before = len(world.slack.world.messages(CHANNEL))
         ticker = WorldTicker(world.jira, world.slack, world.cast, clock, seed=3)
-        happened = Counter(ticker.step() for _ in range(60))
+        happened = Counter(ticker.happen() for _ in range(60))
         assert {"message", "reply", "ticket", "taken"} <= set(happened)
         assert len(world.jira.world.issue_keys()) == tickets_before + happened["ticket"]
         assert (

@@ -61,7 +61,7 @@ def test_files_are_private(tmp_path: Path) -> None:
 
 def test_schema_version_and_refusing_a_newer_store(tmp_path: Path) -> None:
     store = Store.in_dir(tmp_path)
-    assert store.db.schema_version == SCHEMA_VERSION
+    assert store.db.rows("PRAGMA user_version")[0][0] == SCHEMA_VERSION
     store.close()
     conn = sqlite3.connect(tmp_path / "duty-tui.sqlite3")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")

@@ -10,7 +10,7 @@ from duty_tui.models import Person, SourceStatus, WriteState
 from duty_tui.rules import actions
 from duty_tui.sync.outbox import STUCK_AFTER_ATTEMPTS
 from tests.support import Harness
-from tests.sync.test_outbox import COMMENT, Rig
+from tests.sync.test_outbox import COMMENT, Rig, write_state
 
 
 def rig(h: Harness) -> Rig:
@@ -81,7 +81,7 @@ def test_a_refused_write_cancels_later_ones_that_assumed_it(h: Harness) -> None:
     refused = next(p for p in r.progress if p.failure)
     assert "400" in (refused.failure or "")
     assert [w.assignee for w in refused.cancelled] == ["Tom Hargreaves"]  # it was built on the refused one
-    assert r.store.outbox.get(note[0].uid).state is WriteState.SENT  # type: ignore[union-attr]
+    assert write_state(r.store, note[0].uid) is WriteState.SENT
     assert h.world.jira.world.issue(ticket.key)["fields"]["assignee"] is None
 
 

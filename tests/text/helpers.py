@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tests.hostile import FORBIDDEN
+from tests.support import FORBIDDEN
 
 
 class FakeNames:

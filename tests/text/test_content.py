@@ -13,8 +13,7 @@ from textual.widgets import DataTable, Label, OptionList, Static, Tree
 
 from duty_tui.text import LINE_BREAK, plain, slack_text
 from duty_tui.widgets.content import content
-from tests.hostile import HOSTILE, HOSTILE_IDS, MARKUP_LIKE, probe
-from tests.support import screen_dump
+from tests.support import HOSTILE, HOSTILE_IDS, MARKUP_LIKE, probe, screen_dump
 from tests.text.helpers import NAMES, assert_clean
 
 

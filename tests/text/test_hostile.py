@@ -20,7 +20,7 @@ from duty_tui.text import (
     slack_text,
 )
 from duty_tui.widgets.content import content
-from tests.hostile import HOSTILE, HOSTILE_IDS, HUGE_MESSAGE, MARKUP_LIKE, visible, visible_line
+from tests.support import HOSTILE, HOSTILE_IDS, HUGE_MESSAGE, MARKUP_LIKE, visible, visible_line
 from tests.text.helpers import NAMES, FakeNames, adf_of, assert_clean
 
 RENDERERS: dict[str, Callable[[str], str]] = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from duty_tui import text as text_module
-from tests.hostile import HOSTILE_BY_ID
+from tests.support import HOSTILE_BY_ID
 
 SOURCES = sorted(Path(text_module.__file__).parent.glob("*.py"))
 # Textual, and libraries that read or write files, sockets, processes or databases.

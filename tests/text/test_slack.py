@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Span
 
 from duty_tui.text import LINE_BREAK, NoNames, plain, slack_links, slack_text
-from tests.hostile import HUGE_MESSAGE
+from tests.support import HUGE_MESSAGE
 from tests.text.helpers import NAMES, BrokenNames, FakeNames, assert_clean, styled
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from duty_tui.text import jira_wiki_text, wiki_literal
-from tests.hostile import FORBIDDEN, HOSTILE, HOSTILE_IDS
+from tests.support import FORBIDDEN, HOSTILE, HOSTILE_IDS
 
 WIKI = r"""h1. Printer *on* fire
 Some _emphasis_, -deleted-, +inserted+, ^sup^, ~sub~, ??cite?? and {{mono_space}}: snake_case C++ a - b --flag

@@ -2,9 +2,9 @@
 
 Uses the enhanced search (`/search/jql`, `nextPageToken`) with an explicit field list, the board's
 own filter from its configuration, and the board's component where one is configured. The client
-is built on first use, in a worker thread, so neither its import nor its serverInfo call delays
+is built on first use, on a background thread, so neither its import nor its serverInfo call delays
 the first paint. Library retries are off (max_retries=0): the poll loop does its own back-off and
-honours Retry-After, so a Jira outage never blocks a worker in a library sleep.
+honours Retry-After, so a Jira outage never blocks a thread in a library sleep.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ TICKET_FIELDS = (
 Acknowledge = Callable[[list[Event]], Event | None]
 ISSUE_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,49}-\d{1,9}")
 PAGE_SIZE = 100
-MAX_PAGES = 500  # a server that keeps handing out tokens must not keep a worker busy forever
+MAX_PAGES = 500  # a server that keeps handing out tokens must not keep a thread busy forever
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +73,6 @@ class JiraSource:
         self._token = token
         self._client: JIRA | None = None
         self._lock = threading.Lock()
-
-    @property
-    def site(self) -> str:
-        return self.config.url
 
     def browse_url(self, key: str) -> str:
         return f"{self.config.url}/browse/{key}"

@@ -1,8 +1,8 @@
 """Slack: new #laa-ops messages, thread summaries and the user directory, through `slack_sdk`.
 
 Polls `conversations.history` from the newest stored `ts` and follows cursors to the end. The sync
-`WebClient` is built on first use in a worker thread, without the library's retry handlers: the
-poll loop itself retries and honours Retry-After on a 429 (a library sleep would block the worker
+`WebClient` is built on first use on a background thread, without the library's retry handlers: the
+poll loop itself retries and honours Retry-After on a 429 (a library sleep would block the thread
 and delay shutdown).
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +28,6 @@ USERS_PAGE = 200
 MAX_PAGES = 500
 TS = re.compile(r"\d{1,12}\.\d{1,8}")  # Slack's message key; anything else is not a message
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
-
-
-@dataclass(frozen=True, slots=True)
-class SlackIdentity:
-    user_id: str
-    bot_id: str | None
-    team: str
-    url: str
 
 
 class SlackSource:
@@ -57,7 +48,7 @@ class SlackSource:
             if self._client is None:
                 from slack_sdk import WebClient
 
-                # No library retries: they sleep inside the worker (delaying quit) and the poll
+                # No library retries: they sleep inside the thread (delaying quit) and the poll
                 # loop already retries with back-off and honours Retry-After.
                 self._client = WebClient(
                     token=self._token,
@@ -68,15 +59,6 @@ class SlackSource:
             return self._client
 
     # -- calls ----------------------------------------------------------------------------------
-
-    def identity(self) -> SlackIdentity:
-        data = self._call("checking the Slack token", lambda c: c.auth_test())
-        return SlackIdentity(
-            user_id=str(data.get("user_id", "")),
-            bot_id=data.get("bot_id"),
-            team=str(data.get("team", "")),
-            url=str(data.get("url", "")),
-        )
 
     def channel_name(self) -> str:
         data = self._call("reading the channel", lambda c: c.conversations_info(channel=self.channel))
