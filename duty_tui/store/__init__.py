@@ -18,7 +18,7 @@ from pathlib import Path
 from duty_tui.store.checklist import ChecklistTicks
 from duty_tui.store.db import Database, StoreError
 from duty_tui.store.messages import ChatUsers, Messages
-from duty_tui.store.meta import Cursors, Meta, SourceStatuses
+from duty_tui.store.meta import SourceStatuses, cursors, meta
 from duty_tui.store.outbox import Outbox
 from duty_tui.store.people import People
 from duty_tui.store.tickets import TicketChanges, Tickets
@@ -33,8 +33,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.db = Database(path)
-        self.meta = Meta(self.db)
-        self.cursors = Cursors(self.db)
+        self.meta = meta(self.db)
+        self.cursors = cursors(self.db)
         self.statuses = SourceStatuses(self.db)
         self.outbox = Outbox(self.db)
         self.tickets = Tickets(self.db, self.outbox)

@@ -8,35 +8,32 @@ from duty_tui.store.db import Database
 from duty_tui.store.rows import status_from_row, status_row
 
 
-class Meta:
-    """Small values the sources learnt and the store keeps between runs (the engineer's Jira account,
-    the channel's name, status categories), by key."""
+class KeyValues:
+    """Small text values by name, in one of the two key-value tables."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, table: str, key: str) -> None:
         self.db = db
-
-    def get(self, key: str) -> str | None:
-        rows = self.db.rows("SELECT value FROM meta WHERE key = ?", [key])
-        return str(rows[0][0]) if rows else None
-
-    def set(self, key: str, value: str) -> None:
-        with self.db.write() as db:
-            db.table("meta").upsert({"key": key, "value": value}, pk="key")
-
-
-class Cursors:
-    """Where each poll left off, by name (e.g. a board's last poll time)."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
+        self.table, self.key = table, key
+        self._select = f"SELECT value FROM {table} WHERE {key} = ?"  # noqa: S608 - our own names
 
     def get(self, name: str) -> str | None:
-        rows = self.db.rows("SELECT value FROM cursors WHERE name = ?", [name])
+        rows = self.db.rows(self._select, [name])
         return str(rows[0][0]) if rows else None
 
     def set(self, name: str, value: str) -> None:
         with self.db.write() as db:
-            db.table("cursors").upsert({"name": name, "value": value}, pk="name")
+            db.table(self.table).upsert({self.key: name, "value": value}, pk=self.key)
+
+
+def meta(db: Database) -> KeyValues:
+    """Small values the sources learnt and the store keeps between runs (the engineer's Jira account,
+    the channel's name, status categories), by key."""
+    return KeyValues(db, "meta", "key")
+
+
+def cursors(db: Database) -> KeyValues:
+    """Where each poll left off, by name (e.g. a board's last poll time)."""
+    return KeyValues(db, "cursors", "name")
 
 
 class SourceStatuses:
