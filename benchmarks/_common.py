@@ -231,7 +231,7 @@ def build_warm_store(
         # treating an unreachable service as a configuration mistake.
         for source in ("jira", "slack"):
             store.statuses.save(SourceStatus(source, last_success=now, last_attempt=now))
-        listed = len(store.tickets.listed())
+        listed = len(store.tickets.on_list())
         stored = store.messages.count(CHANNEL)
     finally:
         store.close()

@@ -112,7 +112,9 @@ class Baseline(App[None]):
 
 async def time_baseline(data_dir: Path, repeats: int) -> list[Timing]:
     store = Store.in_dir(data_dir)
-    rows = [(t.boards[0][:3], t.key, t.priority, "", "", "1h 00m", t.summary) for t in store.tickets.listed()]
+    rows = [
+        (t.boards[0][:3], t.key, t.priority, "", "", "1h 00m", t.summary) for t in store.tickets.on_list()
+    ]
     store.close()
     app = Baseline(rows)
     timings: list[Timing] = []

@@ -151,7 +151,7 @@ def measure_requests(cycles: int, extra_waiting: int = 0) -> RequestFigures:
                 seen[source] = [classify(source, e) for e in logs[source].entries()[before:]]
             return seen
 
-        figures = RequestFigures(config, cycle(), [], [], 0, 0, 0, len(runtime.store.tickets.listed()))
+        figures = RequestFigures(config, cycle(), [], [], 0, 0, 0, len(runtime.store.tickets.on_list()))
         for _ in range(cycles):
             clock.advance(timedelta(seconds=30))
             outcomes.clear()

@@ -142,7 +142,7 @@ def sync_once(args: argparse.Namespace) -> int:
                 auth_failed = auth_failed or outcome.error.auth or outcome.error.unreachable
                 print(f"{poller.source}: failed: {outcome.error.message}")
             elif isinstance(outcome, TicketsPolled):
-                listed = len(runtime.store.tickets.listed())
+                listed = len(runtime.store.tickets.on_list())
                 print(
                     f"{poller.source}: ok: {listed} tickets waiting, {len(outcome.changed)} changed, "
                     f"{len(outcome.removed)} gone"

@@ -25,6 +25,7 @@ from textual.widgets import Footer
 
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
+from duty_tui.desks.ui import post_from_thread
 from duty_tui.keymap import KEYS
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
 from duty_tui.models import Service
@@ -144,7 +145,7 @@ class DutyApp(App[None]):
     @work(thread=True, group="store-read", exit_on_error=False, description="read the cache")
     def load_cache(self) -> None:
         store, channel = self.runtime.store, self.config.slack.channel
-        tickets = store.tickets.listed()
+        tickets = store.tickets.on_list()
         self.facts.prime(tickets)  # classification and deadlines, here rather than on the UI thread
         snapshot = Snapshot(
             tickets=tickets,
@@ -168,6 +169,7 @@ class DutyApp(App[None]):
         self.channel.show(snapshot.messages)
         self.checklist.show_ticks(snapshot.day, snapshot.ticks)
         self.statuses.update(snapshot.statuses)
+        self.pending_writes = snapshot.pending  # shown in this first status, before the desk says so
         self.ticket_desk.show_cache(snapshot.people, snapshot.pending)
         self.refresh_status()
         self.painted = True
@@ -191,7 +193,7 @@ class DutyApp(App[None]):
     def _post_poll(self, target: Widget | App[None], outcome: PollOutcome) -> None:
         """Called on a poller's thread; post_message is thread-safe."""
         if self.is_running:
-            target.post_message(SourcePolled(outcome))
+            post_from_thread(target, SourcePolled(outcome))
 
     def on_source_polled(self, message: SourcePolled) -> None:
         outcome = message.outcome
@@ -348,8 +350,7 @@ class DutyApp(App[None]):
         for loop in self.loops:
             self.refreshing.add(loop.source)
             loop.wake()
-        if self.outbox is not None and self.pending_writes:  # and send any write waiting out a back-off
-            self.store_writer.submit(self.outbox.send_now)
+        self.ticket_desk.jira_answered()  # and send any write waiting out a back-off
         self.refresh_status()
 
     def action_help(self) -> None:
@@ -395,6 +396,9 @@ class DutyApp(App[None]):
         """Send the outbox from this process, unless another duty-tui on this data dir already does."""
         if self.outbox is None or self.outbox.start_locked(self.runtime.data_dir / OUTBOX_LOCK):
             return
+        # The other process owns the outbox and its back-offs: this one neither sends nor hurries it.
+        self.outbox = None
+        self.ticket_desk.sender = None
         self.sending_elsewhere = True
         self.refresh_status()
         self.notify(
@@ -408,7 +412,7 @@ class DutyApp(App[None]):
     def _post_outbox_progress(self, progress: OutboxProgress) -> None:
         """Called on the outbox writer's thread. Every write is a ticket's so far: the ticket desk's."""
         if self.is_running:
-            self.ticket_desk.post_message(OutboxProgressed(progress))
+            post_from_thread(self.ticket_desk, OutboxProgressed(progress))
 
     def on_pending_writes_changed(self, message: PendingWritesChanged) -> None:
         self.pending_writes, self.pending_note = message.count, message.note

@@ -22,7 +22,6 @@ class Snapshot:
     day: date
     ticks: dict[str, ChecklistTick]
     channel_name: str | None = None
-    engineer: str | None = None
     people: list[Person] = field(default_factory=list)
     pending: int = 0
 
@@ -50,7 +49,7 @@ class OlderMessagesLoaded(Message):
 
 
 class ChecklistLoaded(Message):
-    """The ticks of a support day, read or written in a worker."""
+    """The ticks of a support day, as the store has them (read in a worker)."""
 
     def __init__(self, day: date, ticks: dict[str, ChecklistTick]) -> None:
         super().__init__()

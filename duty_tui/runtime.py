@@ -19,17 +19,16 @@ from duty_tui.config import Config, ConfigError, Secrets, require_secrets
 from duty_tui.models import ChecklistSection, Service, Ticket
 from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
 from duty_tui.rules.checklist import parse_sections
-from duty_tui.rules.listing import listed
 from duty_tui.sources.jira.client import JiraSource
 from duty_tui.sources.jira.writes import JiraWriter
 from duty_tui.sources.slack.client import SlackSource
 from duty_tui.store import Store
 from duty_tui.sync.account import JiraAccount
-from duty_tui.sync.jira import JiraPoller
 from duty_tui.sync.jira_delivery import JiraDelivery
+from duty_tui.sync.jira_poll import JiraPoller
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
 from duty_tui.sync.outcomes import Poller
-from duty_tui.sync.slack import SlackPoller
+from duty_tui.sync.slack_poll import SlackPoller
 from duty_tui.text import redact
 
 LOG_FILE = "duty-tui.log"
@@ -61,8 +60,8 @@ class Runtime:
         return (self.jira_poller, self.slack_poller)
 
     def listed(self, ticket: Ticket) -> bool:
-        """The one rule for what belongs on the tickets list, for this engineer."""
-        return listed(ticket, self.account.cached_id())
+        """The one rule for what belongs on the tickets list (`rules.listing`), for this engineer."""
+        return self.jira_poller.listed(ticket)
 
     def engineer_name(self) -> str:
         """Who is at the keyboard: the Jira profile name once known, else the OS user."""

@@ -86,8 +86,8 @@ def test_importing_the_core_loads_neither_textual_nor_rich() -> None:
     modules = [
         "duty_tui.store",
         "duty_tui.sync.poll",
-        "duty_tui.sync.jira",
-        "duty_tui.sync.slack",
+        "duty_tui.sync.jira_poll",
+        "duty_tui.sync.slack_poll",
         "duty_tui.sync.outbox",
         "duty_tui.sync.jira_delivery",
         "duty_tui.runtime",

@@ -14,16 +14,14 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import Protocol
 
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 
 from duty_tui import text
 from duty_tui.desks.intents import TicketIntent
+from duty_tui.desks.ticket_collaborators import Sender, TicketDialogs, TicketsView
 from duty_tui.desks.ticket_messages import (
     OutboxProgressed,
     PendingWritesChanged,
@@ -31,12 +29,12 @@ from duty_tui.desks.ticket_messages import (
     WritesNotStored,
     WritesQueued,
 )
-from duty_tui.desks.ui import DeskUI
+from duty_tui.desks.ui import DeskUI, post_from_thread
 from duty_tui.messages import SourcePolled
-from duty_tui.models import Person, SourceStatus, Ticket, TicketDetail, Transition, Write, WriteKind
+from duty_tui.models import Person, Ticket, Transition, Write, WriteKind
 from duty_tui.rules import actions
 from duty_tui.rules.actions import Actor, TicketAction, with_writes
-from duty_tui.rules.triage import Classification
+from duty_tui.rules.listing import is_mine
 from duty_tui.runtime import Runtime
 from duty_tui.sync.loop import backoff
 from duty_tui.sync.outbox import OutboxProgress
@@ -51,59 +49,6 @@ CONFIRM_SECONDS = 4.0
 
 def new_id() -> str:
     return uuid.uuid4().hex
-
-
-class TicketsView(Protocol):
-    """What the desk needs of the tickets pane (`widgets.tickets.TicketsPane`)."""
-
-    @property
-    def board_labels(self) -> Mapping[str, str]: ...
-
-    def ticket(self, key: str) -> Ticket | None: ...
-
-    def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None: ...
-
-    def show_status(self, status: SourceStatus | None) -> None: ...
-
-    def classification(self, ticket: Ticket) -> Classification: ...
-
-    def just_landed(self, within: float) -> bool: ...
-
-    def forget_landing(self) -> None: ...
-
-
-class TicketDialogs(Protocol):
-    """The dialogs the ticket keys open (`views.ticket_dialogs.TicketDialogs`)."""
-
-    def assign(
-        self,
-        key: str,
-        people: list[Person],
-        load: Callable[[str], list[Person]] | None,
-        current_assignee_id: str | None,
-    ) -> Screen[Person | None]: ...
-
-    def move(
-        self, key: str, status: str, load: Callable[[], list[Transition]]
-    ) -> Screen[Transition | None]: ...
-
-    def comment(self, key: str, summary: str, initial: str = "") -> Screen[str | None]: ...
-
-    def detail(
-        self,
-        ticket: Ticket,
-        board_labels: Mapping[str, str],
-        load: Callable[[], TicketDetail] | None,
-        classification: Classification,
-    ) -> Screen[None]: ...
-
-
-class Sender(Protocol):
-    """What the desk needs of the outbox writer."""
-
-    def wake(self) -> None: ...
-
-    def send_now(self) -> None: ...
 
 
 class TicketDesk(Vertical):
@@ -197,9 +142,9 @@ class TicketDesk(Vertical):
             )
             self.pane.forget_landing()
             return False
-        me = self.me()
-        mine = ticket.assignee_id is not None and me is not None and ticket.assignee_id == me.account_id
-        if action is TicketAction.TAKE and mine:  # an assignment to me on its way counts: the row shows it
+        if action is TicketAction.TAKE and is_mine(
+            ticket, self.runtime.account.cached_id()
+        ):  # an assignment to me on its way counts: the row shows it
             self.ui.notify(f"{ticket.key} is already yours.", timeout=3, markup=False)
             return False
         if action is TicketAction.ACKNOWLEDGE and (
@@ -286,7 +231,7 @@ class TicketDesk(Vertical):
             found += [person for account_id in sorted(team - known) if (person := writer.user(account_id))]
         store.people.save(found, self.runtime.now())
         people = store.people.all(team)
-        self.post_message(PeopleFound(people))
+        post_from_thread(self, PeopleFound(people))
         return people
 
     def on_people_found(self, message: PeopleFound) -> None:
@@ -327,12 +272,12 @@ class TicketDesk(Vertical):
                 break
             except sqlite3.Error as error:
                 if attempt == STORE_ATTEMPTS:
-                    self.post_message(WritesNotStored(writes, error))
+                    post_from_thread(self, WritesNotStored(writes, error))
                     return
                 self._pause.wait(backoff(attempt, STORE_RETRY_SECONDS))
         if used is not None:
             store.people.mark_used(used, self.runtime.now())
-        self.post_message(WritesQueued(stored, store.outbox.count_pending()))
+        post_from_thread(self, WritesQueued(stored, store.outbox.count_pending()))
 
     def on_writes_queued(self, message: WritesQueued) -> None:
         self._before.pop(message.writes[0].batch, None)
@@ -362,14 +307,14 @@ class TicketDesk(Vertical):
         """A Jira poll: its changes go on the pane (the message goes on to the app for the status bar)."""
         outcome = message.outcome
         if isinstance(outcome, TicketsPolled):
-            self._jira_answered()
+            self.jira_answered()
             self.pane.apply(outcome.changed, outcome.removed)
             self.pane.show_status(outcome.status)
         elif isinstance(outcome, PollFailed):
             self.pane.show_status(outcome.status)
 
-    def _jira_answered(self) -> None:
-        """A poll reached Jira: writes waiting out a back-off can go now."""
+    def jira_answered(self) -> None:
+        """A poll reached Jira (or the engineer pressed refresh): writes waiting out a back-off go now."""
         if self.sender is not None and self.pending:
             self.store_writer.submit(self.sender.send_now)
 

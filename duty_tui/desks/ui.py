@@ -7,9 +7,12 @@ test can hand in anything else that has them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -37,3 +40,12 @@ class DeskUI(Protocol):
 
     @property
     def screen(self) -> Screen[object]: ...
+
+
+def post_from_thread(target: MessagePump, message: Message) -> None:
+    """Post `message` to `target` from a background thread. While the app closes, the target may have
+    left the DOM or the event loop may be gone: the message then has nobody to tell, and is dropped
+    (what it reports is in the store already). Textual says so with a RuntimeError (NoActiveAppError
+    is one)."""
+    with contextlib.suppress(RuntimeError):
+        target.post_message(message)

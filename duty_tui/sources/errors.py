@@ -28,7 +28,7 @@ class SourceError(Exception):
     def __post_init__(self) -> None:
         # The sentence often quotes the service (an error code, a Jira message): it reaches the
         # command line and the log as well as the panes, so no terminal control or secret may survive.
-        self.message = first_line(self.message, limit=None)
+        self.message = one_safe_line(self.message, limit=None)
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -39,7 +39,7 @@ class PollCancelled(Exception):
     """The app is closing: stop between requests and write nothing."""
 
 
-def first_line(value: str, limit: int | None = 160) -> str:
+def one_safe_line(value: str, limit: int | None = 160) -> str:
     """``value`` as one safe line: sanitized (no controls, bidi or invisible characters), secrets
     redacted, every whitespace run (line breaks included) one space, capped at ``limit`` with "…".
 

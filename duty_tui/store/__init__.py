@@ -3,7 +3,8 @@
 What belongs here: reading and writing rows, nothing else. `db` owns the connection, its lock,
 transactions and migrations (`schema`); `rows` maps models to rows and back; each other module is
 one family of tables (`tickets`, `messages`, `outbox`, `checklist`, `people`, `meta`), built on `db`
-and `rows` and imported by nobody here but `Store`, which composes them. The store may import
+and `rows`, never importing back; `Store` composes them (the tickets read the outbox's pending writes,
+for the optimistic view, so `Tickets` is handed the `Outbox`). The store may import
 `models` and `rules` (for what a confirmed write changes); never `sources`, `sync`, desks or Textual.
 What several engineers must agree on never lives only here: it lives in Jira and in #laa-ops.
 """
@@ -46,10 +47,6 @@ class Store:
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
         return cls(data_dir / STORE_FILE)
-
-    @property
-    def path(self) -> Path:
-        return self.db.path
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

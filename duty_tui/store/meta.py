@@ -1,5 +1,5 @@
-"""Sync bookkeeping: settings learnt from the services (`meta`), where each poll left off (`cursors`),
-and how each source's polling is going (`source_status`)."""
+"""Sync bookkeeping, three small tables: settings learnt from the services (`meta`), where each poll
+left off (`cursors`), and how each source's polling is going (`source_status`)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from duty_tui.models import Write, WriteKind, WriteState
+from duty_tui.models import Service, Write, WriteKind, WriteState
 from duty_tui.rules.actions import Reached
 from duty_tui.store.db import Database
 from duty_tui.store.rows import reached_from_json, reached_json, write_from_row, write_payload
@@ -47,17 +47,9 @@ class Outbox:
                 stored.append(replace(write, id=cursor.lastrowid, next_attempt_at=write.created_at))
         return stored
 
-    def pending(self, key: str | None = None) -> list[Write]:
-        """Writes not yet confirmed (of one target, when `key` is given), oldest first."""
-        if key is None:
-            rows = self.db.rows(
-                "SELECT * FROM outbox WHERE state = ? ORDER BY id", [WriteState.PENDING.value]
-            )
-        else:
-            rows = self.db.rows(
-                "SELECT * FROM outbox WHERE state = ? AND key = ? ORDER BY id",
-                [WriteState.PENDING.value, key],
-            )
+    def pending(self) -> list[Write]:
+        """Writes not yet confirmed, oldest first."""
+        rows = self.db.rows("SELECT * FROM outbox WHERE state = ? ORDER BY id", [WriteState.PENDING.value])
         return [write_from_row(row) for row in rows]
 
     def count_pending(self) -> int:
@@ -101,9 +93,16 @@ class Outbox:
                 [WriteState.FAILED.value, reason, at.isoformat(), write.id],
             )
             rows = self.db.conn.execute(
-                "SELECT * FROM outbox WHERE state = ? AND id > ? AND (batch = ? OR (key = ? AND kind != ?)) "
-                "ORDER BY id",
-                [WriteState.PENDING.value, write.id, write.batch, write.key, WriteKind.COMMENT.value],
+                "SELECT * FROM outbox WHERE state = ? AND id > ? "
+                "AND (batch = ? OR (service = ? AND key = ? AND kind != ?)) ORDER BY id",
+                [
+                    WriteState.PENDING.value,
+                    write.id,
+                    write.batch,
+                    write.service.value,
+                    write.key,
+                    WriteKind.COMMENT.value,
+                ],
             ).fetchall()
             self.db.conn.executemany(
                 "UPDATE outbox SET state = ?, last_error = ?, done_at = ? WHERE id = ?",
@@ -122,14 +121,18 @@ class Outbox:
                 [at.isoformat(), WriteState.PENDING.value, at.isoformat()],
             )
 
-    def confirmed_since(self, keys: Iterable[str], since: datetime) -> list[tuple[Write, Reached]]:
-        """Writes to these targets confirmed since `since`, with what the service reported, oldest first."""
+    def confirmed_since(
+        self, service: Service, keys: Iterable[str], since: datetime
+    ) -> list[tuple[Write, Reached]]:
+        """Writes to these targets of `service` confirmed since `since`, with what it reported, oldest
+        first."""
         sql = (
-            "SELECT * FROM outbox WHERE state = ? AND done_at >= ? AND reached IS NOT NULL "
+            "SELECT * FROM outbox WHERE state = ? AND service = ? AND done_at >= ? AND reached IS NOT NULL "
             "AND key IN ({}) ORDER BY id"
         )
         found: list[tuple[Write, Reached]] = []
-        for row in self.db.rows_in(sql, keys, [WriteState.SENT.value, since.isoformat()]):
+        params = [WriteState.SENT.value, service.value, since.isoformat()]
+        for row in self.db.rows_in(sql, keys, params):
             reached = reached_from_json(row["reached"])
             if reached is not None:
                 found.append((write_from_row(row), reached))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from duty_tui.models import BoardInfo, Ticket, Write
+from duty_tui.models import BoardInfo, Service, Ticket, Write
 from duty_tui.rules.actions import Reached, effects, with_writes
 from duty_tui.store.db import Database
 from duty_tui.store.outbox import Outbox
@@ -56,7 +56,7 @@ class Tickets:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def listed(self) -> list[Ticket]:
+    def on_list(self) -> list[Ticket]:
         """Every ticket that at least one configured board lists, with its board names."""
         rows = self.db.rows(
             "SELECT t.*, group_concat(b.name, char(31)) AS board_names FROM tickets t "
@@ -80,7 +80,8 @@ class Tickets:
             return tickets
         pending: dict[str, list[Write]] = {}
         for write in self.outbox.pending():
-            pending.setdefault(write.key, []).append(write)
+            if write.service is Service.JIRA:  # tickets are Jira's; a Slack write is not on a ticket
+                pending.setdefault(write.key, []).append(write)
         if not pending:
             return tickets
         return [with_writes(t, pending[t.key]) if t.key in pending else t for t in tickets]
@@ -170,7 +171,7 @@ class Tickets:
         invite a second one. A write stays applied while the polled `updated` is not newer than the
         ticket's `updated` just before the write, both on Jira's clock.
         """
-        for write, reached in self.outbox.confirmed_since(list(incoming), since):
+        for write, reached in self.outbox.confirmed_since(Service.JIRA, list(incoming), since):
             ticket = incoming[write.key]
             if reached.before_updated is not None and ticket.updated <= reached.before_updated:
                 incoming[write.key] = replace(ticket, **effects(write, ticket, ticket.updated, reached))

@@ -130,16 +130,16 @@ class OutboxWriter(Loop):
         pending = self.store.outbox.pending()
         if not pending:
             return IDLE_SECONDS
-        heads: dict[str, Write] = {}
+        heads: dict[tuple[Service, str], Write] = {}  # a target is a key in one service
         for write in pending:
-            heads.setdefault(write.key, write)
+            heads.setdefault((write.service, write.key), write)
         now = self.clock.now()
         due = [w for w in heads.values() if w.next_attempt_at is None or w.next_attempt_at <= now]
         if not due:
             return min((w.next_attempt_at - now).total_seconds() for w in heads.values() if w.next_attempt_at)
         # Longest-waiting first: a target that keeps failing takes its turn behind the others.
         head = min(due, key=lambda w: (w.next_attempt_at or w.created_at, w.id or 0))
-        self._send_batch([w for w in pending if w.key == head.key and w.batch == head.batch])
+        self._send_batch([w for w in pending if w.batch == head.batch])
         return 0.0
 
     def _send_batch(self, batch: list[Write]) -> None:

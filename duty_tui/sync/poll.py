@@ -1,6 +1,6 @@
 """`PollLoop`: one source's poller run on the loop base, until stopped.
 
-A poller (`sync.jira.JiraPoller`, `sync.slack.SlackPoller`) does one cycle: fetch what changed,
+A poller (`sync.jira_poll.JiraPoller`, `sync.slack_poll.SlackPoller`) does one cycle: fetch what changed,
 write it to the store in one transaction, return one outcome holding the changed models. The loop
 records the source's status, hands every outcome to `emit` (one message per poll), backs off on
 failure and honours Retry-After (even when the engineer asks for a refresh).

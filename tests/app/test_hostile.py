@@ -1,6 +1,6 @@
 """Hostile text through every pane: rendered literally, nothing crashes, nothing runs.
 
-The corpus (tests/hostile.py) holds markup, `[@click=…]` actions, `$variables`, unclosed brackets,
+The corpus (in tests/support.py) holds markup, `[@click=…]` actions, `$variables`, unclosed brackets,
 CSI/OSC escapes, bidi overrides, zero-width characters and a 20,000-character message. It goes
 in through the simulators, exactly where real data would come from.
 """

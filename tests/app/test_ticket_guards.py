@@ -85,7 +85,7 @@ async def test_writes_the_store_cannot_take_are_undone_and_said(h: Harness) -> N
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot, app)
         app.runtime.store.db.set_busy_timeout(0.05)  # give up at once, not after 10 s a try
-        blocker = sqlite3.connect(app.runtime.store.path, timeout=0)
+        blocker = sqlite3.connect(app.runtime.store.db.path, timeout=0)
         blocker.execute("BEGIN EXCLUSIVE")  # another process holds the store for longer than we wait
         try:
             await pilot.press("t")
@@ -183,3 +183,29 @@ async def test_the_title_counts_move_on_with_the_clock_without_a_poll(h: Harness
         h.clock.advance(timedelta(minutes=30))  # the one due within 30 minutes is now late
         app.on_clock_tick()
         assert "3 breached" in app.tickets.counts
+
+
+async def test_a_second_duty_tui_on_the_data_dir_neither_sends_nor_hurries_the_writes(h: Harness) -> None:
+    """The process holding the outbox owns its back-offs: another one must not bring them forward."""
+    import fcntl
+
+    h.data_dir.mkdir(parents=True, exist_ok=True)
+    with (h.data_dir / "outbox.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "the other duty-tui"
+        app = h.app()
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await ready(pilot, app)
+            assert app.outbox is None and app.ticket_desk.sender is None
+            await pilot.press("t")
+            store = app.runtime.store
+            await settle(pilot, lambda: len(store.outbox.pending()) == 3)
+            later = h.clock.now() + timedelta(minutes=5)
+            for write in store.outbox.pending():
+                store.outbox.retry_later(write, "waiting out a 429", later)  # the owner's back-off
+            h.world.jira.log.clear()
+            await pilot.press("r")
+            await settle(pilot, lambda: "jira" not in app.refreshing)
+            await pilot.pause(0.2)
+            assert {w.next_attempt_at for w in store.outbox.pending()} == {later}
+            assert not [e for e in h.world.jira.log if e.method in ("PUT", "POST")]
+            assert "Another duty-tui is running on the same data directory" in screen_text(app)

@@ -16,7 +16,7 @@ from duty_tui.sources.errors import SourceError
 from duty_tui.sources.jira.client import JiraSource
 from duty_tui.store import Store
 from duty_tui.sync.account import JiraAccount
-from duty_tui.sync.jira import JiraPoller
+from duty_tui.sync.jira_poll import JiraPoller
 from duty_tui.sync.outcomes import PollFailed, PollOutcome, TicketsPolled
 from duty_tui.sync.poll import PollLoop
 
@@ -121,7 +121,7 @@ def test_incremental_polls_then_reconcile(sim: JiraSim, store: Store, clock: Man
     clock.advance(timedelta(minutes=10))
     reconcile = poll(p)
     assert reconcile.full and reconcile.removed == (second,)
-    assert {t.key for t in store.tickets.listed()} == {third, fourth}
+    assert {t.key for t in store.tickets.on_list()} == {third, fourth}
 
 
 def test_steady_state_costs_one_search_per_board(sim: JiraSim, store: Store, clock: ManualClock) -> None:

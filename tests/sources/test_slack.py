@@ -16,7 +16,7 @@ from duty_tui.sources.slack.client import SlackSource
 from duty_tui.store import Store
 from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
 from duty_tui.sync.poll import PollLoop
-from duty_tui.sync.slack import SlackPoller
+from duty_tui.sync.slack_poll import SlackPoller
 
 CHANNEL = "CEL68S0LD"
 

@@ -83,7 +83,7 @@ def test_full_poll_lists_and_unlists(boards: Store) -> None:
     assert not poll(boards, 262, [ticket("LAA-1"), ticket("LAA-2")])  # nothing changed: nothing to send
     gone = poll(boards, 262, [ticket("LAA-2")])
     assert gone.removed == ("LAA-1",) and not gone.changed
-    assert [t.key for t in boards.tickets.listed()] == ["LAA-2"]
+    assert [t.key for t in boards.tickets.on_list()] == ["LAA-2"]
 
 
 def test_incremental_poll_removes_tickets_assigned_or_done_elsewhere(boards: Store) -> None:
@@ -101,7 +101,7 @@ def test_incremental_poll_removes_tickets_assigned_or_done_elsewhere(boards: Sto
     assert changes.removed == ("LM-1", "LM-2")
     assert [t.key for t in changes.changed] == ["LM-4"]
     # An incremental poll says nothing about tickets it did not return.
-    assert sorted(t.key for t in boards.tickets.listed()) == ["LM-3", "LM-4"]
+    assert sorted(t.key for t in boards.tickets.on_list()) == ["LM-3", "LM-4"]
 
 
 def test_a_change_in_any_shown_field_is_reported(boards: Store) -> None:
@@ -168,7 +168,7 @@ def test_safe_from_many_threads(boards: Store) -> None:
         try:
             for i in range(20):
                 poll(boards, 262 if n % 2 else 265, [ticket(f"LAA-{n * 100 + i}")], full=False)
-                boards.tickets.listed()
+                boards.tickets.on_list()
         except BaseException as error:  # pragma: no cover - the assertion below reports it
             errors.append(error)
 
@@ -178,4 +178,4 @@ def test_safe_from_many_threads(boards: Store) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(boards.tickets.listed()) == 120
+    assert len(boards.tickets.on_list()) == 120

@@ -45,7 +45,7 @@ class Rig:
         """The first unassigned To Do ticket on the AWS board."""
         return next(
             t
-            for t in sorted(self.store.tickets.listed(), key=lambda t: t.key)
+            for t in sorted(self.store.tickets.on_list(), key=lambda t: t.key)
             if t.key.startswith("LAA-") and t.assignee_id is None and t.status == "To Do"
         )
 
@@ -211,7 +211,7 @@ def test_a_move_by_target_status_and_a_refused_one(rig: Rig) -> None:
     assert rig.h.world.jira.world.issue(ticket.key)["fields"]["status"]["name"] == "Done"
     shown = rig.store.tickets.get(ticket.key)
     assert shown is not None and shown.status == "Done"
-    assert ticket.key not in {t.key for t in rig.store.tickets.listed()}  # done tickets leave the pane
+    assert ticket.key not in {t.key for t in rig.store.tickets.on_list()}  # done tickets leave the pane
     limbo = Transition("99", "Nope", "424242", "Limbo", "new")
     again = rig.store.outbox.enqueue(actions.move(shown, rig.me, limbo, rig.h.clock.now(), rig.new_id))
     rig.drain()

@@ -36,7 +36,7 @@ def test_rejected_credentials_keep_every_write_until_jira_accepts_them_again(h: 
 def test_one_ticket_jira_keeps_refusing_does_not_hold_up_the_others(h: Harness) -> None:
     r = rig(h)
     first, second = sorted(
-        (t for t in r.store.tickets.listed() if t.key.startswith("LAA-")), key=lambda t: t.key
+        (t for t in r.store.tickets.on_list() if t.key.startswith("LAA-")), key=lambda t: t.key
     )[:2]
     r.store.outbox.enqueue(actions.take(first, r.me, COMMENT, h.clock.now(), r.new_id))
     r.store.outbox.enqueue(actions.acknowledge(second, r.me, COMMENT, h.clock.now(), r.new_id))

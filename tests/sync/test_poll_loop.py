@@ -12,10 +12,10 @@ import pytest
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.models import SourceStatus
 from duty_tui.sources.errors import SourceError
-from duty_tui.sync.jira import JiraPoller
+from duty_tui.sync.jira_poll import JiraPoller
 from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome, TicketsPolled
 from duty_tui.sync.poll import PollLoop
-from duty_tui.sync.slack import SlackPoller
+from duty_tui.sync.slack_poll import SlackPoller
 from duty_tui.text import one_line
 from tests.support import Harness
 
@@ -37,7 +37,7 @@ def test_a_jira_cycle_that_fails_half_way_writes_nothing_and_the_next_one_shows_
     with pytest.raises(SourceError):
         jira.poll(SourceStatus("jira"))
     assert len(h.world.jira.log.find("GET", "/search/jql")) >= 2
-    assert new not in {t.key for t in jira.store.tickets.listed()}  # board 262's half was not stored
+    assert new not in {t.key for t in jira.store.tickets.on_list()}  # board 262's half was not stored
     h.clock.advance(timedelta(seconds=30))
     assert new in {t.key for t in jira.poll(SourceStatus("jira")).changed}
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from duty_tui.runtime import RedactingFilter
-from duty_tui.sources.errors import SourceError, first_line
+from duty_tui.sources.errors import SourceError, one_safe_line
 from duty_tui.text import error_sentence, redact
 
 # ---------------------------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ REDACTED = [
 
 @pytest.mark.parametrize(("value", "secret"), REDACTED, ids=[secret for _, secret in REDACTED])
 def test_redact_removes_every_secret_either_redactor_caught(value: str, secret: str) -> None:
-    for redacted in (redact(value), error_sentence(value), SourceError(value).message, first_line(value)):
+    for redacted in (redact(value), error_sentence(value), SourceError(value).message, one_safe_line(value)):
         assert secret not in redacted
         assert "[redacted]" in redacted
 
@@ -173,5 +173,5 @@ def test_source_error_is_one_safe_line() -> None:
     error = SourceError("Jira said \x1b]0;PWNED\x07\u202eevil\r\n\tnext line: xoxb-1-2\x1b[0m3 and more")
     assert error.message == "Jira said ]0;PWNEDevil next line: [redacted][0m3 and more"
     assert str(error) == error.message
-    assert first_line("a\nb   c", 160) == "a b c"
-    assert first_line("abc defg", 5) == "abc…"
+    assert one_safe_line("a\nb   c", 160) == "a b c"
+    assert one_safe_line("abc defg", 5) == "abc…"

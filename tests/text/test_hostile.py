@@ -54,7 +54,7 @@ def test_hostile_renders_clean(evil: str, renderer: str) -> None:
 
 @pytest.mark.parametrize("evil", HOSTILE, ids=HOSTILE_IDS)
 def test_sanitize_matches_the_documented_rules(evil: str) -> None:
-    # tests/hostile.py restates the rules independently (unicodedata, not hand-listed ranges).
+    # tests/support.py restates the rules independently (unicodedata, not hand-listed ranges).
     assert sanitize(evil) == visible(evil)
     assert one_line(evil, 100_000) == visible_line(evil)
 

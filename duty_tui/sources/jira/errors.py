@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.errors import SourceError, one_safe_line, retry_after_seconds
 
 
 class TranslateErrors:
@@ -28,7 +28,7 @@ def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceEr
     if isinstance(error, JIRAError):
         status = error.status_code
         headers = error.response.headers if error.response is not None else {}
-        detail = first_line(error.text or "").rstrip(".")  # our sentence adds its own full stop
+        detail = one_safe_line(error.text or "").rstrip(".")  # our sentence adds its own full stop
         if status == 401:
             return SourceError(
                 f"Jira rejected the credentials (401) while {doing}: check [jira] email and JIRA_API_TOKEN.",
@@ -40,7 +40,7 @@ def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceEr
         if status == 403 and denied:
             # Atlassian's login challenge (failed logins, CAPTCHA): about the session, not the request.
             return SourceError(
-                f"Jira wants a fresh login (403, {first_line(denied, 60)}) while {doing}: "
+                f"Jira wants a fresh login (403, {one_safe_line(denied, 60)}) while {doing}: "
                 "sign in to Jira in a browser once, then press r.",
                 auth=True,
                 status=403,
@@ -84,5 +84,5 @@ def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceEr
             f"Jira sent a response duty-tui could not read while {doing} ({error.__class__.__name__})."
         )
     return SourceError(
-        f"Unexpected error while {doing}: {error.__class__.__name__}: {first_line(str(error))}."
+        f"Unexpected error while {doing}: {error.__class__.__name__}: {one_safe_line(str(error))}."
     )

@@ -6,7 +6,7 @@ those, and for 429 (with `Retry-After`) and 5xx; network trouble surfaces as `OS
 
 from __future__ import annotations
 
-from duty_tui.sources.errors import SourceError, first_line, retry_after_seconds
+from duty_tui.sources.errors import SourceError, one_safe_line, retry_after_seconds
 
 AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
 
@@ -65,5 +65,5 @@ def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceE
             f"Slack sent a response duty-tui could not read while {doing} ({error.__class__.__name__})."
         )
     return SourceError(
-        f"Unexpected error while {doing}: {error.__class__.__name__}: {first_line(str(error))}."
+        f"Unexpected error while {doing}: {error.__class__.__name__}: {one_safe_line(str(error))}."
     )

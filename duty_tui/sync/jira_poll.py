@@ -115,6 +115,7 @@ class JiraPoller:
     # -- rules the store and the outbox share -------------------------------------------------------
 
     def listed(self, ticket: Ticket) -> bool:
+        """`rules.listing.listed` for the engineer whose account this is."""
         return listed(ticket, self.account.cached_id())
 
     def acknowledgement(self, events: list[Event]) -> Event | None:
