@@ -14,6 +14,7 @@ from rich.text import Text
 
 from duty_tui import text
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, ts_key, ts_to_datetime
+from duty_tui.text.slack import slack_text  # with its emoji tables: loaded with the app, not at first paint
 from duty_tui.text.timefmt import clock, day_clock
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 from duty_tui.widgets.list_pane import ListPane
@@ -82,7 +83,7 @@ class ChannelPane(ListPane):
 
     def cells(self, message: ChatMessage) -> list[Text]:
         quiet = message.subtype in QUIET_SUBTYPES
-        body = text.slack_text(message.text, self.directory, single_line=True, limit=400)
+        body = slack_text(message.text, self.directory, single_line=True, limit=400)
         if message.subtype == "tombstone":
             body = text.plain("(message deleted)", "dim italic")
         if quiet:
@@ -90,7 +91,7 @@ class ChannelPane(ListPane):
         if message.edited:
             body.append(" (edited)", "dim")
         for reaction in message.reactions[:4]:
-            body.append_text(text.slack_text(f" :{reaction.name}:", self.directory))
+            body.append_text(slack_text(f" :{reaction.name}:", self.directory))
             body.append(str(reaction.count), "dim")
         author_style = "dim" if quiet else "bold"
         return [

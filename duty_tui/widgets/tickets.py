@@ -224,7 +224,9 @@ class TicketsPane(ListPane):
     def shown(self, ticket: Ticket) -> bool:
         if self.board is not None and self.board not in ticket.boards:
             return False
-        return in_view(ticket, mine=self.view == MINE, me=self.me())
+        mine = self.view == MINE
+        # Only the "mine" view needs to know who "me" is: this runs for every row of a full re-test.
+        return in_view(ticket, mine=mine, me=self.me() if mine else None)
 
     def _refilter(self) -> None:
         """Re-test every row: what `shown` reads besides the row (view, board, me) changed."""
