@@ -1,9 +1,10 @@
 """DutyApp: composes the panes and the desks, owns the app-wide keys, the status bar and the loops.
 
 The app only paints. The store is read in a worker and the panes paint from it before any network
-call; each source's poll loop runs on its own daemon thread and posts one message per poll (Jira's
-to the ticket desk, which applies it and lets it bubble on here for the status bar); checklist ticks
-and the desks' writes are stored by one store writer, in order, off the UI thread.
+call; each source's poll loop runs on its own daemon thread and posts one message per poll to its
+desk (Jira's to the ticket desk, Slack's to the channel desk), which paints it on its pane and lets it
+bubble on here for the status bar; checklist ticks and the desks' writes are stored by one store
+writer, in order, off the UI thread.
 """
 
 from __future__ import annotations
@@ -23,24 +24,24 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from duty_tui.desks.channel import ChannelDesk
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
 from duty_tui.desks.ui import post_from_thread
 from duty_tui.keymap import KEYS
-from duty_tui.messages import CacheLoaded, ChecklistLoaded, OlderMessagesLoaded, Snapshot, SourcePolled
-from duty_tui.models import Service
+from duty_tui.messages import CacheLoaded, ChecklistLoaded, Snapshot, SourcePolled
 from duty_tui.rules.facts import TicketFacts
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
-from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
+from duty_tui.sync.outcomes import PollFailed, PollOutcome
 from duty_tui.sync.poll import PollLoop
 from duty_tui.sync.store_writer import StoreWriter
+from duty_tui.views.channel_dialogs import ChannelDialogs
 from duty_tui.views.ticket_dialogs import TicketDialogs
 from duty_tui.widgets.bindings import bindings
-from duty_tui.widgets.channel import WINDOW, ChannelPane, Directory
+from duty_tui.widgets.channel import WINDOW, ChannelPane
 from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
 from duty_tui.widgets.incident import IncidentPane
-from duty_tui.widgets.keyed_table import KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 from duty_tui.widgets.status import StatusBar
 from duty_tui.widgets.tickets import TicketsPane
@@ -73,7 +74,6 @@ class DutyApp(App[None]):
         self.runtime = runtime
         self.config = runtime.config
         self.zone = runtime.calendar.zone
-        self.directory = Directory()
         self.loops: list[PollLoop] = []
         self.statuses = runtime.store.statuses.all()
         self.refreshing: set[str] = set()  # sources polled on request whose answer has not come yet
@@ -98,7 +98,7 @@ class DutyApp(App[None]):
             read_only=runtime.read_only,
             facts=self.facts,
         )
-        self.channel = ChannelPane(self.directory, runtime.now, self.zone)
+        self.channel = ChannelPane(runtime.now, self.zone)
         self.incident = IncidentPane()
         self.checklist = ChecklistPane(runtime.sections, self.zone, runtime.now, runtime.engineer_name)
         # Store writes the UI makes (ticks, queued outbox writes), in the order they were made.
@@ -116,6 +116,9 @@ class DutyApp(App[None]):
             store_writer=self.store_writer,
             sender=self.outbox,
         )
+        self.channel_desk = ChannelDesk(
+            runtime, pane=self.channel, ui=self, dialogs=ChannelDialogs(runtime.now, self.zone)
+        )
         self.status_bar = StatusBar()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -126,7 +129,8 @@ class DutyApp(App[None]):
             with Vertical(id="work"):
                 with self.ticket_desk:
                     yield self.tickets
-                yield self.channel
+                with self.channel_desk:
+                    yield self.channel
             with Vertical(id="duty"):
                 yield self.incident
                 yield self.checklist
@@ -162,11 +166,8 @@ class DutyApp(App[None]):
 
     def on_cache_loaded(self, message: CacheLoaded) -> None:
         snapshot = message.snapshot
-        self.directory.users.update(snapshot.users)
-        if snapshot.channel_name:
-            self.channel.set_channel_name(snapshot.channel_name)
         self.tickets.show(snapshot.tickets)
-        self.channel.show(snapshot.messages)
+        self.channel_desk.show_cache(snapshot.messages, snapshot.users, snapshot.channel_name)
         self.checklist.show_ticks(snapshot.day, snapshot.ticks)
         self.statuses.update(snapshot.statuses)
         self.pending_writes = snapshot.pending  # shown in this first status, before the desk says so
@@ -180,17 +181,17 @@ class DutyApp(App[None]):
 
     def start_polling(self) -> None:
         """One loop per source, each on its own daemon thread (see `sync.loop` for why not a worker).
-        Jira's polls go to the ticket desk (they bubble on here); Slack's come here."""
+        Each source's polls go to its desk (and bubble on here, for the status bar)."""
         runtime = self.runtime
         for poller, interval, target in (
             (runtime.jira_poller, self.config.jira.poll_seconds, self.ticket_desk),
-            (runtime.slack_poller, self.config.slack.poll_seconds, self),
+            (runtime.slack_poller, self.config.slack.poll_seconds, self.channel_desk),
         ):
             loop = PollLoop(poller, runtime.store, runtime.clock, interval, partial(self._post_poll, target))
             self.loops.append(loop)
             loop.start()
 
-    def _post_poll(self, target: Widget | App[None], outcome: PollOutcome) -> None:
+    def _post_poll(self, target: Widget, outcome: PollOutcome) -> None:
         """Called on a poller's thread; post_message is thread-safe."""
         if self.is_running:
             post_from_thread(target, SourcePolled(outcome))
@@ -199,15 +200,7 @@ class DutyApp(App[None]):
         outcome = message.outcome
         self.statuses[outcome.status.source] = outcome.status
         self.refreshing.discard(outcome.status.source)
-        if isinstance(outcome, MessagesPolled):
-            self.directory.users.update({u.id: u for u in outcome.users})
-            if outcome.users:
-                self.channel.table.invalidate()  # names in earlier rows may now resolve
-            if outcome.channel_name:
-                self.channel.set_channel_name(outcome.channel_name)
-            self.channel.apply(outcome.changed, outcome.removed)
-            self.channel.show_status(outcome.status)
-        elif isinstance(outcome, PollFailed):
+        if isinstance(outcome, PollFailed):
             self.on_poll_failed(outcome)
         self.refresh_status()
 
@@ -220,9 +213,6 @@ class DutyApp(App[None]):
             fix = " Check the URL in the config and your network." if error.unreachable else ""
             self.exit_message = error.message + fix
             self.exit(return_code=2)
-            return
-        if outcome.status.source == Service.SLACK:  # the ticket desk shows Jira's on its pane
-            self.channel.show_status(outcome.status)
 
     # -- time -----------------------------------------------------------------------------------
 
@@ -284,41 +274,6 @@ class DutyApp(App[None]):
     def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
         if message.day == self.day:
             self.checklist.show_ticks(message.day, message.ticks)
-
-    # -- opening a row --------------------------------------------------------------------------
-
-    def on_keyed_table_selected(self, message: KeyedTable.Selected) -> None:
-        """Enter on a channel message: its thread (the tickets pane turns Enter into an intent)."""
-        if message.table is self.channel.table:
-            from duty_tui.views.thread import ThreadScreen
-
-            chat = self.channel.table.item(message.key)
-            if chat is not None:
-                load = partial(self.runtime.slack.replies, chat.ts)
-                self.push_screen(ThreadScreen(chat, self.directory, load, self.runtime.now, self.zone))
-
-    # -- older channel messages -----------------------------------------------------------------
-
-    def on_keyed_table_reached_top(self, message: KeyedTable.ReachedTop) -> None:
-        if message.table is self.channel.table and not self.channel.table.filter_text:
-            oldest = self.channel.oldest_ts()
-            if oldest is not None:
-                self.load_older(oldest)
-
-    @work(
-        thread=True,
-        group="store-read-older",
-        exclusive=True,
-        exit_on_error=False,
-        description="older messages",
-    )
-    def load_older(self, before_ts: str) -> None:
-        older = self.runtime.store.messages.recent(self.config.slack.channel, limit=100, before_ts=before_ts)
-        if older:
-            self.post_message(OlderMessagesLoaded(older))
-
-    def on_older_messages_loaded(self, message: OlderMessagesLoaded) -> None:
-        self.channel.prepend(message.messages)
 
     # -- actions --------------------------------------------------------------------------------
 

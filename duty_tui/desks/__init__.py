@@ -1,4 +1,4 @@
-"""The desks: one per concern of the duty day (tickets now; the channel, incidents and the day next).
+"""The desks: one per concern of the duty day (tickets and the channel now; incidents and the day next).
 
 A desk turns what the engineer asks of its pane (intents) into work: it opens the dialogs an intent
 needs, records writes in the outbox (through the store writer, off the UI thread), shows their effect

@@ -18,3 +18,19 @@ class TicketIntent(Message):
         super().__init__()
         self.action = action
         self.key = key
+
+
+class ThreadWanted(Message):
+    """Enter on a channel message: the channel desk opens its thread."""
+
+    def __init__(self, ts: str) -> None:
+        super().__init__()
+        self.ts = ts
+
+
+class OlderMessagesWanted(Message):
+    """The cursor tried to go above the oldest message shown: the channel desk reads older ones."""
+
+    def __init__(self, before_ts: str) -> None:
+        super().__init__()
+        self.before_ts = before_ts

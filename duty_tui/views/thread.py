@@ -24,7 +24,6 @@ from duty_tui.models import ChatMessage
 from duty_tui.text.timefmt import day_clock
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
-from duty_tui.widgets.channel import Directory
 from duty_tui.widgets.content import content
 
 
@@ -43,7 +42,7 @@ class ThreadScreen(ModalScreen[None]):
     def __init__(
         self,
         message: ChatMessage,
-        directory: Directory,
+        directory: text.NameLookup,
         load: Callable[[], list[ChatMessage]] | None,
         now: Callable[[], datetime],
         zone: ZoneInfo,

@@ -1,7 +1,8 @@
 """The channel pane: #laa-ops as a live log, newest at the bottom, replies summarised per thread.
 
-It holds a bounded window of the newest messages; moving above the first row asks the app for
-older ones from the store, so memory stays flat over a working day.
+It holds a bounded window of the newest messages; moving above the first row asks the channel desk
+(its container) for older ones from the store, so memory stays flat over a working day. Enter asks
+the desk for the message's thread.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from duty_tui import text
+from duty_tui.desks.intents import OlderMessagesWanted, ThreadWanted
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, ts_key, ts_to_datetime
 from duty_tui.text.slack import slack_text  # with its emoji tables: loaded with the app, not at first paint
 from duty_tui.text.timefmt import clock, day_clock
@@ -60,8 +62,8 @@ class MessageTable(KeyedTable[ChatMessage]):
 class ChannelPane(ListPane):
     """Pane 2."""
 
-    def __init__(self, directory: Directory, now: Callable[[], datetime], zone: ZoneInfo) -> None:
-        self.directory = directory
+    def __init__(self, now: Callable[[], datetime], zone: ZoneInfo) -> None:
+        self.directory = Directory()
         self.now = now
         self.zone = zone
         table = MessageTable(
@@ -75,6 +77,33 @@ class ChannelPane(ListPane):
             id="message-table",
         )
         super().__init__(2, "#laa-ops", table, id="channel")
+
+    @property
+    def names(self) -> text.NameLookup:
+        """Slack ids → names, as the pane knows them (for a thread shown elsewhere)."""
+        return self.directory
+
+    def message(self, ts: str) -> ChatMessage | None:
+        return self.table.item(ts)
+
+    def learn_users(self, users: Iterable[ChatUser]) -> None:
+        """Names from the store or a poll: rows already shown may now name someone they did not."""
+        users = list(users)
+        if users:
+            self.directory.users.update((user.id, user) for user in users)
+            self.table.invalidate()
+
+    def on_keyed_table_selected(self, message: KeyedTable.Selected) -> None:
+        """Enter on a message asks for its thread."""
+        message.stop()
+        self.post_message(ThreadWanted(message.key))
+
+    def on_keyed_table_reached_top(self, message: KeyedTable.ReachedTop) -> None:
+        """Above the oldest row (and not filtering): ask for older messages."""
+        message.stop()
+        oldest = self.oldest_ts()
+        if oldest is not None and not self.table.filter_text:
+            self.post_message(OlderMessagesWanted(oldest))
 
     def author(self, message: ChatMessage) -> str:
         if message.user_id:

@@ -288,3 +288,31 @@ async def test_status_bar_keeps_every_source_and_read_only_at_100_columns(h: Har
         await settle(pilot, lambda: bool(app.statuses["jira"].error) and bool(app.statuses["slack"].error))
         top = screen_text(app).splitlines()[0]
         assert "READ-ONLY" in top and "Jira ✗" in top and "Slack ✗" in top
+
+
+async def test_scrolling_above_the_oldest_message_reads_older_ones_from_the_store(h: Harness) -> None:
+    """The pane keeps a window of the newest messages; going above its first row asks the channel desk,
+    which reads the next older page from the store (not from Slack) and the cursor stays put."""
+    from duty_tui.models import ChatMessage
+    from duty_tui.widgets.channel import WINDOW
+
+    runtime = h.runtime()
+    two_days_ago = int((MORNING - timedelta(days=2)).timestamp())  # outside the poller's rescan window
+    history = [
+        ChatMessage(ts=f"{two_days_ago + n}.000100", channel=CHANNEL, user_id=None, text=f"old note {n}")
+        for n in range(WINDOW + 50)
+    ]
+    runtime.store.messages.save(history)
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        table = app.channel.table
+        assert history[0].ts not in table.row_keys()  # only the newest WINDOW are in the pane
+        shown = table.total_count
+        await pilot.press("2", "home")
+        top = table.cursor_key
+        h.world.slack.log.clear()
+        await pilot.press("up")
+        await settle(pilot, lambda: table.total_count > shown)
+        assert history[0].ts in table.row_keys() and table.cursor_key == top
+        assert not h.world.slack.log.find(path="conversations.history")  # from the store, not Slack
