@@ -101,8 +101,10 @@ class ChannelPane(ListPane):
     def on_keyed_table_reached_top(self, message: KeyedTable.ReachedTop) -> None:
         """Above the oldest row (and not filtering): ask for older messages."""
         message.stop()
-        oldest = self.oldest_ts()
-        if oldest is not None and not self.table.filter_text:
+        if self.table.filter_text:  # older messages would not show through the filter anyway
+            return
+        oldest = self.oldest_ts()  # a scan of the window: only when it is needed
+        if oldest is not None:
             self.post_message(OlderMessagesWanted(oldest))
 
     def author(self, message: ChatMessage) -> str:
