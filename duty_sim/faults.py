@@ -34,6 +34,9 @@ class Fault:
         return self.match is None or self.match.search(f"{method} {path}") is not None
 
 
+_HOLD_AT_MOST = 30.0  # a test that forgets to release must not hang the server for good
+
+
 class Faults:
     """Thread-safe fault plan for one simulated service."""
 
@@ -43,6 +46,9 @@ class Faults:
         self._latency = 0.0
         self._latency_match: re.Pattern[str] | None = None
         self._token_revoked = False
+        self._gate = threading.Event()
+        self._gate.set()
+        self._gate_match: re.Pattern[str] | None = None
 
     # -- what tests call ------------------------------------------------------------------------
 
@@ -66,6 +72,18 @@ class Faults:
             self._latency = seconds
             self._latency_match = _compile(match)
 
+    def hold(self, match: str | None = None) -> None:
+        """Keep matching requests waiting (unanswered, not yet acted on) until `release()`.
+
+        A latency races the test's own steps on a slow machine; a held request waits for the test.
+        """
+        with self._lock:
+            self._gate_match = _compile(match)
+            self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
+
     def revoke_token(self) -> None:
         with self._lock:
             self._token_revoked = True
@@ -80,6 +98,7 @@ class Faults:
             self._latency = 0.0
             self._latency_match = None
             self._token_revoked = False
+        self._gate.set()
 
     @property
     def pending(self) -> int:
@@ -106,8 +125,11 @@ class Faults:
         with self._lock:
             seconds = self._latency
             match = self._latency_match
+            gate_match = self._gate_match
         if seconds > 0 and (match is None or match.search(f"{method} {path}")):
             time.sleep(seconds)
+        if gate_match is None or gate_match.search(f"{method} {path}"):
+            self._gate.wait(timeout=_HOLD_AT_MOST)
 
     def _push(self, n: int, fault: Fault) -> None:
         with self._lock:

@@ -21,10 +21,10 @@ async def test_t_twice_takes_once_and_says_it_is_already_yours(h: Harness) -> No
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot, app)
         h.world.jira.log.clear()
-        h.world.jira.faults.set_latency(0.5, match="GET")  # the first take is still on its way
+        h.world.jira.faults.hold(match="GET")  # the first take is still on its way
         await pilot.press("t", "t")
         assert f"{KEY} is already yours" in screen_text(app)
-        h.world.jira.faults.set_latency(0)
+        h.world.jira.faults.release()
         await settle(pilot, lambda: delivered(app))
         assert writes(h).count("PUT /assignee") == 1 and posts(h) == 1
 
@@ -71,11 +71,11 @@ async def test_an_acknowledgement_on_its_way_still_counts_as_breached_until_jira
         late = [t.key for t in pane.table.items() if pane.clock(t).band is Band.BREACHED]
         assert len(late) == 2 and "2 breached" in pane.counts
         assert pane.table.move_cursor_to(late[0])
-        h.world.jira.faults.set_latency(0.6, match="POST")
+        h.world.jira.faults.hold(match="POST")
         await pilot.press("K")
         label = pane.table.cell(late[0], "ack").plain
         assert label.startswith("⟳") and "2 breached" in pane.counts  # not yet: Jira has not got it
-        h.world.jira.faults.set_latency(0)
+        h.world.jira.faults.release()
         await settle(pilot, lambda: delivered(app))
         assert pane.table.cell(late[0], "ack").plain == "✓ late" and "1 breached" in pane.counts
 
@@ -142,7 +142,7 @@ async def test_t_takes_a_ticket_whose_assignment_to_a_colleague_is_still_on_its_
     app = h.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot, app)
-        h.world.jira.faults.set_latency(0.4, match="PUT")
+        h.world.jira.faults.hold(match="PUT")
         await pilot.press("a")
         await settle(pilot, lambda: "Aisha Bello" in screen_text(app))
         await pilot.press(*"aisha", "enter")
@@ -150,7 +150,7 @@ async def test_t_takes_a_ticket_whose_assignment_to_a_colleague_is_still_on_its_
         assert row is not None and "assign" in row.pending and row.assignee == "Aisha Bello"
         await pilot.press("t")  # changed my mind: I take it
         assert "already yours" not in screen_text(app)
-        h.world.jira.faults.set_latency(0)
+        h.world.jira.faults.release()
         await settle(pilot, lambda: delivered(app))
         assignee = h.world.jira.world.issue(KEY)["fields"]["assignee"]
         assert assignee["accountId"] == h.world.jira.myself_account_id

@@ -36,12 +36,13 @@ async def test_t_takes_a_ticket_with_one_state_check_and_three_writes(h: Harness
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         h.world.jira.log.clear()
-        h.world.jira.faults.set_latency(0.3, match="PUT")  # Jira is slow to answer: the row must not wait
+        h.world.jira.faults.hold(match="PUT")  # Jira is slow to answer: the row must not wait
         await pilot.press("t")
         row = app.tickets.table.item(KEY)
         assert (
             row is not None and row.pending and row.assignee == "Priya Shah"
         )  # at once, before Jira answers
+        h.world.jira.faults.release()
         await settle(pilot, lambda: delivered(app))
         assert writes(h) == ["GET /", "PUT /assignee", "POST /transitions", "POST /comment"]
         log = [e for e in h.world.jira.log if f"/{KEY}" in e.path]
