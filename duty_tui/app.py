@@ -30,6 +30,7 @@ from duty_tui.desks.tickets import TicketDesk
 from duty_tui.desks.ui import post_from_thread
 from duty_tui.keymap import KEYS
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, Snapshot, SourcePolled
+from duty_tui.models import Service, WriteKind
 from duty_tui.rules.facts import TicketFacts
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
@@ -98,7 +99,9 @@ class DutyApp(App[None]):
             read_only=runtime.read_only,
             facts=self.facts,
         )
-        self.channel = ChannelPane(runtime.now, self.zone)
+        self.channel = ChannelPane(
+            runtime.now, self.zone, runtime.calendar, self.config.channel, read_only=runtime.read_only
+        )
         self.incident = IncidentPane()
         self.checklist = ChecklistPane(runtime.sections, self.zone, runtime.now, runtime.engineer_name)
         # Store writes the UI makes (ticks, queued outbox writes), in the order they were made.
@@ -117,7 +120,12 @@ class DutyApp(App[None]):
             sender=self.outbox,
         )
         self.channel_desk = ChannelDesk(
-            runtime, pane=self.channel, ui=self, dialogs=ChannelDialogs(runtime.now, self.zone)
+            runtime,
+            pane=self.channel,
+            ui=self,
+            dialogs=ChannelDialogs(runtime.now, self.zone),
+            store_writer=self.store_writer,
+            sender=self.outbox,
         )
         self.status_bar = StatusBar()
 
@@ -223,7 +231,7 @@ class DutyApp(App[None]):
             self.load_ticks(today)
         self.tickets.table.invalidate()  # ages
         self.tickets.update_counts()  # breached and due-soon move on with the clock, polls or not
-        self.channel.table.invalidate()  # "Tue 14:02" labels
+        self.channel_desk.tick()  # waiting and triage clocks, day labels
         for pane, source in ((self.tickets, "jira"), (self.channel, "slack")):
             pane.show_status(self.statuses.get(source))
         self.refresh_status()
@@ -354,6 +362,7 @@ class DutyApp(App[None]):
         # The other process owns the outbox and its back-offs: this one neither sends nor hurries it.
         self.outbox = None
         self.ticket_desk.sender = None
+        self.channel_desk.sender = None
         self.sending_elsewhere = True
         self.refresh_status()
         self.notify(
@@ -365,9 +374,11 @@ class DutyApp(App[None]):
         )
 
     def _post_outbox_progress(self, progress: OutboxProgress) -> None:
-        """Called on the outbox writer's thread. Every write is a ticket's so far: the ticket desk's."""
+        """Called on the outbox writer's thread: to the desk whose key made the write."""
         if self.is_running:
-            post_from_thread(self.ticket_desk, OutboxProgressed(progress))
+            write = progress.write
+            channel = write.service is Service.SLACK or write.kind in (WriteKind.CREATE, WriteKind.LINK)
+            post_from_thread(self.channel_desk if channel else self.ticket_desk, OutboxProgressed(progress))
 
     def on_pending_writes_changed(self, message: PendingWritesChanged) -> None:
         self.pending_writes, self.pending_note = message.count, message.note

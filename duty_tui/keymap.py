@@ -33,6 +33,10 @@ _ASSIGN = "Assign picker"
 _MOVE = "Move picker"
 _COMMENT = "Comment editor"
 _DETAIL = "Ticket view"
+_CHANNEL = "Channel"
+_REPLY = "Reply editor"
+_REACT = "Reaction picker"
+_RAISE = "New ticket form"
 
 KEYS: tuple[KeySpec, ...] = (
     KeySpec(
@@ -134,6 +138,37 @@ KEYS: tuple[KeySpec, ...] = (
         _TICKETS,
         show=False,
     ),
+    KeySpec(
+        "channel.reply",
+        "c",
+        "message('reply')",
+        "Reply",
+        "Reply in the selected message's thread",
+        _CHANNEL,
+    ),
+    KeySpec("channel.react", "e", "message('react')", "React", "Add a reaction (👀 first)", _CHANNEL),
+    KeySpec(
+        "channel.claim",
+        "t",
+        "message('claim')",
+        "Claim",
+        "Claim the request: 👀, your name on it, its 15-minute triage timer starts",
+        _CHANNEL,
+    ),
+    KeySpec(
+        "channel.raise",
+        "n",
+        "message('raise')",
+        "Ticket",
+        "Raise a Jira ticket from the message (linked both ways)",
+        _CHANNEL,
+    ),
+    KeySpec(
+        "channel.open", "o", "message('open')", "Open", "Open the message in Slack", _CHANNEL, show=False
+    ),
+    KeySpec(
+        "channel.copy", "y", "message('copy')", "Copy", "Copy the message's permalink", _CHANNEL, show=False
+    ),
     KeySpec("checklist.toggle", "space,x", "tick", "Tick", "Tick or untick the selected item", "Checklist"),
     KeySpec(
         "assign.pick", "enter", "pick", "Assign", "Assign to the highlighted person", _ASSIGN, priority=True
@@ -171,6 +206,41 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("comment.discard", "y", "answer(True)", "Discard", "Yes, discard the comment", _COMMENT),
     KeySpec("comment.keep", "n,escape", "answer(False)", "Keep writing", "No, keep writing", _COMMENT),
+    KeySpec("reply.post", "ctrl+s", "post", "Post", "Post the reply", _REPLY, priority=True),
+    KeySpec(
+        "reply.broadcast",
+        "ctrl+b",
+        "toggle_broadcast",
+        "Also to channel",
+        "Also send the reply to #laa-ops",
+        _REPLY,
+        priority=True,
+    ),
+    KeySpec("reply.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when there is text)", _REPLY),
+    KeySpec("react.pick", "enter", "pick", "React", "Add the highlighted reaction", _REACT, priority=True),
+    KeySpec(
+        "react.down",
+        "down,ctrl+j",
+        "cursor(1)",
+        "Next",
+        "Next emoji (while typing)",
+        _REACT,
+        show=False,
+        priority=True,
+    ),
+    KeySpec(
+        "react.up",
+        "up,ctrl+k",
+        "cursor(-1)",
+        "Previous",
+        "Previous emoji (while typing)",
+        _REACT,
+        show=False,
+        priority=True,
+    ),
+    KeySpec("react.cancel", "escape", "cancel", "Cancel", "Cancel", _REACT),
+    KeySpec("raise.create", "ctrl+s", "create", "Create", "Create the ticket", _RAISE, priority=True),
+    KeySpec("raise.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when edited)", _RAISE),
     # Priority: the focused scroll area binds the arrows and pages itself (animated); these are the ones
     # users remap, and they jump at once.
     KeySpec("detail.down", "j,down", "scroll(1)", "Down", "Scroll down", _DETAIL, show=False, priority=True),

@@ -61,6 +61,7 @@ class Ticket:
 class Reaction:
     name: str
     count: int
+    users: tuple[str, ...] = ()  # who reacted (Slack lists them; a 👀 from a team member is a claim)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +79,33 @@ class ChatMessage:
     latest_reply: str | None = None
     reactions: tuple[Reaction, ...] = ()
     edited: bool = False
+    reply_users: tuple[str, ...] = ()  # who has replied in its thread (Slack's summary on the parent)
+    bot_id: str | None = None  # set on posts by apps and integrations
 
     @property
     def sent_at(self) -> datetime:
         return ts_to_datetime(self.ts)
+
+    def reacted(self, name: str, user_id: str) -> bool:
+        return any(r.name == name and user_id in r.users for r in self.reactions)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyDraft:
+    """What the reply editor gives back: the text as typed (escaped for Slack only when sent)."""
+
+    text: str
+    broadcast: bool = False  # also send it to the channel (`reply_broadcast`)
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """What the new-ticket form gives back: a ticket to create on one of the watched boards."""
+
+    board_id: int
+    summary: str
+    priority: str
+    description: str  # Jira wiki text (API v2), as the engineer left it in the form
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +245,10 @@ class WriteKind(StrEnum):
     ASSIGN = "assign"  # assignee_id None unassigns
     TRANSITION = "transition"
     COMMENT = "comment"
+    CREATE = "create"  # a new Jira ticket raised from a channel message (key: the message's ts)
+    LINK = "link"  # a remote link from the ticket created earlier in the keypress to the message
+    REPLY = "reply"  # a reply in a message's thread (key: the parent's ts)
+    REACT = "react"  # a reaction on a message (key: its ts; body: the emoji name)
 
 
 class WriteState(StrEnum):
@@ -256,6 +284,15 @@ class Write:
     expected_assignee_id: str | None = None
     expected_status: str | None = None  # the status name, for messages
     expected_status_id: str | None = None  # what conflicts are judged by (names can be renamed)
+    broadcast: bool = False  # a reply also sent to the channel
+    ticket: NewTicket | None = None  # what to create (CREATE)
+    project: str | None = None  # the project the ticket is created in (CREATE)
+    component: str | None = None  # always set on the 6DG board's tickets (CREATE)
+    url: str | None = None  # the message's permalink (CREATE's description, LINK's target)
+    # A reply that announces the ticket created earlier in its keypress: "{ticket}" in `body` becomes
+    # the key and link once Jira has said what they are.
+    announces: bool = False
+    result: str | None = None  # what the service made of it: the created ticket's key, a post's ts
     state: WriteState = WriteState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None
@@ -267,4 +304,12 @@ class Write:
             return f"assign {self.key} to {self.assignee}" if self.assignee_id else f"unassign {self.key}"
         if self.kind is WriteKind.TRANSITION:
             return f"move {self.key} to {self.to_status or self.to_category}"
+        if self.kind is WriteKind.CREATE:
+            return "raise a ticket from a #laa-ops message"
+        if self.kind is WriteKind.LINK:
+            return "link the new ticket to its Slack thread"
+        if self.kind is WriteKind.REPLY:
+            return "announce the new ticket in the thread" if self.announces else "reply in a thread"
+        if self.kind is WriteKind.REACT:
+            return f"react :{self.body}:"
         return f"comment on {self.key}"

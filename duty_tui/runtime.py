@@ -15,20 +15,23 @@ from importlib.resources import files
 from pathlib import Path
 
 from duty_tui.clock import Clock
-from duty_tui.config import Config, ConfigError, Secrets, require_secrets
+from duty_tui.config import ENV_SLACK_USER_TOKEN, Config, ConfigError, Secrets, require_secrets
 from duty_tui.models import ChecklistSection, Service, Ticket
 from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
 from duty_tui.rules.checklist import parse_sections
 from duty_tui.sources.jira.client import JiraSource
 from duty_tui.sources.jira.writes import JiraWriter
 from duty_tui.sources.slack.client import SlackSource
+from duty_tui.sources.slack.writes import SlackWriter
 from duty_tui.store import Store
 from duty_tui.sync.account import JiraAccount
 from duty_tui.sync.jira_delivery import JiraDelivery
 from duty_tui.sync.jira_poll import JiraPoller
-from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
+from duty_tui.sync.outbox import Delivery, OutboxProgress, OutboxWriter
 from duty_tui.sync.outcomes import Poller
+from duty_tui.sync.slack_delivery import SlackDelivery
 from duty_tui.sync.slack_poll import SlackPoller
+from duty_tui.sync.slack_team import SlackTeam
 from duty_tui.text import redact
 
 LOG_FILE = "duty-tui.log"
@@ -45,6 +48,7 @@ class Runtime:
     sections: tuple[ChecklistSection, ...]
     jira: JiraSource
     slack: SlackSource
+    slack_writer: SlackWriter  # replies and reactions (as the engineer, with SLACK_USER_TOKEN)
     account: JiraAccount  # who the engineer is in Jira
     jira_writer: JiraWriter  # the one writer (and on-demand reader) for Jira
     jira_poller: JiraPoller
@@ -78,7 +82,22 @@ class Runtime:
 
     def outbox_writer(self, emit: Callable[[OutboxProgress], None]) -> OutboxWriter:
         """The one writer for every service's writes, reporting each delivery to `emit`."""
-        deliveries = {Service.JIRA: JiraDelivery(self.jira_writer, self.store, self.listed)}
+        channel = self.config.channel
+        deliveries: dict[Service, Delivery] = {
+            Service.JIRA: JiraDelivery(
+                self.jira_writer,
+                self.store,
+                self.listed,
+                issue_type=channel.issue_type,
+                channel=self.config.slack.channel,
+            ),
+            Service.SLACK: SlackDelivery(
+                self.slack_writer,
+                self.store,
+                browse_url=self.jira.browse_url,
+                product_manager=channel.product_manager,
+            ),
+        }
         return OutboxWriter(self.store, deliveries, self.clock, emit)
 
     def close(self) -> None:
@@ -125,6 +144,12 @@ def build_runtime(
     store = Store.in_dir(data_dir)
     jira = JiraSource(config.jira, secrets.jira_token)
     slack = SlackSource(config.slack, secrets.slack_token)
+    poster = (
+        SlackSource(config.slack, secrets.slack_user_token, token_name=ENV_SLACK_USER_TOKEN)
+        if secrets.slack_user_token
+        else None
+    )
+    slack_writer = SlackWriter(slack, poster)
     account = JiraAccount(jira, store, config.jira)
     team = config.workflow.team.members
     return Runtime(
@@ -135,12 +160,15 @@ def build_runtime(
         sections=shipped_checklist(),
         jira=jira,
         slack=slack,
+        slack_writer=slack_writer,
         account=account,
         jira_writer=JiraWriter(jira),
         jira_poller=JiraPoller(
             jira, account, store, config.jira, clock, store_config=config.store, team=team
         ),
-        slack_poller=SlackPoller(slack, store, config.slack, clock),
+        slack_poller=SlackPoller(
+            slack, store, config.slack, clock, team=SlackTeam(slack_writer, store, config.workflow.team)
+        ),
         data_dir=data_dir,
         read_only=read_only,
         demo=demo,

@@ -36,7 +36,7 @@ from textual.pilot import Pilot
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
 from duty_tui.config import Config
-from duty_tui.demo import DemoWorld, demo_secrets
+from duty_tui.demo import DemoWorld
 from duty_tui.demo.scenario import CHANNEL, COMPONENT
 from duty_tui.runtime import Runtime, build_runtime
 
@@ -61,11 +61,16 @@ class Harness:
         return replace(config, **changes) if changes else config
 
     def runtime(
-        self, data_dir: Path | None = None, config: Config | None = None, *, read_only: bool = False
+        self,
+        data_dir: Path | None = None,
+        config: Config | None = None,
+        *,
+        read_only: bool = False,
+        as_user: bool = True,
     ) -> Runtime:
         runtime = build_runtime(
             config or self.config(),
-            demo_secrets(),
+            self.world.secrets(as_user=as_user),
             data_dir or self.data_dir,
             self.clock,
             read_only=read_only,
@@ -74,8 +79,8 @@ class Harness:
         self.runtimes.append(runtime)
         return runtime
 
-    def app(self, config: Config | None = None, *, read_only: bool = False) -> DutyApp:
-        return DutyApp(self.runtime(config=config, read_only=read_only))
+    def app(self, config: Config | None = None, *, read_only: bool = False, as_user: bool = True) -> DutyApp:
+        return DutyApp(self.runtime(config=config, read_only=read_only, as_user=as_user))
 
     def close(self) -> None:
         for runtime in self.runtimes:
@@ -98,7 +103,11 @@ class Harness:
         return keys
 
     def channel_ts(self) -> set[str]:
-        return {str(m["ts"]) for m in self.world.slack.world.history(CHANNEL)}
+        """The messages the channel pane shows: all of history but joins and leaves (folded away)."""
+        folded = {"channel_join", "channel_leave"}
+        return {
+            str(m["ts"]) for m in self.world.slack.world.history(CHANNEL) if m.get("subtype") not in folded
+        }
 
 
 def make_harness(tmp_path: Path, now: datetime) -> Harness:

@@ -1,5 +1,5 @@
-"""JQL for the Jira simulator: parse (see `duty_sim.jira.jql_parse`), validate and evaluate; ORDER BY
-sorting is `duty_sim.jira.jql_sort`.
+"""JQL for the Jira simulator: parse (see `duty_sim.jira.jql_parse`), validate and evaluate; the fields
+and functions it knows are `duty_sim.jira.jql_fields`, ORDER BY sorting is `duty_sim.jira.jql_sort`.
 
 `compile_query(query, ctx)` checks the query the way Jira Cloud does (unknown field, unsupported
 operator, a value that does not exist, a bad date) and returns a `CompiledQuery` whose `matches(facts)`
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
+from duty_sim.jira.jql_fields import CMP, EMPTY, FIELDS, FUNCTIONS, JqlField
 from duty_sim.jira.jql_parse import (
     And,
     Clause,
@@ -47,50 +48,6 @@ __all__ = [
     "split_key",
 ]
 
-_EQ = frozenset({"=", "!=", "in", "not in"})
-_EMPTY = frozenset({"is", "is not"})
-_CMP = frozenset({"<", "<=", ">", ">="})
-_TEXT = frozenset({"~", "!~"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    name: str  # canonical name, the key into IssueFacts
-    kind: str  # value | key | date | text | filter | none
-    ops: frozenset[str]
-    sortable: bool = False
-    checked: bool = True  # whether a literal must name something that exists
-
-
-_FIELD_LIST = [
-    (("project",), _Field("project", "value", _EQ | _EMPTY)),
-    (("key", "issuekey", "id", "issue"), _Field("key", "key", _EQ | _CMP, sortable=True)),
-    (("status",), _Field("status", "value", _EQ | _EMPTY, sortable=True)),
-    (("statuscategory",), _Field("statuscategory", "value", _EQ | _EMPTY)),
-    (("component",), _Field("component", "value", _EQ | _EMPTY)),
-    (("assignee",), _Field("assignee", "value", _EQ | _EMPTY)),
-    (("reporter",), _Field("reporter", "value", _EQ | _EMPTY)),
-    (("priority",), _Field("priority", "value", _EQ | _EMPTY | _CMP, sortable=True)),
-    (("labels", "label"), _Field("labels", "value", _EQ | _EMPTY, checked=False)),
-    (("issuetype", "type"), _Field("issuetype", "value", _EQ | _EMPTY)),
-    (("resolution",), _Field("resolution", "value", _EQ | _EMPTY)),
-    (("fixversion",), _Field("fixversion", "value", _EQ | _EMPTY)),
-    (("created", "createddate"), _Field("created", "date", _EQ | _EMPTY | _CMP, sortable=True)),
-    (("updated", "updateddate"), _Field("updated", "date", _EQ | _EMPTY | _CMP, sortable=True)),
-    (("resolved", "resolutiondate"), _Field("resolved", "date", _EQ | _EMPTY | _CMP, sortable=True)),
-    (("summary",), _Field("summary", "text", _TEXT | _EMPTY, checked=False)),
-    (("filter", "savedfilter", "request"), _Field("filter", "filter", _EQ)),
-    (("rank",), _Field("rank", "none", frozenset(), sortable=True)),
-]
-FIELDS: dict[str, _Field] = {alias: spec for aliases, spec in _FIELD_LIST for alias in aliases}
-
-# Which functions a field accepts, and what they evaluate to (None: resolved from the context).
-_FUNCTIONS: dict[str, frozenset[str]] = {
-    "currentuser": frozenset({"assignee", "reporter"}),
-    "now": frozenset({"created", "updated", "resolved"}),
-    "unreleasedversions": frozenset({"fixversion"}),
-    "releasedversions": frozenset({"fixversion"}),
-}
 
 _RELATIVE = re.compile(r"^([+-]?)((?:\s*\d+\s*[wdhm])+)\s*$")
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
@@ -154,7 +111,7 @@ def _always(_: IssueFacts) -> bool:
     return True
 
 
-def _lookup(name: str) -> _Field:
+def _lookup(name: str) -> JqlField:
     spec = FIELDS.get(name.lower())
     if spec is None:
         raise JqlError(f"Field '{name}' does not exist or you do not have permission to view it.")
@@ -203,16 +160,16 @@ class _Compiler:
             return self.date_clause(spec, clause)
         if spec.kind == "text":
             return _text_clause(spec, clause)
-        if spec.kind == "key" and clause.op in _CMP:
+        if spec.kind == "key" and clause.op in CMP:
             return _key_compare(clause)
-        if clause.op in _CMP:  # priority
+        if clause.op in CMP:  # priority
             return self.ordinal_compare(spec, clause)
         tokens, with_empty = self.tokens(spec, clause)
         return _token_matcher(spec.name, clause.op, tokens, with_empty)
 
     # -- value fields ----------------------------------------------------------------------------
 
-    def tokens(self, spec: _Field, clause: Clause) -> tuple[frozenset[str], bool]:
+    def tokens(self, spec: JqlField, clause: Clause) -> tuple[frozenset[str], bool]:
         out: set[str] = set()
         with_empty = False
         for value in _values(clause.operand):
@@ -227,7 +184,7 @@ class _Compiler:
                 out.add(self.checked(spec, clause, value.text))
         return frozenset(out), with_empty
 
-    def checked(self, spec: _Field, clause: Clause, text: str) -> str:
+    def checked(self, spec: JqlField, clause: Clause, text: str) -> str:
         lowered = text.lower()
         if spec.checked and not self.ctx.value_exists(spec.name, lowered):
             if spec.name == "key":
@@ -235,9 +192,9 @@ class _Compiler:
             raise JqlError(f"The value '{text}' does not exist for the field '{clause.field}'.")
         return lowered
 
-    def function(self, spec: _Field, clause: Clause, function: Function) -> set[str]:
+    def function(self, spec: JqlField, clause: Clause, function: Function) -> set[str]:
         name = function.name.lower()
-        fields = _FUNCTIONS.get(name)
+        fields = FUNCTIONS.get(name)
         if fields is None:
             raise JqlError(f"Unable to find JQL function '{function.name}()'.")
         if spec.name not in fields:
@@ -247,7 +204,7 @@ class _Compiler:
             return {user.lower()} if user else set()
         return set()  # the simulator has no versions: unreleasedVersions() is empty
 
-    def ordinal_compare(self, spec: _Field, clause: Clause) -> Matcher:
+    def ordinal_compare(self, spec: JqlField, clause: Clause) -> Matcher:
         value = _single(clause)
         text = self.checked(spec, clause, value.text)
         bound = self.ctx.ordinal(spec.name, text)
@@ -259,9 +216,9 @@ class _Compiler:
 
     # -- dates -----------------------------------------------------------------------------------
 
-    def date_clause(self, spec: _Field, clause: Clause) -> Matcher:
+    def date_clause(self, spec: JqlField, clause: Clause) -> Matcher:
         name = spec.name
-        if clause.op in _EMPTY:
+        if clause.op in EMPTY:
             want_empty = clause.op == "is"
             return lambda facts: (facts.dates.get(name) is None) == want_empty
         moments: list[datetime] = []
@@ -275,7 +232,7 @@ class _Compiler:
                 moments.append(self.ctx.now())
             else:
                 moments.append(self.date(clause.field, value.text))
-        if clause.op in _CMP:
+        if clause.op in CMP:
             bound, compare = moments[0], _COMPARE[clause.op]
             return lambda facts: (at := facts.dates.get(name)) is not None and compare(at, bound)
         positive = clause.op in ("=", "in")
@@ -386,9 +343,9 @@ def _key_compare(clause: Clause) -> Matcher:
     return match
 
 
-def _text_clause(spec: _Field, clause: Clause) -> Matcher:
+def _text_clause(spec: JqlField, clause: Clause) -> Matcher:
     name = spec.name
-    if clause.op in _EMPTY:
+    if clause.op in EMPTY:
         want_empty = clause.op == "is"
         return lambda facts: (not facts.text.get(name)) == want_empty
     words = re.findall(r"\w+", _single(clause).text.lower())

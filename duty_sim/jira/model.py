@@ -280,3 +280,18 @@ class History:
     author: str | None
     created: datetime
     items: tuple[ChangeItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteLink:
+    """A remote issue link (e.g. to a Slack thread): the linked object as posted, plus its identifiers.
+
+    `fields` is the posted `object` (url, title and any summary, icon, status); a link created with a
+    `globalId` is found, and replaced whole, by that id (`POST …/remotelink` upserts)."""
+
+    id: int
+    issue_id: str
+    global_id: str | None
+    relationship: str | None
+    application: dict[str, Any] | None
+    fields: dict[str, Any]

@@ -30,6 +30,7 @@ from duty_sim.jira.model import (
     Issue,
     Named,
     Project,
+    RemoteLink,
     Status,
     StatusCategory,
     Transition,
@@ -228,6 +229,21 @@ class Renderer:
         }
         if history.author is not None:
             out["author"] = self.user(history.author)
+        return out
+
+    def remote_link(self, issue: Issue, link: RemoteLink) -> JSON:
+        """A remote issue link. Jira fills in what was not posted: an empty application and icon, and
+        a status with an empty icon; an unset relationship is left out (the UI shows "links to")."""
+        linked: JSON = dict(link.fields)
+        linked.setdefault("icon", {})
+        linked.setdefault("status", {"icon": {}})
+        out: JSON = {"id": link.id, "self": self.url(f"issue/{issue.key}/remotelink/{link.id}")}
+        if link.global_id is not None:
+            out["globalId"] = link.global_id
+        out["application"] = dict(link.application or {})
+        if link.relationship is not None:
+            out["relationship"] = link.relationship
+        out["object"] = linked
         return out
 
     # -- issues ---------------------------------------------------------------------------------

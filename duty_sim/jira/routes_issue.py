@@ -1,5 +1,5 @@
-"""Issue routes of the Jira simulator: create, get, edit, assign (accountId only, GDPR strict) and
-transitions (picked by id; only those leaving the current status exist)."""
+"""Issue routes of the Jira simulator: create (with entity properties), get, edit, assign (accountId
+only, GDPR strict) and transitions (picked by id; only those leaving the current status exist)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from duty_sim.jira.model import (
     find_named,
 )
 from duty_sim.jira.routes_comments import comment_body, find_issue
+from duty_sim.jira.routes_links import issue_properties
 from duty_sim.server import SimResponse
 
 GDPR_ASSIGNEE = "'accountId' must be the only user identifying query parameter in GDPR strict mode."
@@ -99,9 +100,10 @@ def _components(call: Call, project_key: str, value: Any) -> list[str]:
     names = []
     for item in value:
         ref = _ref(item, "component")
+        kind = "id" if isinstance(item, dict) and "id" in item else "name"
         found = call.world.find_component(project_key, ref)
-        if found is None:
-            kind = "id" if isinstance(item, dict) and "id" in item else "name"
+        # {"id": …} names a component by id only and {"name": …} by name only, as Jira reads them.
+        if found is None or ref != (found.id if kind == "id" else found.name):
             raise FieldError(f"Component {kind} '{ref}' is not valid")
         names.append(found.name)
     return names
@@ -222,6 +224,8 @@ def edit_issue(call: Call) -> SimResponse:
     plan += _comment_plan(call, issue, comments)
     if errors:
         raise JiraHttpError(400, errors=errors)
+    for property_key, value in issue_properties(body.get("properties")):  # an edit may set them too
+        plan.append(functools.partial(call.world.set_issue_property, issue.key, property_key, value))
     for apply in plan:
         apply()
     if (call.param("returnIssue") or "").lower() == "true":
@@ -288,6 +292,7 @@ def create_issue(call: Call) -> SimResponse:
         errors[name] = CANNOT_SET.format(name)
     if errors or project is None or issue_type is None:
         raise JiraHttpError(400, errors=errors)
+    properties = issue_properties(body.get("properties"))  # checked before anything is created
     key = call.world.create_issue(
         project.key,
         kwargs.pop("summary"),
@@ -296,6 +301,8 @@ def create_issue(call: Call) -> SimResponse:
         creator=call.viewer,
         **kwargs,
     )
+    for property_key, value in properties:  # stored with the issue, in the same request
+        call.world.set_issue_property(key, property_key, value)
     created = call.world.find_issue(key)
     assert created is not None
     return ok(

@@ -17,7 +17,14 @@ from urllib.parse import unquote
 
 from duty_sim.clock import Clock, SystemClock
 from duty_sim.faults import TokenBucket
-from duty_sim.jira import routes_agile, routes_comments, routes_issue, routes_platform, routes_search
+from duty_sim.jira import (
+    routes_agile,
+    routes_comments,
+    routes_issue,
+    routes_links,
+    routes_platform,
+    routes_search,
+)
 from duty_sim.jira.http import Call, JiraHttpError, PageTokens, Route, error_json
 from duty_sim.jira.world import JiraWorld
 from duty_sim.server import BadRequest, HostedService, SimRequest, SimResponse, SimServer
@@ -27,6 +34,7 @@ ROUTES: tuple[Route, ...] = (
     *routes_search.ROUTES,
     *routes_issue.ROUTES,
     *routes_comments.ROUTES,
+    *routes_links.ROUTES,
     *routes_agile.ROUTES,
 )
 DEFAULT_BURST = (100, 10.0)  # requests per seconds, per route: Cloud's burst limits for API tokens

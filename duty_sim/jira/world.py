@@ -1,5 +1,6 @@
 """The Jira simulator's in-memory state: users, projects, components, boards, filters, issues,
-comments and changelog, behind one re-entrant lock.
+comments and changelog, behind one re-entrant lock (issue properties and remote links are in
+`duty_sim.jira.world_links`, mixed in).
 
 Tests and demo scenarios call the public methods directly; the HTTP routes call them too, holding
 `world.lock` for a whole request so every answer sees one consistent state. Every change takes its
@@ -32,13 +33,14 @@ from duty_sim.jira.model import (
     History,
     Issue,
     Project,
+    RemoteLink,
     SavedFilter,
     User,
     find_named,
     find_status,
     status_by_id,
 )
-from duty_sim.jira.world_query import WorldQueries
+from duty_sim.jira.world_links import LinksAndProperties
 
 DEFAULT_COLUMNS = (("To Do",), ("In Progress", "Waiting for Customer"), ("Done",))
 _VERSIONS_KEPT = 50
@@ -52,7 +54,7 @@ def make_account_id(seed: str, index: int) -> str:
     return digest[:24]
 
 
-class JiraWorld(WorldQueries):
+class JiraWorld(LinksAndProperties):
     """All simulated Jira state. Thread-safe: every public method holds `lock` (an RLock)."""
 
     def __init__(self, clock: Clock | None = None) -> None:
@@ -71,6 +73,8 @@ class JiraWorld(WorldQueries):
         self.versions: dict[str, list[tuple[datetime, Issue]]] = {}
         self.comment_list: dict[str, list[Comment]] = {}
         self.histories: dict[str, list[History]] = {}
+        self.issue_properties: dict[str, dict[str, Any]] = {}  # see duty_sim.jira.world_links
+        self.remote_links: dict[str, list[RemoteLink]] = {}
         self._counters = {"project": 10000, "component": 10100, "filter": 10500, "issue": 10000}
         self._counters |= {"comment": 10000, "history": 10000}
         self._issue_numbers: dict[str, int] = {}

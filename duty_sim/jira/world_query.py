@@ -132,7 +132,7 @@ class WorldQueries(WorldState):
             return {v.lower() for c in CATEGORIES.values() for v in (str(c.id), c.key, c.name)}
         if field == "component":
             return {v.lower() for c in self.components.values() for v in (c.id, c.name)}
-        if field in ("assignee", "reporter"):
+        if field in ("assignee", "reporter", "creator"):
             return {a.lower() for a in self.users}
         table = {"priority": PRIORITIES, "issuetype": ISSUE_TYPES, "resolution": RESOLUTIONS}.get(field, ())
         return {v.lower() for n in table for v in (n.id, n.name)}
@@ -154,6 +154,7 @@ class WorldQueries(WorldState):
             "component": {v for c in issue.component_ids for v in (c, self.components[c].name)},
             "assignee": {issue.assignee} if issue.assignee else set(),
             "reporter": {issue.reporter} if issue.reporter else set(),
+            "creator": {issue.creator} if issue.creator else set(),
             "labels": set(issue.labels),
         } | {name: {n.id, n.name} if n else set() for name, n in named.items()}
         return IssueFacts(

@@ -3,6 +3,8 @@
 Slack takes arguments from a GET query, a POST form, a POST JSON body or multipart/form-data, and a
 token from the `Authorization: Bearer` header or a `token` argument. A token inside a JSON body is
 not read (Slack answers `not_authed`), and JSON without a charset gets a `missing_charset` warning.
+A method that "does not currently accept application/json" (usergroups.users.list) sees no JSON
+arguments at all, so a JSON call of it misses its required ones.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from duty_sim.server import SimRequest
-from duty_sim.slack.world import SlackError
+from duty_sim.slack.errors import SlackError
 
 # A ts as Slack accepts it in oldest/latest/timestamp arguments: digits, optionally a fraction.
 TS_ARGUMENT = re.compile(r"\d+(\.\d+)?")
@@ -83,8 +85,10 @@ class ParsedCall:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_call(request: SimRequest) -> ParsedCall:
-    """Read a call the way Slack does; raises `SlackError` for bodies Slack refuses."""
+def parse_call(request: SimRequest, *, json_args: bool = True) -> ParsedCall:
+    """Read a call the way Slack does; raises `SlackError` for bodies Slack refuses.
+
+    With `json_args=False` (a method that takes no JSON) a JSON body is still checked, then ignored."""
     values: dict[str, Any] = {name: items[0] for name, items in request.query.items() if items}
     token_arg = values.pop("token", None)
     warnings: list[str] = []
@@ -101,6 +105,8 @@ def parse_call(request: SimRequest) -> ParsedCall:
             elif charset.replace("-", "") != "utf8":
                 raise SlackError("invalid_charset")
             body = _json(request.body)
+            if not json_args:
+                body = {}
         elif not content_type:
             raise SlackError("missing_post_type")
         else:

@@ -1,7 +1,9 @@
 """The Web API methods the simulated Slack serves, each a function from arguments to a response body.
 
 Handlers raise `SlackError` for Slack's documented errors; `SlackSim` has already checked the token,
-the rate limit and the scope. `METHODS` also records each method's scope and rate limit.
+the rate limit and the scope. `METHODS` also records each method's scope, rate limit and whether it
+reads a JSON body. Every handler acts as the caller (`Context.user_id`): the app's bot for the bot
+token, the person for a user token.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from duty_sim.slack.args import TS_ARGUMENT, Args, decode_cursor, encode_cursor
-from duty_sim.slack.world import SlackError, SlackWorld, ts_decimal
+from duty_sim.slack.errors import SlackError
+from duty_sim.slack.world import SlackWorld, ts_decimal
 
 MAX_TEXT = 40_000
 HISTORY_LIMIT = (100, 999)  # default, max
@@ -29,7 +32,8 @@ class Context:
 
     world: SlackWorld
     now: datetime
-    bot_user_id: str
+    user_id: str  # who the token acts as: the bot user, or the person who owns a user token
+    is_bot: bool
     workspace_url: str
     scopes: frozenset[str]
     non_marketplace: bool
@@ -47,19 +51,23 @@ class Method:
     capacity: int
     per_seconds: float = 60.0
     per_channel: bool = False  # chat.postMessage is limited per channel
+    # Some methods read only a query or form ("This method does not currently accept application/json").
+    accepts_json: bool = True
 
 
 def auth_test(ctx: Context, args: Args) -> dict[str, Any]:
-    bot = ctx.world.user(ctx.bot_user_id)
-    return {
+    user = ctx.world.user(ctx.user_id)
+    out: dict[str, Any] = {
         "url": ctx.workspace_url,
         "team": ctx.world.team_name,
-        "user": bot["name"],
+        "user": user["name"],
         "team_id": ctx.world.team_id,
-        "user_id": ctx.bot_user_id,
-        "bot_id": bot["profile"]["bot_id"],
-        "is_enterprise_install": False,
+        "user_id": ctx.user_id,
     }
+    if ctx.is_bot:  # a user token's answer has no bot_id: that is how a client tells them apart
+        out["bot_id"] = user["profile"]["bot_id"]
+    out["is_enterprise_install"] = False
+    return out
 
 
 def conversations_history(ctx: Context, args: Args) -> dict[str, Any]:
@@ -101,9 +109,7 @@ def conversations_replies(ctx: Context, args: Args) -> dict[str, Any]:
 
 def conversations_info(ctx: Context, args: Args) -> dict[str, Any]:
     channel = _channel_id(ctx, args.text("channel"))
-    info = ctx.world.channel_info(
-        channel, viewer=ctx.bot_user_id, num_members=args.flag("include_num_members")
-    )
+    info = ctx.world.channel_info(channel, viewer=ctx.user_id, num_members=args.flag("include_num_members"))
     return {"channel": info}
 
 
@@ -141,7 +147,7 @@ def users_list(ctx: Context, args: Args) -> dict[str, Any]:
 
 def chat_post_message(ctx: Context, args: Args) -> dict[str, Any]:
     channel = _channel_id(ctx, args.text("channel"), by_name=True)
-    if not ctx.world.is_member(channel, ctx.bot_user_id):
+    if not ctx.world.is_member(channel, ctx.user_id):
         raise SlackError("not_in_channel")
     if ctx.world.is_archived(channel):
         raise SlackError("is_archived")
@@ -154,14 +160,17 @@ def chat_post_message(ctx: Context, args: Args) -> dict[str, Any]:
     thread_ts = args.text("thread_ts")
     if thread_ts is not None and not TS_ARGUMENT.fullmatch(thread_ts):
         raise SlackError("thread_not_found")
+    metadata = _metadata(args.raw("metadata"))
     ts = ctx.world.post(
         channel,
-        ctx.bot_user_id,
+        ctx.user_id,
         text or "",
         thread_ts=thread_ts,
         reply_broadcast=args.flag("reply_broadcast"),
         blocks=blocks,
-        metadata=_metadata(args.raw("metadata")),
+        # Slack does not say whether a message posted with a user token keeps its metadata; the
+        # simulator assumes the worse case and drops it, so clients need another way to find it.
+        metadata=metadata if ctx.is_bot else None,
     )
     return {"channel": channel, "ts": ts, "message": ctx.world.message(channel, ts, include_metadata=True)}
 
@@ -176,15 +185,15 @@ def chat_get_permalink(ctx: Context, args: Args) -> dict[str, Any]:
 
 def reactions_add(ctx: Context, args: Args) -> dict[str, Any]:
     channel, ts = _reaction_item(ctx, args)
-    if not ctx.world.is_member(channel, ctx.bot_user_id):
+    if not ctx.world.is_member(channel, ctx.user_id):
         raise SlackError("not_in_channel")
-    ctx.world.react(channel, ts, _reaction_name(args), ctx.bot_user_id)
+    ctx.world.react(channel, ts, _reaction_name(args), ctx.user_id)
     return {}
 
 
 def reactions_remove(ctx: Context, args: Args) -> dict[str, Any]:
     channel, ts = _reaction_item(ctx, args)
-    ctx.world.unreact(channel, ts, _reaction_name(args), ctx.bot_user_id)
+    ctx.world.unreact(channel, ts, _reaction_name(args), ctx.user_id)
     return {}
 
 
@@ -193,6 +202,13 @@ def reactions_get(ctx: Context, args: Args) -> dict[str, Any]:
     message = ctx.world.message(channel, ts)
     message["permalink"] = permalink(ctx, channel, message)
     return {"type": "message", "channel": channel, "message": message}
+
+
+def usergroups_users_list(ctx: Context, args: Args) -> dict[str, Any]:
+    group = args.text("usergroup")
+    if group is None:
+        raise SlackError("invalid_arguments")
+    return {"users": ctx.world.usergroup_users(group, include_disabled=args.flag("include_disabled"))}
 
 
 def permalink(ctx: Context, channel: str, message: dict[str, Any]) -> str:
@@ -217,6 +233,7 @@ METHODS: dict[str, Method] = {
     "reactions.add": Method(reactions_add, "reactions:write", 50),
     "reactions.remove": Method(reactions_remove, "reactions:write", 50),
     "reactions.get": Method(reactions_get, "reactions:read", 50),
+    "usergroups.users.list": Method(usergroups_users_list, "usergroups:read", 20, accepts_json=False),
 }
 NON_MARKETPLACE_METHODS = frozenset({"conversations.history", "conversations.replies"})
 
@@ -233,7 +250,7 @@ def _channel_id(ctx: Context, ref: str | None, *, by_name: bool = False) -> str:
 
 def _readable_channel(ctx: Context, args: Args) -> str:
     channel = _channel_id(ctx, args.text("channel"))
-    if not ctx.world.is_member(channel, ctx.bot_user_id):
+    if not ctx.world.is_member(channel, ctx.user_id):
         raise SlackError("not_in_channel")
     return channel
 
@@ -317,6 +334,7 @@ def _metadata(value: Any) -> dict[str, Any] | None:
     if (
         not isinstance(value, dict)
         or not isinstance(value.get("event_type"), str)
+        or not value["event_type"].strip()
         or not isinstance(value.get("event_payload"), dict)
     ):
         raise SlackError("invalid_metadata_format")

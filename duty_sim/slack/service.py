@@ -3,27 +3,30 @@
 `SlackSim` serves `/api/<method>` the way Slack does: arguments from a query, form, JSON or multipart
 body; the token from the Bearer header or a `token` argument; every logical error as HTTP 200
 `{"ok": false, "error": ...}`; per-method rate limits as 429 + `Retry-After`; scopes checked per
-method. The workspace itself is `SlackSim.world`, a `SlackWorld` (`duty_sim.slack.world`); the
-generic faults (5xx, 429, drops, latency, revoked token) are `SlackSim.faults`, a `Faults`
-(`duty_sim.faults`) that `duty_sim.server` applies. Slack documents this behaviour at
-https://docs.slack.dev/apis/web-api/ (calls, arguments, `ok`/`error`) and
+method and per token. The bot token acts as the app's bot; `add_user_token` issues user tokens that
+act as a person (`duty_sim.slack.tokens`). The workspace itself is `SlackSim.world`, a `SlackWorld`
+(`duty_sim.slack.world`); the generic faults (5xx, 429, drops, latency, revoked token) are
+`SlackSim.faults`, a `Faults` (`duty_sim.faults`) that `duty_sim.server` applies. Slack documents
+this behaviour at https://docs.slack.dev/apis/web-api/ (calls, arguments, `ok`/`error`) and
 https://docs.slack.dev/apis/web-api/rate-limits (429 and `Retry-After`); tests/sim/test_slack.py pins it.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
 from duty_sim.clock import Clock, SystemClock
 from duty_sim.faults import TokenBucket
 from duty_sim.server import HostedService, SimRequest, SimResponse, SimServer
 from duty_sim.slack.args import Args, parse_call
+from duty_sim.slack.errors import SlackError
 from duty_sim.slack.methods import METHODS, NON_MARKETPLACE_METHODS, Context, Method
-from duty_sim.slack.world import SlackError, SlackWorld
+from duty_sim.slack.tokens import Caller, Tokens
+from duty_sim.slack.world import SlackWorld
 
 API_PREFIX = "/api/"
 DEFAULT_TOKEN = "xoxb-sim-token"  # noqa: S105 - a fake token for the simulator, not a secret
@@ -37,8 +40,21 @@ DEFAULT_SCOPES = frozenset(
         "chat:write",
         "reactions:read",
         "reactions:write",
+        "usergroups:read",
         "users:read",
         "users:read.email",
+    }
+)
+# What a person's token for duty-tui holds: reading the channel, replying and reacting as themselves.
+DEFAULT_USER_SCOPES = frozenset(
+    {
+        "channels:history",
+        "channels:read",
+        "chat:write",
+        "reactions:read",
+        "reactions:write",
+        "usergroups:read",
+        "users:read",
     }
 )
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -60,7 +76,6 @@ class SlackSim(HostedService):
         port: int = 0,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
-        self.token = token
         self.workspace_url = workspace_url if workspace_url.endswith("/") else workspace_url + "/"
         self.world = SlackWorld(self.clock, team_name=team)
         self.bot_user_id = self.world.add_user(BOT_NAME, BOT_NAME, is_bot=True)
@@ -68,7 +83,7 @@ class SlackSim(HostedService):
         self.world.join(DEFAULT_CHANNEL_ID, self.bot_user_id)
         self.server = SimServer(self, port=port)
         self._lock = threading.Lock()
-        self._scopes = DEFAULT_SCOPES
+        self._tokens = Tokens(token, self.bot_user_id, DEFAULT_SCOPES)
         self._non_marketplace = False
         self._limits_on = True
         self._overrides: dict[str, int] = {}
@@ -82,6 +97,31 @@ class SlackSim(HostedService):
     def api_url(self) -> str:
         """The `base_url` to give `slack_sdk.WebClient`."""
         return f"{self.server.base_url}{API_PREFIX}"
+
+    @property
+    def token(self) -> str:
+        """The bot token (`xoxb-…`)."""
+        return self._tokens.bot_token
+
+    # -- user tokens ----------------------------------------------------------------------------
+
+    def add_user_token(
+        self, user_id: str, token: str | None = None, scopes: Iterable[str] = DEFAULT_USER_SCOPES
+    ) -> str:
+        """Issue a user token (`xoxp-…`, generated unless given) that acts as the person `user_id`.
+
+        Its calls post, react and authenticate as that person, within `scopes`."""
+        try:
+            user = self.world.user(user_id)
+        except SlackError:
+            raise ValueError(f"no user {user_id}") from None
+        if user["is_bot"]:
+            raise ValueError(f"{user_id} is a bot: bots have bot tokens, not user tokens")
+        return self._tokens.issue(user_id, token, scopes)
+
+    def revoke_user_token(self, token: str) -> None:
+        """That user token answers `token_revoked` from now on (the person removed the app)."""
+        self._tokens.revoke(token)
 
     # -- toggles --------------------------------------------------------------------------------
 
@@ -106,14 +146,13 @@ class SlackSim(HostedService):
             self._reset_buckets()
 
     def set_scopes(self, scopes: list[str]) -> None:
-        """Replace the token's scopes; a method whose scope is missing answers `missing_scope`."""
-        with self._lock:
-            self._scopes = frozenset(scopes)
+        """Replace the bot token's scopes; a method whose scope is missing answers `missing_scope`."""
+        self._tokens.set_bot_scopes(scopes)
 
     @property
     def scopes(self) -> frozenset[str]:
-        with self._lock:
-            return self._scopes
+        """The bot token's scopes."""
+        return self._tokens.bot_scopes
 
     def inject_error(self, error: str, *, method: str | None = None, n: int = 1) -> None:
         """Answer the next `n` calls (of `method`, or any) with `{"ok": false, "error": error}`."""
@@ -134,10 +173,10 @@ class SlackSim(HostedService):
         warnings: list[str] = []
         headers: dict[str, str] = {}
         try:
-            call = parse_call(request)
+            call = parse_call(request, json_args=method.accepts_json)
             warnings = call.warnings
-            self._authenticate(call.token)
-            scopes = self.scopes
+            caller = self._authenticate(call.token)
+            scopes = caller.scopes
             # Real Slack tells every authenticated caller what it has and what the method wanted.
             headers = {
                 "X-OAuth-Scopes": ",".join(sorted(scopes)),
@@ -152,7 +191,8 @@ class SlackSim(HostedService):
             context = Context(
                 world=self.world,
                 now=self.clock.now(),
-                bot_user_id=self.bot_user_id,
+                user_id=caller.user_id,
+                is_bot=caller.is_bot,
                 workspace_url=self.workspace_url,
                 scopes=scopes,
                 non_marketplace=self._non_marketplace,
@@ -177,13 +217,15 @@ class SlackSim(HostedService):
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _authenticate(self, token: str | None) -> None:
+    def _authenticate(self, token: str | None) -> Caller:
         if token is None:
             raise SlackError("not_authed")
-        if not hmac.compare_digest(token.encode(), self.token.encode()):
-            raise SlackError("invalid_auth")
-        if self.faults.token_revoked:
+        caller = self._tokens.caller(token)  # invalid_auth, or token_revoked for a revoked user token
+        if self.faults.token_revoked:  # the fault revokes every token the workspace issued
             raise SlackError("token_revoked")
+        if not caller.is_bot and self.world.user(caller.user_id)["deleted"]:
+            raise SlackError("account_inactive")  # a deactivated person's token stops working
+        return caller
 
     def _take(self, name: str, method: Method, args: Args) -> int | None:
         """Spend a token from the method's bucket; the whole seconds to wait when it is empty."""

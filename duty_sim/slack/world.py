@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from duty_sim.clock import Clock, SystemClock
+from duty_sim.slack.errors import SlackError
 from duty_sim.slack.objects import (
     SlackChannel,
     SlackUser,
@@ -25,6 +26,17 @@ from duty_sim.slack.objects import (
     render_conversation,
     render_user,
 )
+from duty_sim.slack.usergroups import SlackUserGroup, UserGroupsMixin
+
+__all__ = [  # SlackError is re-exported: tests and the demo catch it from here
+    "DEFAULT_TEAM_ID",
+    "SLACKBOT",
+    "TOMBSTONE_TEXT",
+    "UNKNOWN_EMOJI",
+    "SlackError",
+    "SlackWorld",
+    "ts_decimal",
+]
 
 DEFAULT_TEAM_ID = "T0SIMLAAD1"
 SLACKBOT = "USLACKBOT"
@@ -40,15 +52,6 @@ UNKNOWN_EMOJI = frozenset({"not_an_emoji", "no_such_emoji", "unknown_emoji"})
 _UNTHREADABLE = frozenset({"channel_join", "channel_leave"})
 
 
-class SlackError(Exception):
-    """A Slack error code (`channel_not_found`, ...) that the Web API answers as `{"ok": false}`."""
-
-    def __init__(self, error: str, **extra: str) -> None:
-        super().__init__(error)
-        self.error = error
-        self.extra = extra
-
-
 def ts_decimal(ts: str) -> Decimal:
     """A ts as a number that sorts correctly (never a float: it would lose the counter digits)."""
     return Decimal(ts)
@@ -61,7 +64,7 @@ class _ChannelState:
     order: list[str] = field(default_factory=list)  # every ts (replies too), ascending
 
 
-class SlackWorld:
+class SlackWorld(UserGroupsMixin):
     """Thread-safe state of one simulated workspace. Methods raise `SlackError` for what Slack refuses."""
 
     def __init__(
@@ -73,6 +76,7 @@ class SlackWorld:
         self._lock = threading.RLock()
         self._users: dict[str, SlackUser] = {}
         self._channels: dict[str, _ChannelState] = {}
+        self._usergroups: dict[str, SlackUserGroup] = {}
         self._counters: dict[int, int] = {}  # second -> last counter used, across the workspace
         self._hook_bots: dict[str, str] = {}  # username of a classic bot_message poster -> its bot id
         self._serial = 0
@@ -326,6 +330,8 @@ class SlackWorld:
             parent = channel.messages.get(m.thread_ts)
             if parent is not None and parent.user is not None:
                 out["parent_user_id"] = parent.user
+            if m.broadcast and parent is not None:  # a thread_broadcast carries its thread's parent
+                out["root"] = self._render(channel, parent, metadata=metadata)
         elif m.replies:
             replies = [channel.messages[r] for r in m.replies]
             repliers = list(dict.fromkeys(r.user for r in replies if r.user is not None))

@@ -10,12 +10,14 @@ whose message is one sentence naming the problem and the fix.
 
 from __future__ import annotations
 
+from duty_tui.config.channel import ChannelConfig
 from duty_tui.config.environment import (
     APP_NAME,
     ENV_CONFIG,
     ENV_DATA,
     ENV_JIRA_TOKEN,
     ENV_SLACK_TOKEN,
+    ENV_SLACK_USER_TOKEN,
     Secrets,
     default_config_path,
     default_data_dir,
@@ -33,7 +35,9 @@ __all__ = [
     "ENV_DATA",
     "ENV_JIRA_TOKEN",
     "ENV_SLACK_TOKEN",
+    "ENV_SLACK_USER_TOKEN",
     "BoardConfig",
+    "ChannelConfig",
     "Config",
     "ConfigError",
     "JiraConfig",

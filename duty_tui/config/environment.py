@@ -15,6 +15,7 @@ ENV_CONFIG = "DUTY_TUI_CONFIG"
 ENV_DATA = "DUTY_TUI_DATA"
 ENV_JIRA_TOKEN = "JIRA_API_TOKEN"  # noqa: S105 - the variable's name, not a secret
 ENV_SLACK_TOKEN = "SLACK_BOT_TOKEN"  # noqa: S105
+ENV_SLACK_USER_TOKEN = "SLACK_USER_TOKEN"  # noqa: S105 - optional: replies and reactions as the engineer
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +24,10 @@ class Secrets:
 
     jira_token: str | None = field(default=None, repr=False)
     slack_token: str | None = field(default=None, repr=False)
+    slack_user_token: str | None = field(default=None, repr=False)
 
     def values(self) -> tuple[str, ...]:
-        return tuple(v for v in (self.jira_token, self.slack_token) if v)
+        return tuple(v for v in (self.jira_token, self.slack_token, self.slack_user_token) if v)
 
 
 def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -48,6 +50,7 @@ def load_secrets(env: Mapping[str, str] = os.environ) -> Secrets:
     return Secrets(
         jira_token=(env.get(ENV_JIRA_TOKEN) or "").strip() or None,
         slack_token=(env.get(ENV_SLACK_TOKEN) or "").strip() or None,
+        slack_user_token=(env.get(ENV_SLACK_USER_TOKEN) or "").strip() or None,
     )
 
 

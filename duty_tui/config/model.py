@@ -12,6 +12,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from duty_tui.config.channel import ChannelConfig
 from duty_tui.config.workflow import WorkflowConfig
 
 
@@ -78,4 +79,5 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     keys: Mapping[str, str] = field(default_factory=dict)
     workflow: WorkflowConfig = field(default_factory=WorkflowConfig)
+    channel: ChannelConfig = field(default_factory=ChannelConfig)
     path: Path | None = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from duty_tui.config.channel import parse_channel
 from duty_tui.config.model import BoardConfig, Config, JiraConfig, SlackConfig, StoreConfig, SupportConfig
 from duty_tui.config.reader import ConfigError, Reader
 from duty_tui.config.workflow import parse_workflow
@@ -40,15 +41,25 @@ def load_config(path: Path) -> Config:
 def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "the config"
     reader = Reader(where)
-    reader.known(raw, "", {"jira", "slack", "support", "store", "keys", "team", "triage", "tickets"})
+    reader.known(
+        raw, "", {"jira", "slack", "support", "store", "keys", "team", "triage", "tickets", "channel"}
+    )
     jira = _parse_jira(reader, reader.table(raw, "jira", required=True))
     slack = _parse_slack(reader, reader.table(raw, "slack", required=True))
     support = _parse_support(reader, reader.table(raw, "support"))
     store = _parse_store(reader, reader.table(raw, "store"))
     keys = _parse_keys(reader, reader.table(raw, "keys"))
     workflow = parse_workflow(reader, raw)
+    channel = parse_channel(reader, reader.table(raw, "channel"))
     return Config(
-        jira=jira, slack=slack, support=support, store=store, keys=keys, workflow=workflow, path=path
+        jira=jira,
+        slack=slack,
+        support=support,
+        store=store,
+        keys=keys,
+        workflow=workflow,
+        channel=channel,
+        path=path,
     )
 
 

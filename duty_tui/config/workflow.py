@@ -1,12 +1,14 @@
 """The ticket-workflow sections of the config: [team], [triage] and [tickets].
 
-[team] lists the Jira account ids of the LAA Ops team (their first comment acknowledges a ticket);
+[team] lists the LAA Ops team: their Jira account ids (their first comment acknowledges a ticket) and
+their Slack user ids or user group (their reply or reaction answers a request in #laa-ops);
 [triage] maps Jira priorities to severities and names the words that reveal a ticket's environment
 and service; [tickets] holds the acknowledgement comment that `t` (take) and `K` post.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +17,8 @@ from typing import Any
 from duty_tui.config.reader import ConfigError, Reader
 from duty_tui.rules.triage import DEFAULT_ENVIRONMENTS, DEFAULT_SERVICES, DEFAULT_SEVERITY, Rule, TriageRules
 
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
+SLACK_GROUP = re.compile(r"S[A-Z0-9]{2,20}")
 ACK_FIELDS = frozenset({"reporter", "engineer", "key", "summary", "within"})
 DEFAULT_ACK_COMMENT = (
     "Thanks {reporter}: {engineer} from LAA Ops has picked this up and will update this ticket as the work "
@@ -25,6 +29,8 @@ DEFAULT_ACK_COMMENT = (
 @dataclass(frozen=True, slots=True)
 class TeamConfig:
     members: frozenset[str] = frozenset()  # Jira account ids
+    slack_members: frozenset[str] = frozenset()  # Slack user ids ("U…")
+    slack_usergroup: str | None = None  # a Slack user group id ("S…"); its members are the team too
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +65,24 @@ def parse_workflow(r: Reader, raw: Mapping[str, Any]) -> WorkflowConfig:
 
 
 def _parse_team(r: Reader, t: Mapping[str, Any]) -> TeamConfig:
-    r.known(t, "team", {"members"})
+    r.known(t, "team", {"members", "slack_members", "slack_usergroup"})
     members = t.get("members", [])
     if not isinstance(members, list) or not all(isinstance(m, str) and m.strip() for m in members):
         raise ConfigError(
             f'{r.where}: [team] members must be a list of Jira account ids in quotes, e.g. ["712020:9f3c…"].'
         )
-    return TeamConfig(frozenset(m.strip() for m in members))
+    slack = t.get("slack_members", [])
+    if not isinstance(slack, list) or not all(isinstance(m, str) and SLACK_USER.fullmatch(m) for m in slack):
+        raise ConfigError(
+            f'{r.where}: [team] slack_members must be a list of Slack user ids in quotes, e.g. ["U024BE7LH"] '
+            "(in Slack: a person's profile → ⋮ → Copy member ID)."
+        )
+    group = t.get("slack_usergroup")
+    if group is not None and not (isinstance(group, str) and SLACK_GROUP.fullmatch(group)):
+        raise ConfigError(
+            f'{r.where}: [team] slack_usergroup must be a Slack user group id in quotes, e.g. "S0614TZR7".'
+        )
+    return TeamConfig(frozenset(m.strip() for m in members), frozenset(slack), group)
 
 
 def _parse_triage(r: Reader, t: Mapping[str, Any]) -> TriageRules:

@@ -14,9 +14,18 @@ from pathlib import Path
 from duty_sim.jira.service import JiraSim
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import Clock, SystemClock
-from duty_tui.config import BoardConfig, Config, JiraConfig, Secrets, SlackConfig, TeamConfig, WorkflowConfig
+from duty_tui.config import (
+    BoardConfig,
+    ChannelConfig,
+    Config,
+    JiraConfig,
+    Secrets,
+    SlackConfig,
+    TeamConfig,
+    WorkflowConfig,
+)
 from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
-from duty_tui.demo.scenario_data import DUTY_ENGINEER, TEAM
+from duty_tui.demo.scenario_data import DUTY_ENGINEER, PRODUCT_MANAGER, TEAM
 from duty_tui.runtime import Runtime, build_runtime, setup_logging
 
 DEMO_JIRA_TOKEN = "sim-jira-token"  # noqa: S105 - the simulator's own token, not a secret
@@ -24,7 +33,13 @@ DEMO_SLACK_TOKEN = "xoxb-sim-token"  # noqa: S105
 
 
 def demo_config(
-    jira_url: str, slack_api_url: str, *, poll_seconds: float = 10.0, team: frozenset[str] = frozenset()
+    jira_url: str,
+    slack_api_url: str,
+    *,
+    poll_seconds: float = 10.0,
+    team: frozenset[str] = frozenset(),
+    slack_team: frozenset[str] = frozenset(),
+    product_manager: str | None = None,
 ) -> Config:
     return Config(
         jira=JiraConfig(
@@ -38,12 +53,15 @@ def demo_config(
             reconcile_minutes=2,
         ),
         slack=SlackConfig(channel=CHANNEL, api_url=slack_api_url, poll_seconds=max(2.0, poll_seconds / 2)),
-        workflow=WorkflowConfig(team=TeamConfig(team)),
+        workflow=WorkflowConfig(team=TeamConfig(team, slack_team)),
+        channel=ChannelConfig(product_manager=product_manager),
     )
 
 
-def demo_secrets() -> Secrets:
-    return Secrets(jira_token=DEMO_JIRA_TOKEN, slack_token=DEMO_SLACK_TOKEN)
+def demo_secrets(slack_user_token: str | None = None) -> Secrets:
+    return Secrets(
+        jira_token=DEMO_JIRA_TOKEN, slack_token=DEMO_SLACK_TOKEN, slack_user_token=slack_user_token
+    )
 
 
 class DemoWorld:
@@ -60,10 +78,22 @@ class DemoWorld:
         ).start()
         self.slack = SlackSim(clock=clock, token=DEMO_SLACK_TOKEN).start()
         self.cast: Cast = populate(self.jira, self.slack, clock.now())
+        # The duty engineer's own Slack token: replies and reactions carry their name.
+        self.slack_user_token = self.slack.add_user_token(self.cast.slack[DUTY_ENGINEER.handle])
 
     def config(self, *, poll_seconds: float = 10.0) -> Config:
-        team = frozenset(self.cast.jira[person.handle] for person in TEAM)
-        return demo_config(self.jira.url, self.slack.api_url, poll_seconds=poll_seconds, team=team)
+        return demo_config(
+            self.jira.url,
+            self.slack.api_url,
+            poll_seconds=poll_seconds,
+            team=frozenset(self.cast.jira[person.handle] for person in TEAM),
+            slack_team=frozenset(self.cast.slack[person.handle] for person in TEAM),
+            product_manager=self.cast.slack[PRODUCT_MANAGER.handle],
+        )
+
+    def secrets(self, *, as_user: bool = True) -> Secrets:
+        """The demo's tokens; `as_user=False` leaves out the engineer's own Slack token (the bot posts)."""
+        return demo_secrets(self.slack_user_token if as_user else None)
 
     def stop(self) -> None:
         self.jira.stop()
@@ -77,7 +107,7 @@ def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False)
     ticker.start()
     throwaway = data_dir is None
     directory = data_dir or Path(tempfile.mkdtemp(prefix="duty-tui-demo-"))
-    secrets = demo_secrets()
+    secrets = world.secrets()
     runtime = build_runtime(world.config(), secrets, directory, clock, read_only=read_only, demo=True)
     setup_logging(directory, secrets)
     runtime.cleanups.append(world.stop)

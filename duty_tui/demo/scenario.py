@@ -16,7 +16,16 @@ from datetime import datetime, timedelta
 from duty_sim.jira.service import JiraSim
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import Clock
-from duty_tui.demo.scenario_data import ARRIVALS, CHAT, CHATTER, DUTY_ENGINEER, REQUESTERS, TEAM, TICKETS
+from duty_tui.demo.scenario_data import (
+    ARRIVALS,
+    CHAT,
+    CHATTER,
+    DUTY_ENGINEER,
+    PRODUCT_MANAGER,
+    REQUESTERS,
+    TEAM,
+    TICKETS,
+)
 from duty_tui.sync.loop import Loop
 
 AWS_BOARD = (262, "AWS Ops", "LAA", "LAA AWS Ops")
@@ -51,7 +60,7 @@ def populate(jira: JiraSim, slack: SlackSim, now: datetime) -> Cast:
 
 def _populate_people(jira: JiraSim, slack: SlackSim, cast: Cast) -> None:
     world = jira.world
-    for person in (*TEAM, *REQUESTERS):
+    for person in (*TEAM, *REQUESTERS, PRODUCT_MANAGER):
         if person is DUTY_ENGINEER:  # the simulator already made the API user for this email
             cast.jira[person.handle] = jira.myself_account_id
         else:

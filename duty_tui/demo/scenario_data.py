@@ -43,6 +43,11 @@ TEAM = (
     ),
 )
 
+# Told when a ticket is raised from a #laa-ops request, as the process asks ([channel] product_manager).
+PRODUCT_MANAGER = Person(
+    "kate", "Kate Lindqvist", "kate.lindqvist@example.com", "LAA Ops product", "5b10a2844c20165700ede401"
+)
+
 REQUESTERS = (
     Person("lucy", "Lucy Brennan", "lucy.brennan@example.com", "CCMS", "5b10a2844c20165700ede301"),
     Person("raj", "Raj Patel", "raj.patel@example.com", "CWA", "5b10a2844c20165700ede302"),

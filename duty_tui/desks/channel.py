@@ -1,30 +1,68 @@
-"""The channel desk: #laa-ops as the pane shows it, from the cache, the Slack polls and on demand.
+"""The channel desk: #laa-ops as the pane shows it, and the place channel keys become writes.
 
-It is the channel pane's container: the pane's intents (open a thread, show older messages) bubble
-to it, the Slack poll loop posts to it, and it paints what they bring. Older messages come from the
-store in a worker; a thread's replies from Slack, in the thread dialog. Reading only, today: replies,
-reactions and claims (the next desk work) will be written through the outbox like the ticket desk's.
+It is the channel pane's container: the pane's intents (open a thread, show older messages, reply,
+react, claim, raise a ticket, open or copy a link) bubble to it, the Slack poll loop posts to it, and
+it paints what they bring. Replies, reactions, claims and tickets are recorded as outbox writes (the
+store writer stores them, the one outbox writer sends them), shown at once as on their way (⟳), and
+undone with a sentence when Slack or Jira refuses; a refused reply comes back in the editor. Older
+messages come from the store in a worker; a thread's replies and a message's link from Slack, off the
+UI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from functools import partial
 from typing import Protocol
 
 from textual import work
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 
-from duty_tui.desks.intents import OlderMessagesWanted, ThreadWanted
-from duty_tui.desks.ui import DeskUI
+from duty_tui import text
+from duty_tui.desks.channel_messages import ChannelCached, PermalinkFound
+from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
+from duty_tui.desks.queueing import store_writes
+from duty_tui.desks.ticket_collaborators import Sender
+from duty_tui.desks.ticket_messages import (
+    OutboxProgressed,
+    PendingWritesChanged,
+    WritesNotStored,
+    WritesQueued,
+)
+from duty_tui.desks.ui import DeskUI, post_from_thread
 from duty_tui.messages import OlderMessagesLoaded, SourcePolled
-from duty_tui.models import ChatMessage, ChatUser, SourceStatus
+from duty_tui.models import (
+    ChatMessage,
+    ChatUser,
+    NewTicket,
+    ReplyDraft,
+    Service,
+    SourceStatus,
+    Write,
+    WriteKind,
+)
+from duty_tui.rules import channel_actions
+from duty_tui.rules.actions import Actor
+from duty_tui.rules.channel_actions import Board, MessageAction, thread_of
+from duty_tui.rules.raised import description_of, summary_of
 from duty_tui.runtime import Runtime
+from duty_tui.sources.errors import SourceError
+from duty_tui.sync.outbox import OutboxProgress
 from duty_tui.sync.outcomes import MessagesPolled, PollFailed
+from duty_tui.sync.slack_team import ME_KEY
+from duty_tui.sync.store_writer import StoreWriter
 from duty_tui.text import NameLookup
 
 OLDER_PAGE = 100  # messages read from the store each time the engineer scrolls above the oldest
+CONFIRM_SECONDS = 4.0
+SEEN_KEY = "slack.seen_ts:{channel}"
 
 
 class ChannelView(Protocol):
@@ -34,6 +72,8 @@ class ChannelView(Protocol):
     def names(self) -> NameLookup: ...
 
     def message(self, ts: str) -> ChatMessage | None: ...
+
+    def author(self, message: ChatMessage) -> str: ...
 
     def show(self, messages: Iterable[ChatMessage]) -> None: ...
 
@@ -47,6 +87,29 @@ class ChannelView(Protocol):
 
     def show_status(self, status: SourceStatus | None) -> None: ...
 
+    def set_team(self, team: frozenset[str], me: str | None = None) -> None: ...
+
+    def set_claims(
+        self, claims: Mapping[str, Mapping[str, datetime]], tickets: Mapping[str, tuple[str, ...]]
+    ) -> None: ...
+
+    def set_pending(self, pending: Mapping[str, tuple[WriteKind, ...]]) -> None: ...
+
+    def set_seen(self, ts: str | None) -> None: ...
+
+    def set_ticket_links(self, link: Callable[[str], str | None]) -> None: ...
+
+    def claimed_by(self, message: ChatMessage) -> tuple[str, ...]: ...
+
+    def over_triage(self) -> list[tuple[ChatMessage, bool]]: ...
+
+    def add_own_claim(self, ts: str, at: datetime) -> None: ...
+
+    @property
+    def me(self) -> str | None: ...
+
+    def tick(self) -> None: ...
+
 
 class ChannelDialogs(Protocol):
     """The dialogs the channel opens (`views.channel_dialogs.ChannelDialogs`)."""
@@ -54,6 +117,27 @@ class ChannelDialogs(Protocol):
     def thread(
         self, message: ChatMessage, names: NameLookup, load: Callable[[], list[ChatMessage]] | None
     ) -> Screen[None]: ...
+
+    def reply(
+        self, message: ChatMessage, names: NameLookup, author: str, initial: ReplyDraft | None
+    ) -> Screen[ReplyDraft | None]: ...
+
+    def react(
+        self, message: ChatMessage, names: NameLookup, already: Iterable[str]
+    ) -> Screen[str | None]: ...
+
+    def raise_ticket(
+        self,
+        boards: Sequence[Board],
+        summary: str,
+        description: str,
+        priority: str,
+        load_description: Callable[[], str] | None,
+    ) -> Screen[NewTicket | None]: ...
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
 
 
 class ChannelDesk(Vertical):
@@ -63,13 +147,36 @@ class ChannelDesk(Vertical):
     ChannelDesk { height: 1fr; }
     """
 
-    def __init__(self, runtime: Runtime, *, pane: ChannelView, ui: DeskUI, dialogs: ChannelDialogs) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        pane: ChannelView,
+        ui: DeskUI,
+        dialogs: ChannelDialogs,
+        store_writer: StoreWriter | None = None,
+        sender: Sender | None = None,
+    ) -> None:
         super().__init__(id="channel-desk")
         self.runtime = runtime
         self.channel = runtime.config.slack.channel
         self.pane = pane
         self.ui = ui
         self.dialogs = dialogs
+        self.store_writer = store_writer or StoreWriter("channel writes")
+        self.sender = sender  # None with --read-only, or while another duty-tui sends this data dir's outbox
+        self.boards: list[Board] = []
+        self.permalinks: dict[str, str] = {}
+        self.pending: dict[str, list[Write]] = {}  # message ts → my writes on their way
+        self._thread: tuple[str, Screen[None]] | None = None  # the open thread view, kept live
+        self._confirm: tuple[str, MessageAction] | None = None
+        self._confirm_until = 0.0
+        self._pause = threading.Event()  # never set: a wait the store writer can take between tries
+        self._triage_told: set[str] = set()  # claims already announced as past the triage time
+        self._drafts: list[Write] = []  # refused replies to reopen
+        self._drafts_timer: Timer | None = None
+
+    # -- start ------------------------------------------------------------------------------------
 
     def show_cache(
         self, messages: list[ChatMessage], users: Mapping[str, ChatUser], channel_name: str | None
@@ -79,6 +186,55 @@ class ChannelDesk(Vertical):
         if channel_name:
             self.pane.set_channel_name(channel_name)
         self.pane.show(messages)
+        self.load_channel_state(messages[0].ts if messages else "0")
+
+    @work(thread=True, group="store-read-channel", exit_on_error=False, description="channel state")
+    def load_channel_state(self, since_ts: str) -> None:
+        """Claims, tickets raised, my writes on their way, the read marker and where tickets go."""
+        store, config = self.runtime.store, self.runtime.config
+        boards = []
+        for board in config.jira.boards:
+            info = store.tickets.board_info(board.id)
+            if info is not None and info.project_key:
+                boards.append(Board(board.id, board.name, info.project_key, board.component))
+        pending = [
+            w
+            for w in store.outbox.pending()
+            if w.service is Service.SLACK or w.kind in (WriteKind.CREATE, WriteKind.LINK)
+        ]
+        post_from_thread(
+            self,
+            ChannelCached(
+                claims=store.claims.of(self.channel, since_ts),
+                tickets=dict(store.raised.of(self.channel, since_ts)),
+                pending=pending,
+                seen_ts=store.meta.get(SEEN_KEY.format(channel=self.channel)),
+                me=store.meta.get(ME_KEY),
+                boards=boards,
+            ),
+        )
+
+    def on_channel_cached(self, message: ChannelCached) -> None:
+        self.boards = message.boards
+        projects = {b.project for b in self.boards}
+        browse = self.runtime.jira.browse_url
+        self.pane.set_ticket_links(lambda key: browse(key) if key.rsplit("-", 1)[0] in projects else None)
+        self.pane.set_claims(message.claims, message.tickets)
+        if message.seen_ts:
+            self.pane.set_seen(message.seen_ts)
+        if message.me:
+            self.pane.set_team(frozenset(), message.me)
+        for write in message.pending:
+            self.pending.setdefault(write.key, []).append(write)
+        self._show_pending()
+
+    def on_channel_read(self, message: ChannelRead) -> None:
+        """Remember where the engineer had read to, for the unread marker after a restart."""
+        message.stop()
+        key = SEEN_KEY.format(channel=self.channel)
+        self.store_writer.submit(partial(self.runtime.store.meta.set, key, message.ts))
+
+    # -- polls ------------------------------------------------------------------------------------
 
     def on_source_polled(self, message: SourcePolled) -> None:
         """A Slack poll: its messages and names go on the pane (the message goes on to the app)."""
@@ -88,17 +244,60 @@ class ChannelDesk(Vertical):
                 self.pane.learn_users(outcome.users)  # names in earlier rows may now resolve
             if outcome.channel_name:
                 self.pane.set_channel_name(outcome.channel_name)
+            if outcome.team:
+                self.pane.set_team(outcome.team, outcome.me)
+            if outcome.claims:
+                self.pane.set_claims(outcome.claims, {})
             self.pane.apply(outcome.changed, outcome.removed)
             self.pane.show_status(outcome.status)
+            self._keep_thread_live(outcome.changed)
+            self._slack_answered()
         elif isinstance(outcome, PollFailed):
             self.pane.show_status(outcome.status)
+
+    def _keep_thread_live(self, changed: Sequence[ChatMessage]) -> None:
+        if self._thread is None:
+            return
+        ts, screen = self._thread
+        if not screen.is_attached:
+            self._thread = None
+        elif any(m.ts == ts for m in changed):
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()
+
+    def _slack_answered(self) -> None:
+        """A poll reached Slack: writes waiting out a back-off go now."""
+        if self.sender is not None and self.pending:
+            self.store_writer.submit(self.sender.send_now)
+
+    def tick(self) -> None:
+        """The clock moved on: clocks in the rows, and my claims that have passed the triage time."""
+        self.pane.tick()
+        minutes = text.duration(self.runtime.config.channel.triage, "words")
+        for chat, mine in self.pane.over_triage():
+            if not mine or chat.ts in self._triage_told:
+                continue
+            self._triage_told.add(chat.ts)
+            self.ui.notify(
+                f"You claimed {self.pane.author(chat)}'s request {minutes} ago. If it needs more than quick "
+                "help, press n on it to raise a Jira ticket.",
+                title="Past the triage time",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+
+    # -- threads and older messages ---------------------------------------------------------------
 
     def on_thread_wanted(self, message: ThreadWanted) -> None:
         message.stop()
         chat = self.pane.message(message.ts)
         if chat is not None:
-            load = partial(self.runtime.slack.replies, chat.ts)
-            self.ui.push_screen(self.dialogs.thread(chat, self.pane.names, load))
+            load = partial(self.runtime.slack.replies, thread_of(chat))
+            screen = self.dialogs.thread(chat, self.pane.names, load)
+            self._thread = (chat.ts, screen)
+            self.ui.push_screen(screen)
 
     def on_older_messages_wanted(self, message: OlderMessagesWanted) -> None:
         message.stop()
@@ -112,3 +311,272 @@ class ChannelDesk(Vertical):
 
     def on_older_messages_loaded(self, message: OlderMessagesLoaded) -> None:
         self.pane.prepend(message.messages)
+
+    # -- the keys ---------------------------------------------------------------------------------
+
+    def on_message_intent(self, message: MessageIntent) -> None:
+        message.stop()
+        chat = self.pane.message(message.ts)
+        if chat is None:
+            return
+        action = message.action
+        if not action.writes:
+            self._with_permalink(chat, action)
+            return
+        me = self._writer_identity()
+        if me is None:
+            return
+        if action is MessageAction.REPLY:
+            self._reply(chat, me)
+        elif action is MessageAction.REACT:
+            self._react(chat, me)
+        elif action is MessageAction.CLAIM:
+            self._claim(chat, me)
+        elif action is MessageAction.RAISE:
+            self._raise(chat, me)
+
+    def _writer_identity(self) -> Actor | None:
+        """The engineer, if writing is possible now; otherwise say why not."""
+        if self.runtime.read_only:
+            self.ui.notify(
+                "duty-tui runs with --read-only: nothing is posted to Slack or Jira.",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        account = self.runtime.account.cached()
+        return Actor(account.account_id if account else "", self.runtime.engineer_name())
+
+    def _reply(self, chat: ChatMessage, me: Actor, initial: ReplyDraft | None = None) -> None:
+        def written(draft: ReplyDraft | None) -> None:
+            if draft is not None and draft.text.strip():
+                self.queue(channel_actions.reply(chat, me, draft, self.runtime.now(), new_id))
+
+        screen = self.dialogs.reply(chat, self.pane.names, self.pane.author(chat), initial)
+        self.ui.push_screen(screen, written)
+
+    def _react(self, chat: ChatMessage, me: Actor) -> None:
+        mine = self.pane.me
+        already = [r.name for r in chat.reactions if mine and mine in r.users]
+
+        def picked(name: str | None) -> None:
+            if name:
+                self.queue(channel_actions.react(chat, me, name, self.runtime.now(), new_id))
+
+        self.ui.push_screen(self.dialogs.react(chat, self.pane.names, already), picked)
+
+    def _claim(self, chat: ChatMessage, me: Actor) -> None:
+        claimers = self.pane.claimed_by(chat)
+        mine = self.pane.me
+        if "self" in claimers or (mine and mine in claimers and self.runtime.slack_writer.as_user):
+            self.ui.notify("You have already claimed this request.", timeout=3, markup=False)
+            return
+        if claimers and not self._confirmed(chat.ts, MessageAction.CLAIM):
+            names = ", ".join(self.pane.names.user_name(u) or u for u in claimers if u != "self")
+            self.ui.notify(
+                f"{names} already claimed this request. Press t again to claim it too.",
+                timeout=CONFIRM_SECONDS,
+                markup=False,
+            )
+            return
+        now = self.runtime.now()
+        writes = channel_actions.claim(chat, me, now, new_id, as_user=self.runtime.slack_writer.as_user)
+        self.pane.add_own_claim(chat.ts, now)
+        store = self.runtime.store
+        self.queue(writes, also=partial(store.claims.seen, self.channel, [(chat.ts, "self")], now))
+
+    def _confirmed(self, ts: str, action: MessageAction) -> bool:
+        """A second press within a few seconds confirms an action the first one was warned about."""
+        now = time.monotonic()
+        if self._confirm == (ts, action) and now < self._confirm_until:
+            self._confirm = None
+            return True
+        self._confirm, self._confirm_until = (ts, action), now + CONFIRM_SECONDS
+        return False
+
+    def _raise(self, chat: ChatMessage, me: Actor) -> None:
+        if not self.boards:
+            self.ui.notify(
+                "duty-tui does not know the boards' projects yet: it learns them at the first Jira sync.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        names, zone = self.pane.names, self.runtime.calendar.zone
+        summary = summary_of(chat, names)
+        description = description_of(
+            chat, [], names, author=self.pane.author, zone=zone, permalink=self.permalinks.get(chat.ts)
+        )
+
+        def load_description() -> str:  # on a worker thread, while the form is open
+            link = self.permalinks.get(chat.ts) or self.runtime.slack_writer.permalink(chat.ts)
+            self.permalinks[chat.ts] = link
+            replies = self.runtime.slack.replies(thread_of(chat))[1:] if chat.reply_count else []
+            return description_of(chat, replies, names, author=self.pane.author, zone=zone, permalink=link)
+
+        def created(ticket: NewTicket | None) -> None:
+            if ticket is None:
+                return
+            board = next((b for b in self.boards if b.id == ticket.board_id), None)
+            if board is None:
+                return
+            permalink = self.permalinks.get(chat.ts)
+            writes = channel_actions.raise_ticket(
+                chat, me, ticket, board, permalink=permalink, now=self.runtime.now(), new_id=new_id
+            )
+            self.queue(writes)
+
+        screen = self.dialogs.raise_ticket(
+            self.boards, summary, description, self.runtime.config.channel.priority, load_description
+        )
+        self.ui.push_screen(screen, created)
+
+    # -- links ------------------------------------------------------------------------------------
+
+    def _with_permalink(self, chat: ChatMessage, action: MessageAction) -> None:
+        known = self.permalinks.get(chat.ts)
+        if known:
+            self.on_permalink_found(PermalinkFound(chat, action, known, None))
+        else:
+            self.find_permalink(chat, action)
+
+    @work(thread=True, group="slack-permalink", exit_on_error=False, description="permalink")
+    def find_permalink(self, chat: ChatMessage, action: MessageAction) -> None:
+        try:
+            url = self.runtime.slack_writer.permalink(chat.ts)
+        except SourceError as error:
+            post_from_thread(self, PermalinkFound(chat, action, None, error.message))
+            return
+        post_from_thread(self, PermalinkFound(chat, action, url, None))
+
+    def on_permalink_found(self, message: PermalinkFound) -> None:
+        if message.url is None:
+            self.ui.notify(f"No link for the message: {message.error}", severity="warning", markup=False)
+            return
+        self.permalinks[message.message.ts] = message.url
+        if message.action is MessageAction.OPEN:
+            self.ui.open_url(message.url)
+        else:
+            self.ui.copy_to_clipboard(message.url)
+            self.ui.notify("Copied the message's link.", timeout=3, markup=False)
+
+    # -- queueing ---------------------------------------------------------------------------------
+
+    def queue(self, writes: list[Write], *, also: Callable[[], None] | None = None) -> None:
+        """Show the writes as on their way now, store them off the UI thread, then wake the writer."""
+        for write in writes:
+            self.pending.setdefault(write.key, []).append(write)
+        self._show_pending()
+        self.store_writer.submit(partial(self._store, writes, also))
+
+    def _store(self, writes: list[Write], also: Callable[[], None] | None) -> None:
+        """On the store writer's thread."""
+        store = self.runtime.store
+        try:
+            stored = store_writes(store, writes, self._pause, also)
+        except sqlite3.Error as error:
+            post_from_thread(self, WritesNotStored(writes, error))
+            return
+        post_from_thread(self, WritesQueued(stored, store.outbox.count_pending()))
+
+    def on_writes_queued(self, message: WritesQueued) -> None:
+        message.stop()
+        self._replace_pending(message.writes)
+        self.post_message(PendingWritesChanged(message.pending, None))
+        if self.sender is not None:
+            self.sender.wake()
+
+    def on_writes_not_stored(self, message: WritesNotStored) -> None:
+        message.stop()
+        self._forget(message.writes)
+        self.ui.notify(
+            f"Could not save “{message.writes[0].describe()}” ({message.error.__class__.__name__}): nothing "
+            "was sent. Try again.",
+            title="Not saved",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+
+    def _replace_pending(self, stored: list[Write]) -> None:
+        by_uid = {w.uid: w for w in stored}
+        for key, writes in self.pending.items():
+            self.pending[key] = [by_uid.get(w.uid, w) for w in writes]
+
+    def _forget(self, writes: Iterable[Write]) -> None:
+        uids = {w.uid for w in writes}
+        for key in list(self.pending):
+            left = [w for w in self.pending[key] if w.uid not in uids]
+            if left:
+                self.pending[key] = left
+            else:
+                del self.pending[key]
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        self.pane.set_pending({ts: tuple(w.kind for w in writes) for ts, writes in self.pending.items()})
+
+    # -- what Slack and Jira made of them ---------------------------------------------------------
+
+    def on_outbox_progressed(self, message: OutboxProgressed) -> None:
+        message.stop()
+        progress = message.progress
+        self.post_message(
+            PendingWritesChanged(progress.pending, progress.retrying if progress.pending else None)
+        )
+        write = progress.write
+        if progress.failure is None and progress.retrying is None:
+            self._forget([write])
+            if write.kind is WriteKind.CREATE and write.result:
+                self.pane.set_claims({}, {write.key: (write.result,)})
+        elif progress.failure is not None:
+            self._forget([write, *progress.cancelled])
+            self._refused(progress)
+        elif progress.stuck:
+            self.ui.notify(
+                f"Still trying to {write.describe()}: {progress.retrying}. duty-tui keeps it and retries; "
+                "r retries now.",
+                title="Waiting",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    def _refused(self, progress: OutboxProgress) -> None:
+        write = progress.write
+        service = "Jira" if write.service is Service.JIRA else "Slack"
+        undone = "; the rest of that keypress was not sent" if progress.cancelled else ""
+        self.ui.notify(
+            f"Could not {write.describe()}: {progress.failure}{undone}",
+            title=f"{service} refused",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+        if write.kind is WriteKind.REPLY and not write.announces and write.body:
+            self._drafts.append(write)  # the text is not lost: edit and post again
+            self._reopen_drafts()
+
+    def _reopen_drafts(self) -> None:
+        """Refused replies come back in the editor one at a time, once no other dialog is open."""
+        if not self._drafts:
+            return
+        if self.ui.screen.is_modal:
+            if self._drafts_timer is None:
+                self._drafts_timer = self.set_interval(0.5, self._reopen_drafts, name="refused replies")
+            return
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+            self._drafts_timer = None
+        write = self._drafts.pop(0)
+        chat = self.pane.message(write.key)
+        me = self._writer_identity()
+        if chat is None or me is None:
+            if write.body:
+                self.ui.copy_to_clipboard(write.body)
+                self.ui.notify(
+                    "The message has gone from the channel: your reply is on the clipboard.", markup=False
+                )
+            self._reopen_drafts()
+            return
+        self._reply(chat, me, ReplyDraft(write.body or "", write.broadcast))

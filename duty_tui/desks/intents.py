@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from duty_tui.rules.actions import TicketAction
+from duty_tui.rules.channel_actions import MessageAction
 
 
 class TicketIntent(Message):
@@ -18,6 +19,15 @@ class TicketIntent(Message):
         super().__init__()
         self.action = action
         self.key = key
+
+
+class MessageIntent(Message):
+    """The engineer pressed a channel key on a message: the channel desk decides what it means."""
+
+    def __init__(self, action: MessageAction, ts: str) -> None:
+        super().__init__()
+        self.action = action
+        self.ts = ts
 
 
 class ThreadWanted(Message):
@@ -34,3 +44,11 @@ class OlderMessagesWanted(Message):
     def __init__(self, before_ts: str) -> None:
         super().__init__()
         self.before_ts = before_ts
+
+
+class ChannelRead(Message):
+    """The engineer left the channel pane having seen everything up to `ts`: the unread marker moves there."""
+
+    def __init__(self, ts: str) -> None:
+        super().__init__()
+        self.ts = ts

@@ -21,6 +21,7 @@ from textual.timer import Timer
 
 from duty_tui import text
 from duty_tui.desks.intents import TicketIntent
+from duty_tui.desks.queueing import store_writes
 from duty_tui.desks.ticket_collaborators import Sender, TicketDialogs, TicketsView
 from duty_tui.desks.ticket_messages import (
     OutboxProgressed,
@@ -36,13 +37,10 @@ from duty_tui.rules import actions
 from duty_tui.rules.actions import Actor, TicketAction, with_writes
 from duty_tui.rules.listing import is_mine
 from duty_tui.runtime import Runtime
-from duty_tui.sync.loop import backoff
 from duty_tui.sync.outbox import OutboxProgress
 from duty_tui.sync.outcomes import PollFailed, TicketsPolled
 from duty_tui.sync.store_writer import StoreWriter
 
-STORE_ATTEMPTS = 4
-STORE_RETRY_SECONDS = 0.5
 SETTLE_SECONDS = 1.5
 CONFIRM_SECONDS = 4.0
 
@@ -264,17 +262,13 @@ class TicketDesk(Vertical):
         self.store_writer.submit(partial(self._store, writes, used))  # stored in keypress order
 
     def _store(self, writes: list[Write], used: Person | None) -> None:
-        """On the store writer's thread. A busy store (a long reconcile, `sync --once`) is retried."""
+        """On the store writer's thread."""
         store = self.runtime.store
-        for attempt in range(1, STORE_ATTEMPTS + 1):
-            try:
-                stored = store.outbox.enqueue(writes)
-                break
-            except sqlite3.Error as error:
-                if attempt == STORE_ATTEMPTS:
-                    post_from_thread(self, WritesNotStored(writes, error))
-                    return
-                self._pause.wait(backoff(attempt, STORE_RETRY_SECONDS))
+        try:
+            stored = store_writes(store, writes, self._pause)
+        except sqlite3.Error as error:
+            post_from_thread(self, WritesNotStored(writes, error))
+            return
         if used is not None:
             store.people.mark_used(used, self.runtime.now())
         post_from_thread(self, WritesQueued(stored, store.outbox.count_pending()))

@@ -2,7 +2,7 @@
 
 What belongs here: reading and writing rows, nothing else. `db` owns the connection, its lock,
 transactions and migrations (`schema`); `rows` maps models to rows and back; each other module is
-one family of tables (`tickets`, `messages`, `outbox`, `checklist`, `people`, `meta`), built on `db`
+one family of tables (`tickets`, `messages`, `claims`, `outbox`, `checklist`, `people`, `meta`), built on `db`
 and `rows`, never importing back; `Store` composes them (the tickets read the outbox's pending writes,
 for the optimistic view, so `Tickets` is handed the `Outbox`). The store may import
 `models` and `rules` (for what a confirmed write changes); never `sources`, `sync`, desks or Textual.
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from duty_tui.store.checklist import ChecklistTicks
+from duty_tui.store.claims import Claims, RaisedTickets
 from duty_tui.store.db import Database, StoreError
 from duty_tui.store.messages import ChatUsers, Messages
 from duty_tui.store.meta import SourceStatuses, cursors, meta
@@ -41,6 +42,8 @@ class Store:
         self.tickets = Tickets(self.db, self.outbox)
         self.messages = Messages(self.db)
         self.chat_users = ChatUsers(self.db)
+        self.claims = Claims(self.db)
+        self.raised = RaisedTickets(self.db)
         self.checklist = ChecklistTicks(self.db)
         self.people = People(self.db)
 

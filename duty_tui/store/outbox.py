@@ -73,19 +73,40 @@ class Outbox:
             )
         return replace(write, last_error=error, next_attempt_at=at)
 
-    def mark_sent(self, write: Write, at: datetime, reached: Reached | None = None) -> None:
-        """The service has the write (and, for a Jira move, reports where it really took the ticket)."""
+    def mark_sent(
+        self, write: Write, at: datetime, reached: Reached | None = None, result: str | None = None
+    ) -> None:
+        """The service has the write (and, for a Jira move, reports where it really took the ticket;
+        for a creation, the new key)."""
         with self.db.write():
             self.db.conn.execute(
-                "UPDATE outbox SET state = ?, done_at = ?, last_error = NULL, reached = ? WHERE id = ?",
-                [WriteState.SENT.value, at.isoformat(), reached_json(reached), write.id],
+                "UPDATE outbox SET state = ?, done_at = ?, last_error = NULL, reached = ?, result = ? "
+                "WHERE id = ?",
+                [WriteState.SENT.value, at.isoformat(), reached_json(reached), result, write.id],
             )
+
+    def created_in(self, batch: str) -> str | None:
+        """The key of the ticket a keypress created, once Jira has confirmed it (read after a restart too)."""
+        rows = self.db.rows(
+            "SELECT result FROM outbox WHERE batch = ? AND kind = ? AND state = ? AND result IS NOT NULL",
+            [batch, WriteKind.CREATE.value, WriteState.SENT.value],
+        )
+        return str(rows[0][0]) if rows else None
+
+    def pending_for(self, service: Service) -> list[Write]:
+        """One service's writes not yet confirmed, oldest first (what the channel shows as on its way)."""
+        rows = self.db.rows(
+            "SELECT * FROM outbox WHERE state = ? AND service = ? ORDER BY id",
+            [WriteState.PENDING.value, service.value],
+        )
+        return [write_from_row(row) for row in rows]
 
     def fail(self, write: Write, reason: str, at: datetime) -> list[Write]:
         """The service refused the write for good: fail it, and cancel what assumed it would land.
 
         That is the rest of its keypress, and any later assignment or move of the same target (each
-        was checked against the state this write would have made); later comments still go.
+        was checked against the state this write would have made); later comments, replies and
+        reactions still go.
         """
         with self.db.write():
             self.db.conn.execute(
@@ -94,14 +115,15 @@ class Outbox:
             )
             rows = self.db.conn.execute(
                 "SELECT * FROM outbox WHERE state = ? AND id > ? "
-                "AND (batch = ? OR (service = ? AND key = ? AND kind != ?)) ORDER BY id",
+                "AND (batch = ? OR (service = ? AND key = ? AND kind IN (?, ?))) ORDER BY id",
                 [
                     WriteState.PENDING.value,
                     write.id,
                     write.batch,
                     write.service.value,
                     write.key,
-                    WriteKind.COMMENT.value,
+                    WriteKind.ASSIGN.value,
+                    WriteKind.TRANSITION.value,
                 ],
             ).fetchall()
             self.db.conn.executemany(

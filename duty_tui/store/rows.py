@@ -18,6 +18,7 @@ from duty_tui.models import (
     ChatMessage,
     ChatUser,
     ChecklistTick,
+    NewTicket,
     Person,
     Reaction,
     Service,
@@ -33,7 +34,8 @@ SEPARATOR = "\x1f"
 # The fields of a `Write` kept in the outbox's `payload` column (the others have columns of their own).
 PAYLOAD_FIELDS = (
     "actor_id", "actor", "assignee_id", "assignee", "to_status_id", "to_status", "to_category", "body",
-    "expected_assignee_id", "expected_status", "expected_status_id",
+    "expected_assignee_id", "expected_status", "expected_status_id", "broadcast", "project", "component",
+    "url", "announces",
 )  # fmt: skip
 
 
@@ -167,8 +169,10 @@ def message_fingerprint(m: ChatMessage) -> str:
             m.thread_ts,
             m.reply_count,
             m.latest_reply,
-            [[r.name, r.count] for r in m.reactions],
+            [[r.name, r.count, list(r.users)] for r in m.reactions],
             m.edited,
+            list(m.reply_users),
+            m.bot_id,
         ],
         ensure_ascii=False,
     )
@@ -185,8 +189,14 @@ def message_row(m: ChatMessage) -> dict[str, Any]:
         "thread_ts": m.thread_ts,
         "reply_count": m.reply_count,
         "latest_reply": m.latest_reply,
-        "reactions": json.dumps([[r.name, r.count] for r in m.reactions]) if m.reactions else None,
+        "reactions": (
+            json.dumps([[r.name, r.count, list(r.users)] for r in m.reactions], ensure_ascii=False)
+            if m.reactions
+            else None
+        ),
         "edited": int(m.edited),
+        "reply_users": SEPARATOR.join(m.reply_users) or None,
+        "bot_id": m.bot_id,
         "fingerprint": message_fingerprint(m),
     }
 
@@ -203,8 +213,11 @@ def message_from_row(row: sqlite3.Row) -> ChatMessage:
         thread_ts=row["thread_ts"],
         reply_count=row["reply_count"] or 0,
         latest_reply=row["latest_reply"],
-        reactions=tuple(Reaction(name=n, count=c) for n, c in reactions),
+        # A reaction stored before migration 5 is [name, count], without its users.
+        reactions=tuple(Reaction(r[0], r[1], tuple(r[2]) if len(r) > 2 else ()) for r in reactions),
         edited=bool(row["edited"]),
+        reply_users=_split(row["reply_users"]),
+        bot_id=row["bot_id"],
     )
 
 
@@ -266,7 +279,10 @@ def person_from_row(row: sqlite3.Row, team: frozenset[str]) -> Person:
 
 def write_payload(write: Write) -> str:
     values = asdict(write)
-    return json.dumps({name: values[name] for name in PAYLOAD_FIELDS}, ensure_ascii=False)
+    payload = {name: values[name] for name in PAYLOAD_FIELDS}
+    if write.ticket is not None:
+        payload["ticket"] = values["ticket"]
+    return json.dumps(payload, ensure_ascii=False)
 
 
 def write_from_row(row: sqlite3.Row) -> Write:
@@ -283,7 +299,9 @@ def write_from_row(row: sqlite3.Row) -> Write:
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         last_error=row["last_error"],
         id=row["id"],
-        **{name: payload.get(name) for name in PAYLOAD_FIELDS},
+        result=row["result"],
+        ticket=NewTicket(**payload["ticket"]) if payload.get("ticket") else None,
+        **{name: payload[name] for name in PAYLOAD_FIELDS if name in payload},  # older rows lack some
     )
 
 

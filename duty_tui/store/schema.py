@@ -72,6 +72,22 @@ ALTER TABLE outbox ADD COLUMN reached TEXT;
     4: """
 ALTER TABLE outbox ADD COLUMN service TEXT NOT NULL DEFAULT 'jira';
 """,
+    # Issue 7: the channel as a place to work. Who reacted and who replied (claims and answers are read from
+    # them), what a write made (a created ticket's key), the claims and tickets raised from messages.
+    5: """
+ALTER TABLE messages ADD COLUMN reply_users TEXT;
+ALTER TABLE messages ADD COLUMN bot_id TEXT;
+ALTER TABLE outbox ADD COLUMN result TEXT;
+CREATE TABLE message_claims (
+    channel TEXT NOT NULL, ts TEXT NOT NULL, user_id TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (channel, ts, user_id)
+);
+CREATE TABLE message_tickets (
+    channel TEXT NOT NULL, ts TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (channel, ts, key)
+);
+CREATE INDEX message_tickets_key ON message_tickets (key);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

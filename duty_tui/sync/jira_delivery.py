@@ -6,7 +6,9 @@ writes):
   since the engineer acted (it says who, and does not overwrite);
 - a move is skipped if the ticket already has the target status, and refused if someone moved it
   elsewhere meanwhile; the transition is chosen by target status, never by its name;
-- a comment that may have landed before a dropped connection is looked up by its outbox id first.
+- a comment that may have landed before a dropped connection is looked up by its outbox id first;
+- a ticket raised from a channel message is looked up by its outbox id (an issue property) among the
+  engineer's recent tickets before it is created; its link back to the Slack thread is an upsert.
 Once Jira has a write, its effect is applied to the cached ticket in the same transaction that marks
 it sent, so the row does not flicker back before the next poll.
 """
@@ -16,9 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from duty_tui import text
 from duty_tui.models import Ticket, Write, WriteKind
 from duty_tui.rules.actions import Reached
 from duty_tui.sources.errors import SourceError
+from duty_tui.sources.jira.creation import TicketCreator
 from duty_tui.sources.jira.writes import IssueState, JiraWriter, choose_transition
 from duty_tui.store import Store
 from duty_tui.store.tickets import Listed
@@ -46,12 +50,28 @@ class _Carry:
 class JiraDelivery:
     """The outbox writer's `Delivery` for Jira."""
 
-    def __init__(self, writer: JiraWriter, store: Store, listed: Listed) -> None:
+    def __init__(
+        self,
+        writer: JiraWriter,
+        store: Store,
+        listed: Listed,
+        *,
+        issue_type: str = "Task",
+        channel: str = "",
+    ) -> None:
         self.writer = writer
+        self.creator = TicketCreator(writer)
         self.store = store
         self.listed = listed
+        self.issue_type = issue_type
+        self.channel = channel  # the Slack channel tickets are raised from
 
     def deliver(self, write: Write, carry: object | None) -> Delivered:
+        if write.kind is WriteKind.CREATE:
+            return Delivered(result=self.create(write))
+        if write.kind is WriteKind.LINK:
+            self.link(write)
+            return Delivered()
         previous = carry if isinstance(carry, _Carry) else _Carry(None, None)
         state = self.send(write, previous.state)
         before = previous.before or (state.updated if state else None)
@@ -59,10 +79,41 @@ class JiraDelivery:
         return Delivered(_Carry(state, before), reached)
 
     def confirmed(self, write: Write, delivered: Delivered, at: datetime) -> None:
-        self.store.tickets.confirm(write, at, self.listed, delivered.reached)
+        if write.kind is WriteKind.CREATE and delivered.result:
+            self.store.raised.link(self.channel, write.key, delivered.result, at)
+        elif write.kind is not WriteKind.LINK:
+            self.store.tickets.confirm(write, at, self.listed, delivered.reached)
 
     def shown(self, write: Write) -> Ticket | None:
+        if write.kind in (WriteKind.CREATE, WriteKind.LINK):
+            return None  # the new ticket shows when a poll finds it on a board
         return self.store.tickets.get(write.key)
+
+    # -- tickets raised from the channel -------------------------------------------------------
+
+    def create(self, write: Write) -> str:
+        if write.ticket is None or not write.project:
+            raise SourceError("The new ticket's details were lost; nothing was created.", permanent=True)
+        if write.attempts > 1 and (key := self.creator.find_created(write.uid)):
+            return key  # an earlier attempt created it; Jira's answer was lost
+        return self.creator.create(
+            write.ticket,
+            project=write.project,
+            issue_type=self.issue_type,
+            component=write.component,
+            uid=write.uid,
+        )
+
+    def link(self, write: Write) -> None:
+        key = self.store.outbox.created_in(write.batch)
+        if key is None:
+            raise SourceError("The ticket was not created, so there is nothing to link.", permanent=True)
+        if not write.url:
+            raise SourceError(
+                "Slack gave no link for the message, so the ticket links nowhere.", permanent=True
+            )
+        summary = write.ticket.summary if write.ticket else key
+        self.creator.link(key, write.url, f"#laa-ops: {text.one_line(summary, 120)}")
 
     # -- one write ---------------------------------------------------------------------------
 

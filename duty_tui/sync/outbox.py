@@ -40,6 +40,7 @@ class Delivered:
 
     carry: object | None = None  # what the next write of the same keypress may reuse (Jira: the state)
     reached: Reached | None = None  # where the service says the write took its target
+    result: str | None = None  # what the service made: a created ticket's key, a reply's ts
 
 
 class Delivery(Protocol):
@@ -165,7 +166,7 @@ class OutboxWriter(Loop):
             carry = delivered.carry
             now = self.clock.now()
             with self.store.transaction():
-                self.store.outbox.mark_sent(write, now, delivered.reached)
+                self.store.outbox.mark_sent(write, now, delivered.reached, delivered.result)
                 delivery.confirmed(write, delivered, now)
             self._stuck.discard(write.uid)
             self.emit(OutboxProgress(write, delivery.shown(write), self.store.outbox.count_pending()))

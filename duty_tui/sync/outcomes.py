@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, Ticket
@@ -26,6 +27,10 @@ class MessagesPolled:
     users: tuple[ChatUser, ...]
     status: SourceStatus
     channel_name: str | None = None
+    team: frozenset[str] = frozenset()  # Slack ids whose answers and claims count
+    me: str | None = None  # the Slack id the engineer's posts come from
+    # ts → team member → when their 👀 was first seen, for the messages this poll changed.
+    claims: Mapping[str, Mapping[str, datetime]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,20 +13,30 @@ from datetime import datetime, timedelta
 
 from duty_tui.clock import Clock
 from duty_tui.config import SlackConfig
-from duty_tui.models import ChatMessage, ChatUser, Service, SourceStatus
+from duty_tui.models import ChatMessage, ChatUser, Service, SourceStatus, ts_key
+from duty_tui.rules.requests import CLAIM
 from duty_tui.sources.errors import PollCancelled
 from duty_tui.sources.slack.client import SlackSource, mentioned_users
 from duty_tui.store import Store
 from duty_tui.sync.outcomes import MessagesPolled
+from duty_tui.sync.slack_team import SlackTeam
 
 
 class SlackPoller:
     source = Service.SLACK
 
     def __init__(
-        self, slack: SlackSource, store: Store, config: SlackConfig, clock: Clock, *, backfill_days: float = 4
+        self,
+        slack: SlackSource,
+        store: Store,
+        config: SlackConfig,
+        clock: Clock,
+        *,
+        backfill_days: float = 4,
+        team: SlackTeam | None = None,
     ) -> None:
         self.slack = slack
+        self.team = team
         self.store = store
         self.config = config
         self.clock = clock
@@ -54,6 +64,7 @@ class SlackPoller:
             known = {m.ts for m in messages}
             messages = [*messages, *(m for m in window if m.ts not in known)]
         newcomers = self._look_up(messages, directory, cancelled)
+        team = self.team.members(now) if self.team is not None else frozenset()
         with self.store.transaction():  # the whole cycle, or nothing
             if fresh_directory:
                 self.store.chat_users.save(directory.values(), now)
@@ -61,6 +72,7 @@ class SlackPoller:
             self.store.meta.set(self._name_key, channel_name)
             self.store.messages.delete(channel, removed)
             changed = self.store.messages.save(messages)
+            claims = self._claims(changed, team, now)
         # Only now is it all stored: remember it, and tell the UI everything it has not seen yet.
         directory.update((u.id, u) for u in newcomers)
         self._directory, self._channel_name = directory, channel_name
@@ -69,8 +81,38 @@ class SlackPoller:
         users = list(directory.values()) if not self._directory_shown else newcomers
         self._directory_shown = True
         return MessagesPolled(
-            channel, changed, removed, tuple(users), replace(status, last_success=now), channel_name
+            channel,
+            changed,
+            removed,
+            tuple(users),
+            replace(status, last_success=now),
+            channel_name,
+            team,
+            self.team.me() if self.team is not None else None,
+            claims,
         )
+
+    def _claims(
+        self, changed: Sequence[ChatMessage], team: frozenset[str], now: datetime
+    ) -> dict[str, dict[str, datetime]]:
+        """Record each team member's 👀 the first time it is seen (Slack does not say when a reaction
+        was added); returns the claims of the changed messages, with those first-seen times."""
+        seen = [
+            (m.ts, user)
+            for m in changed
+            for r in m.reactions
+            if r.name == CLAIM
+            for user in r.users
+            if user in team
+        ]
+        if not seen:
+            return {}
+        self.store.claims.seen(self.config.channel, seen, now)
+        oldest = min((ts for ts, _ in seen), key=ts_key)
+        wanted = {ts for ts, _ in seen}
+        return {
+            ts: dict(v) for ts, v in self.store.claims.of(self.config.channel, oldest).items() if ts in wanted
+        }
 
     @property
     def _name_key(self) -> str:

@@ -29,8 +29,11 @@ package, never Textual and no I/O library, so the rules and the I/O core may use
 * :mod:`~duty_tui.text.render`: :func:`plain`, :func:`assemble` and the style constants (rich ``Text``).
 * :mod:`~duty_tui.text.slack`: Slack mrkdwn (:func:`slack_text`, :func:`slack_links`), built on
   :mod:`~duty_tui.text.names` (:class:`NameLookup`, :class:`NoNames`), :mod:`~duty_tui.text.markers`
-  (paired ``*bold*``-style markers, shared with Jira wiki text) and :mod:`~duty_tui.text.runs` (styled
-  runs → one line, capped → ``Text``).
+  (paired ``*bold*``-style markers, shared with Jira wiki text), :mod:`~duty_tui.text.runs` (styled
+  runs → one line, capped → ``Text``), :mod:`~duty_tui.text.slack_dates` (``<!date^…>``) and
+  :mod:`~duty_tui.text.emoji_names` (Slack emoji names: :func:`emoji_glyph`, :func:`reaction_names`).
+* :mod:`~duty_tui.text.slack_syntax`: mrkdwn as strings: :func:`slack_escape` for text duty-tui sends,
+  :func:`ticket_keys` for the Jira keys a message mentions.
 * :mod:`~duty_tui.text.wiki`: Jira v2 wiki markup (:func:`jira_wiki_text`), and text made literal
   for a comment duty-tui posts (:func:`wiki_literal`).
 * :mod:`~duty_tui.text.adf`: Jira v3 Atlassian Document Format (:func:`adf_text`).
@@ -54,15 +57,19 @@ from duty_tui.text.clean import ELLIPSIS as ELLIPSIS
 from duty_tui.text.clean import LINE_BREAK, one_line, sanitize, shown
 from duty_tui.text.errors import error_sentence, redact
 from duty_tui.text.names import NameLookup, NoNames
+from duty_tui.text.slack_syntax import slack_escape, ticket_keys
 from duty_tui.text.timefmt import duration
 from duty_tui.text.wiki import jira_wiki_text, wiki_literal
 
 if TYPE_CHECKING:
+    from duty_tui.text.emoji_names import emoji_glyph, reaction_names
     from duty_tui.text.render import CODE_STYLE, LINK_STYLE, MENTION_STYLE, QUOTE_STYLE, assemble, plain
     from duty_tui.text.slack import slack_links, slack_text
 
-# Names whose modules import rich: loaded by __getattr__ the first time they are asked for.
+# Names whose modules import rich or emoji: loaded by __getattr__ the first time they are asked for.
 _ON_FIRST_USE = {
+    "emoji_glyph": "emoji_names",
+    "reaction_names": "emoji_names",
     "CODE_STYLE": "render",
     "LINK_STYLE": "render",
     "MENTION_STYLE": "render",
@@ -84,15 +91,19 @@ __all__ = [
     "adf_text",
     "assemble",
     "duration",
+    "emoji_glyph",
     "error_sentence",
     "jira_wiki_text",
     "one_line",
     "plain",
+    "reaction_names",
     "redact",
     "sanitize",
     "shown",
+    "slack_escape",
     "slack_links",
     "slack_text",
+    "ticket_keys",
     "wiki_literal",
 ]
 
@@ -105,6 +116,10 @@ def __getattr__(name: str) -> object:
         from duty_tui.text import render
 
         value = getattr(render, name)
+    elif module == "emoji_names":
+        from duty_tui.text import emoji_names
+
+        value = getattr(emoji_names, name)
     else:
         from duty_tui.text import slack
 

@@ -2,7 +2,8 @@
 
 The parent comes from the pane at once; the replies are read from Slack on a background thread
 (`views.fetch`) (they are not cached), so a slow or failing Slack never blocks the screen: it says so in
-place of the replies.
+place of the replies. `reload` reads the thread again (the desk calls it when a poll shows the thread
+changed) and updates it in place, keyed by ts, so the reader keeps their place.
 """
 
 from __future__ import annotations
@@ -57,10 +58,13 @@ class ThreadScreen(ModalScreen[None]):
             "Loading replies…" if message.reply_count else "No replies.", id="replies-state"
         )
         self.body = VerticalScroll()
+        self.parent_view = Static(self.render_message(message), classes="message")
+        self.reply_views: dict[str, Static] = {}  # by ts
+        self.generation = 0  # which load is the latest: an older answer arriving late is dropped
 
     def compose(self) -> ComposeResult:
         with self.body:
-            yield Static(self.render_message(self.message), classes="message")
+            yield self.parent_view
             yield self.replies_state
         yield Footer()  # this screen's keys, not the dashboard's underneath
 
@@ -70,6 +74,11 @@ class ThreadScreen(ModalScreen[None]):
         if self.message.reply_count and self.load is not None:
             self.load_replies(self.load)
 
+    def reload(self) -> None:
+        """Read the thread again and update it in place (the parent too: edits, reactions)."""
+        if self.load is not None:
+            self.load_replies(self.load)
+
     def render_message(self, message: ChatMessage) -> Content:
         author = self.directory.user_name(message.user_id) if message.user_id else None
         header = Content.assemble(
@@ -77,7 +86,7 @@ class ThreadScreen(ModalScreen[None]):
             (f"  {day_clock(message.sent_at, self.now(), self.zone)}", "dim"),
             (" (edited)" if message.edited else "", "dim"),
         )
-        body = Content.from_rich_text(text.slack_text(message.text, self.directory))
+        body = Content.from_rich_text(text.slack_text(message.text, self.directory, zone=self.zone))
         reactions = "  ".join(f":{r.name}: {r.count}" for r in message.reactions)
         parts: list[str | Content] = [header, "\n", body]
         if reactions:
@@ -85,14 +94,46 @@ class ThreadScreen(ModalScreen[None]):
         return Content.assemble(*parts)
 
     def load_replies(self, load: Callable[[], list[ChatMessage]]) -> None:
-        fetch(self, lambda: load()[1:], self.show_replies, self.show_failure)
+        self.generation += 1
+        generation = self.generation
+
+        def done(thread: list[ChatMessage]) -> None:
+            if generation == self.generation:
+                self.show_thread(thread)
+
+        def failed(error: BaseException) -> None:
+            if generation == self.generation:
+                self.show_failure(error)
+
+        fetch(self, load, done, failed)
+
+    def show_thread(self, thread: list[ChatMessage]) -> None:
+        """The parent first, then the replies; each reply's view is updated, added or removed by ts."""
+        if thread and thread[0].ts == self.message.ts:
+            self.message, thread = thread[0], thread[1:]
+            self.parent_view.update(self.render_message(self.message))
+        self.show_replies(thread)
 
     def show_replies(self, replies: list[ChatMessage]) -> None:
-        if not replies:
-            self.replies_state.update("No replies.")
-            return
-        self.replies_state.update(Content.assemble((f"{len(replies)} replies", "bold")))
-        self.body.mount_all(Static(self.render_message(r), classes="message") for r in replies)
+        # At the bottom (following the thread), stay there as replies arrive; anywhere else, stay put. The
+        # first answer opens the thread at its top, where the parent is.
+        following = bool(self.reply_views) and self.body.scroll_y >= self.body.max_scroll_y
+        count = f"{len(replies)} {'reply' if len(replies) == 1 else 'replies'}"
+        self.replies_state.update(Content.assemble((count, "bold")) if replies else Content("No replies."))
+        fresh = {reply.ts: reply for reply in replies}
+        for ts in [ts for ts in self.reply_views if ts not in fresh]:  # deleted in Slack
+            self.reply_views.pop(ts).remove()
+        previous: Static = self.replies_state
+        for reply in replies:
+            view = self.reply_views.get(reply.ts)
+            if view is None:
+                view = self.reply_views[reply.ts] = Static(self.render_message(reply), classes="message")
+                self.body.mount(view, after=previous)
+            else:
+                view.update(self.render_message(reply))
+            previous = view
+        if following:
+            self.call_after_refresh(self.body.scroll_end, animate=False, immediate=True)
 
     def show_failure(self, error: BaseException) -> None:
         self.replies_state.update(

@@ -1,23 +1,38 @@
-"""The channel pane: #laa-ops as a live log, newest at the bottom, replies summarised per thread.
+"""The channel pane: #laa-ops as a live log, newest at the bottom, where the duty engineer works requests.
 
 It holds a bounded window of the newest messages; moving above the first row asks the channel desk
-(its container) for older ones from the store, so memory stays flat over a working day. Enter asks
-the desk for the message's thread.
+(its container) for older ones from the store, so memory stays flat over a working day. The newest
+message is in view at launch and stays in view while the cursor is on the last row; scrolling up to
+read is never yanked back. Its keys post `MessageIntent`s (reply, react, claim, raise a ticket, open,
+copy) and Enter a `ThreadWanted` to the desk; the desk paints back what they and the polls bring. The
+title counts unread messages and requests waiting for the team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from rich.text import Text
+from textual import events
+from textual.binding import BindingType
 
 from duty_tui import text
-from duty_tui.desks.intents import OlderMessagesWanted, ThreadWanted
-from duty_tui.models import ChatMessage, ChatUser, SourceStatus, ts_key, ts_to_datetime
-from duty_tui.text.slack import slack_text  # with its emoji tables: loaded with the app, not at first paint
-from duty_tui.text.timefmt import clock, day_clock
+from duty_tui.config import ChannelConfig
+from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
+from duty_tui.models import ChatMessage, ChatUser, SourceStatus, WriteKind, ts_key
+from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.rules.channel_actions import MessageAction
+from duty_tui.rules.requests import RequestState, Team
+from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.channel_rows import (
+    FOLDED_SUBTYPES,
+    OWN_CLAIM,
+    ChannelState,
+    MessageRows,
+    first_of_each_day,
+)
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 
@@ -26,26 +41,20 @@ COLUMNS = (
     Column("time", "Time", width=9),
     Column("author", "Author", width=14),
     Column("text", "Message", min_width=12),
-    Column("replies", "Thread", width=11),
+    Column("replies", "Thread", width=10, hide_below=70),
+    Column("request", "Request", width=13),
 )
-QUIET_SUBTYPES = {
-    "channel_join",
-    "channel_leave",
-    "channel_topic",
-    "channel_purpose",
-    "channel_name",
-    "pinned_item",
-}
 
 
 class Directory(text.NameLookup):
-    """Slack user and channel names for rendering mentions; filled from the store and polls."""
+    """Slack user and channel names for rendering mentions, and links for ticket keys of watched boards."""
 
     def __init__(
         self, users: Mapping[str, ChatUser] | None = None, channels: Mapping[str, str] | None = None
     ) -> None:
         self.users: dict[str, ChatUser] = dict(users or {})
         self.channels: dict[str, str] = dict(channels or {})
+        self.ticket_link: Callable[[str], str | None] = lambda key: None
 
     def user_name(self, user_id: str) -> str | None:
         user = self.users.get(user_id)
@@ -54,28 +63,66 @@ class Directory(text.NameLookup):
     def channel_name(self, channel_id: str) -> str | None:
         return self.channels.get(channel_id)
 
+    def ticket_url(self, key: str) -> str | None:
+        return self.ticket_link(key)
+
 
 class MessageTable(KeyedTable[ChatMessage]):
-    """Messages keyed by ts."""
+    """Messages keyed by ts, with the channel keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "channel.reply", "channel.react", "channel.claim", "channel.raise", "channel.open", "channel.copy"
+    )
+
+    read_only = False
+
+    def action_message(self, action: str) -> None:
+        if self.cursor_key is not None:
+            self.post_message(MessageIntent(MessageAction(action), self.cursor_key))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # --read-only hides the write keys, so the footer has room to say why.
+        writes = action == "message" and bool(parameters) and MessageAction(str(parameters[0])).writes
+        return not (writes and self.read_only)
 
 
 class ChannelPane(ListPane):
     """Pane 2."""
 
-    def __init__(self, now: Callable[[], datetime], zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        zone: ZoneInfo,
+        calendar: SupportCalendar,
+        config: ChannelConfig | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.directory = Directory()
         self.now = now
         self.zone = zone
+        self.state = ChannelState()
+        self.rows = MessageRows(
+            self.state,
+            self.directory,
+            author=self.author,
+            now=now,
+            zone=zone,
+            calendar=calendar,
+            config=config or ChannelConfig(),
+        )
         table = MessageTable(
             COLUMNS,
             key=lambda m: m.ts,
-            cells=self.cells,
+            cells=self.rows.cells,
             sort_key=lambda m: ts_key(m.ts),
             search_text=self.search_text,
             empty_text="No messages yet.",
             follow_tail=True,
             id="message-table",
         )
+        table.read_only = read_only
+        table.set_predicate(lambda m: m.subtype not in FOLDED_SUBTYPES)  # joins and leaves folded away
         super().__init__(2, "#laa-ops", table, id="channel")
 
     @property
@@ -86,12 +133,77 @@ class ChannelPane(ListPane):
     def message(self, ts: str) -> ChatMessage | None:
         return self.table.item(ts)
 
+    # -- what the desk tells the pane ---------------------------------------------------------------
+
     def learn_users(self, users: Iterable[ChatUser]) -> None:
         """Names from the store or a poll: rows already shown may now name someone they did not."""
         users = list(users)
         if users:
             self.directory.users.update((user.id, user) for user in users)
             self.table.invalidate()
+
+    def set_ticket_links(self, link: Callable[[str], str | None]) -> None:
+        self.directory.ticket_link = link
+        self.table.invalidate()
+
+    @property
+    def me(self) -> str | None:
+        """The Slack id the engineer's posts and reactions come from, once known."""
+        return self.state.me
+
+    def set_team(self, team: frozenset[str], me: str | None = None) -> None:
+        me = me or self.state.me
+        members = team | {me} if me else team  # whoever duty-tui posts as answers for the team
+        if members != self.state.team.members or me != self.state.me:
+            self.state.team = Team(frozenset(members))
+            self.state.me = me
+            self.table.invalidate()
+            self.update_counts()
+
+    def claimed_by(self, message: ChatMessage) -> tuple[str, ...]:
+        """Who has claimed the message ("self" when this engineer has, whatever Slack shows yet)."""
+        found = self.rows.request(message).claimed_by
+        return (OWN_CLAIM, *found) if self.rows.mine(message) else found
+
+    def over_triage(self) -> list[tuple[ChatMessage, bool]]:
+        """Claimed requests past the triage time, and whether each is this engineer's claim."""
+        return [
+            (m, self.rows.mine(m))
+            for m in self.table.items()
+            if self.rows.request(m).state is RequestState.TRIAGE_OVER
+        ]
+
+    def add_own_claim(self, ts: str, at: datetime) -> None:
+        self.state.claims.setdefault(ts, {}).setdefault(OWN_CLAIM, at)
+        if (message := self.table.item(ts)) is not None:
+            self.table.apply([message])
+        self.update_counts()
+
+    def set_claims(
+        self, claims: Mapping[str, Mapping[str, datetime]], tickets: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        """Claims (when each was first seen) and tickets raised, for the rows' request clocks."""
+        for ts, found in claims.items():
+            self.state.claims.setdefault(ts, {}).update(found)
+        self.state.tickets.update(tickets)
+        self.table.invalidate()
+        self.update_counts()
+
+    def set_pending(self, pending: Mapping[str, tuple[WriteKind, ...]]) -> None:
+        """The engineer's writes still on their way, by message: their rows show ⟳."""
+        touched = set(pending) ^ set(self.state.pending) | {
+            ts for ts in pending if pending[ts] != self.state.pending.get(ts)
+        }
+        self.state.pending = dict(pending)
+        rows = [m for ts in touched if (m := self.table.item(ts)) is not None]
+        self.table.apply(rows)
+
+    def set_seen(self, ts: str | None) -> None:
+        self.state.seen_ts = ts
+        self.table.invalidate()
+        self.update_counts()
+
+    # -- the table ------------------------------------------------------------------------------------
 
     def on_keyed_table_selected(self, message: KeyedTable.Selected) -> None:
         """Enter on a message asks for its thread."""
@@ -107,44 +219,27 @@ class ChannelPane(ListPane):
         if oldest is not None:
             self.post_message(OlderMessagesWanted(oldest))
 
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Leaving the pane: everything in it has been seen, so the unread marker moves to the end."""
+        newest = self.newest_ts() if event.widget is self.table else None
+        if newest is not None and (self.state.seen_ts is None or ts_key(newest) > ts_key(self.state.seen_ts)):
+            self.set_seen(newest)
+            self.post_message(ChannelRead(newest))
+
     def author(self, message: ChatMessage) -> str:
         if message.user_id:
             return self.directory.user_name(message.user_id) or message.bot_name or message.user_id
         return message.bot_name or "(bot)"
 
-    def cells(self, message: ChatMessage) -> list[Text]:
-        quiet = message.subtype in QUIET_SUBTYPES
-        body = slack_text(message.text, self.directory, single_line=True, limit=400)
-        if message.subtype == "tombstone":
-            body = text.plain("(message deleted)", "dim italic")
-        if quiet:
-            body.stylize("dim italic")
-        if message.edited:
-            body.append(" (edited)", "dim")
-        for reaction in message.reactions[:4]:
-            body.append_text(slack_text(f" :{reaction.name}:", self.directory))
-            body.append(str(reaction.count), "dim")
-        author_style = "dim" if quiet else "bold"
-        return [
-            text.plain(day_clock(message.sent_at, self.now(), self.zone), "dim"),
-            text.plain(self.author(message), author_style, single_line=True),
-            body,
-            self.thread_cell(message),
-        ]
-
-    def thread_cell(self, message: ChatMessage) -> Text:
-        if not message.reply_count:
-            return Text("")
-        label = f"💬 {message.reply_count}"
-        if message.latest_reply:
-            label += " " + clock(ts_to_datetime(message.latest_reply), self.zone)
-        return text.plain(label, "cyan")
-
     def search_text(self, message: ChatMessage) -> str:
         return f"{self.author(message)} {message.text}"
 
     def show(self, messages: Iterable[ChatMessage]) -> None:
+        messages = list(messages)
+        self.state.first_of_day = first_of_each_day(messages, self.zone)
         self.table.set_rows(messages)
+        if self.state.seen_ts is None and messages:
+            self.state.seen_ts = messages[-1].ts  # a first run: what is there now is not "new"
         self.update_counts()
 
     def apply(self, changed: Iterable[ChatMessage], removed: Iterable[str] = ()) -> None:
@@ -152,15 +247,27 @@ class ChannelPane(ListPane):
         if changed or removed:
             self.table.apply(changed, removed)
             self.trim()
+            self._days_changed()
             self.update_counts()
 
     def prepend(self, older: Iterable[ChatMessage]) -> None:
         """Older messages from the store, above the current first row."""
         self.table.apply(older)
+        self._days_changed()
         self.update_counts()
+
+    def _days_changed(self) -> None:
+        firsts = first_of_each_day(self.table.items(), self.zone)
+        moved = firsts ^ self.state.first_of_day
+        self.state.first_of_day = firsts
+        if moved:
+            self.table.apply([m for ts in moved if (m := self.table.item(ts)) is not None])
 
     def oldest_ts(self) -> str | None:
         return min((m.ts for m in self.table.items()), key=ts_key, default=None)
+
+    def newest_ts(self) -> str | None:
+        return max((m.ts for m in self.table.items()), key=ts_key, default=None)
 
     def trim(self) -> None:
         """Keep the window bounded, unless the engineer is reading the part that would go."""
@@ -174,8 +281,17 @@ class ChannelPane(ListPane):
             return
         self.table.apply((), dropped)
 
+    def tick(self) -> None:
+        """The clock moved on: waiting and triage clocks, and day labels."""
+        self.table.invalidate()
+        self.update_counts()
+
     def update_counts(self) -> None:
-        self.counts = f"{self.table.total_count} shown"
+        messages = self.table.items()
+        unread = sum(1 for m in messages if self.rows.is_unread(m))
+        waiting = sum(1 for m in messages if self.rows.request(m).needs_attention)
+        parts = [f"{unread} unread" if unread else "", f"{waiting} waiting" if waiting else ""]
+        self.counts = " · ".join(p for p in parts if p) or f"{self.table.row_count} shown"
         self.refresh_title()
 
     def set_channel_name(self, name: str) -> None:

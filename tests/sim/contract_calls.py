@@ -17,10 +17,11 @@ from typing import Any
 
 import requests
 
+from duty_sim.slack.world import SlackError
 from duty_tui.clock import ManualClock
 from duty_tui.demo import DEMO_JIRA_TOKEN, DEMO_SLACK_TOKEN, DemoWorld
 from duty_tui.demo.scenario import CHANNEL
-from duty_tui.demo.scenario_data import DUTY_ENGINEER
+from duty_tui.demo.scenario_data import DUTY_ENGINEER, TEAM
 from tests.conftest import MORNING
 
 
@@ -107,14 +108,17 @@ class Slack:
 
     world: DemoWorld
     session: requests.Session = field(default_factory=requests.Session)
+    _user_token: str | None = None
 
     def post(self, method: str, *, token: str | None = DEMO_SLACK_TOKEN, **args: str) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.session.post(self.world.slack.api_url + method, data=args, headers=headers, timeout=10)
 
-    def post_json(self, method: str, body: dict[str, Any]) -> requests.Response:
+    def post_json(
+        self, method: str, body: dict[str, Any], *, token: str = DEMO_SLACK_TOKEN
+    ) -> requests.Response:
         headers = {
-            "Authorization": f"Bearer {DEMO_SLACK_TOKEN}",
+            "Authorization": f"Bearer {token}",
             "Content-Type": "application/json;charset=utf-8",
         }
         return self.session.post(
@@ -141,6 +145,46 @@ class Slack:
 
     def person(self) -> str:
         return str(next(m["user"] for m in self.messages() if m.get("user") and not m.get("subtype")))
+
+    def user_token(self) -> str:
+        """A user token (xoxp-) of the duty engineer, who is in the channel: calls act as them."""
+        if self._user_token is None:
+            engineer = self.world.cast.slack[DUTY_ENGINEER.handle]
+            self.world.slack.world.join(CHANNEL, engineer)
+            self._user_token = self.world.slack.add_user_token(engineer)
+        return self._user_token
+
+    def usergroup(self) -> str:
+        """The ops team's user group (the demo world has none of its own)."""
+        world = self.world.slack.world
+        try:
+            world.usergroup_users(OPS_GROUP, include_disabled=True)
+        except SlackError:
+            world.add_usergroup(OPS_GROUP, "laa-ops-team", [self.world.cast.slack[p.handle] for p in TEAM])
+        return OPS_GROUP
+
+    def side_channel(self, channel_id: str, *, archived: bool = False, bot: bool = True) -> str:
+        """A channel besides #laa-ops, archived or without the bot, holding one message from a person."""
+        world = self.world.slack.world
+        world.add_channel(channel_id, f"side-{channel_id.lower()}")
+        world.archive(channel_id, False)
+        world.post(channel_id, self.person(), "a message in a side channel")
+        if bot:
+            world.join(channel_id, self.world.slack.bot_user_id)
+        else:
+            world.leave(channel_id, self.world.slack.bot_user_id)
+        world.archive(channel_id, archived)
+        return channel_id
+
+    def joined_message(self) -> str:
+        """A channel_join message, which Slack will not start a thread on."""
+        person = self.person()
+        return self.world.slack.world.post(
+            CHANNEL, person, f"<@{person}> has joined the channel", subtype="channel_join"
+        )
+
+
+OPS_GROUP = "S0LAAOPS1"
 
 
 # -- negative controls: break one thing in a live body ---------------------------------------------------

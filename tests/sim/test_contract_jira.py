@@ -12,15 +12,15 @@ does not cover; the shapes are the same except ADF bodies, so this test requests
 serverInfo, field, myself, search/jql, search (410), issue GET/POST, issue/{key}/assignee (latest),
 transitions GET/POST, changelog, user/assignable/search. Comments are requested on both v2 (string
 bodies) and v3 (ADF); the v2 exchanges are validated against the v3 operation (path mapped 2 → 3).
+Raising a ticket (create with properties, issue properties, remote links, the resend look-up) is
+tests/sim/test_contract_jira_tickets.py.
 
 Skips, saying why, when the descriptions are absent (they are not kept in this repository).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,8 +31,14 @@ from duty_tui.demo.scenario import SIXDG_BOARD
 from duty_tui.sources.jira.client import TICKET_FIELDS, JiraSource
 from duty_tui.sources.jira.jql import board_jql
 from tests.sim.contract_calls import Jira, agile, contract_world, drop_at, keep, set_at, v2, v3
+from tests.sim.contract_cases import (
+    JiraBreakage,
+    JiraCase,
+    check_jira_breakage,
+    check_jira_case,
+    retry_after_is_whole_seconds,
+)
 from tests.sim.openapi_contract import (
-    ContractError,
     JiraContract,
     openapi_dir_or_skip,
     removed_search_body,
@@ -163,12 +169,6 @@ def _ids_only(response: requests.Response) -> None:
     assert issues and all(set(issue) == {"id"} for issue in issues)  # only id without `fields`
 
 
-def _retry_after(response: requests.Response) -> None:
-    # The `jira` library does int(Retry-After), so it must be whole seconds (the header is documented at
-    # https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
-    assert response.headers["Retry-After"].isdigit()
-
-
 def _changelog_exercises_allow_list(response: requests.Response) -> None:
     """Make sure the jira-changelog-item entry is really in use here, not a dead allow-list line."""
     items = [item for history in response.json()["values"] for item in history["items"]]
@@ -211,14 +211,6 @@ def _removed_search_matches_notes(response: requests.Response) -> None:
     assert response.json() == removed_search_body(notes)
 
 
-@dataclass(frozen=True)
-class JiraCase:
-    id: str
-    status: int
-    call: Callable[[Jira], requests.Response]
-    then: Callable[[requests.Response], None] | None = None  # what the service documents beyond the schema
-
-
 BAD_PASSWORD = "not-the-token"
 
 JIRA_CASES = [
@@ -254,7 +246,7 @@ JIRA_CASES = [
         401,
         lambda j: j.call("GET", v3("search/jql"), params={"jql": JQL}, password=BAD_PASSWORD),
     ),
-    JiraCase("search-jql-429-rate-limited", 429, _search_rate_limited, _retry_after),
+    JiraCase("search-jql-429-rate-limited", 429, _search_rate_limited, retry_after_is_whole_seconds),
     JiraCase(
         "search-410-removed-get", 410, lambda j: j.get(v3("search"), jql=JQL), _removed_search_matches_notes
     ),
@@ -374,7 +366,9 @@ JIRA_CASES = [
         404,
         lambda j: j.get(v3("user/assignable/search"), issueKey=MISSING_KEY),
     ),
-    JiraCase("user-assignable-search-429-rate-limited", 429, _rate_limited_assignable, _retry_after),
+    JiraCase(
+        "user-assignable-search-429-rate-limited", 429, _rate_limited_assignable, retry_after_is_whole_seconds
+    ),
     # agile board configuration
     JiraCase(
         "board-configuration-200-aws-262",
@@ -394,17 +388,13 @@ JIRA_CASES = [
         401,
         lambda j: j.call("GET", agile("board/262/configuration"), password=BAD_PASSWORD),
     ),
-    JiraCase("board-configuration-429-rate-limited", 429, _rate_limited_board, _retry_after),
+    JiraCase("board-configuration-429-rate-limited", 429, _rate_limited_board, retry_after_is_whole_seconds),
 ]
 
 
 @pytest.mark.parametrize("case", JIRA_CASES, ids=[case.id for case in JIRA_CASES])
 def test_jira(case: JiraCase, jira: Jira, jira_contract: JiraContract) -> None:
-    response = case.call(jira)
-    assert response.status_code == case.status, response.text[:500]
-    jira_contract.check(response.request, response.status_code, response.headers, response.content)
-    if case.then is not None:
-        case.then(response)
+    check_jira_case(case, jira, jira_contract)
 
 
 # =========================================================================================================
@@ -416,15 +406,6 @@ def test_jira(case: JiraCase, jira: Jira, jira_contract: JiraContract) -> None:
 def _first_change_item(body: Any) -> dict[str, Any]:
     item: dict[str, Any] = next(item for history in body["values"] for item in history["items"])
     return item
-
-
-@dataclass(frozen=True)
-class JiraBreakage:
-    id: str
-    call: Callable[[Jira], requests.Response]
-    breaks: Callable[[Any], None]  # mutates the parsed body
-    expect: str  # regex the ContractError must match: rejected for this reason, not another
-    status: int | None = None  # replaces the status, for status-level breakage
 
 
 def _changelog(j: Jira) -> requests.Response:
@@ -530,10 +511,4 @@ JIRA_BREAKAGES = [
 
 @pytest.mark.parametrize("breakage", JIRA_BREAKAGES, ids=[b.id for b in JIRA_BREAKAGES])
 def test_jira_contract_rejects(breakage: JiraBreakage, jira: Jira, jira_contract: JiraContract) -> None:
-    response = breakage.call(jira)
-    jira_contract.check(response.request, response.status_code, response.headers, response.content)
-    body = json.loads(response.content) if response.content else {}
-    breakage.breaks(body)
-    status = breakage.status or response.status_code
-    with pytest.raises(ContractError, match=breakage.expect):
-        jira_contract.check(response.request, status, response.headers, json.dumps(body).encode())
+    check_jira_breakage(breakage, jira, jira_contract)

@@ -4,7 +4,9 @@ Every Web API method duty-tui calls, or will call, is requested over real HTTP f
 (`DemoWorld` on a `ManualClock`), in its success case and its main error cases, and each response is
 validated with jsonschema (draft 4) against the published Swagger 2.0 description. Deviations pass only
 through the allow-list in tests/sim/openapi_contract.py, each entry citing the documentation it rests
-on; the negative controls at the end prove that the validation path rejects a broken body.
+on; the negative controls at the end prove that the validation path rejects a broken body. Working the
+channel (user tokens, broadcasts, metadata, user groups, archived channels) is
+tests/sim/test_contract_slack_channel.py.
 
 Skips, saying why, when the descriptions are absent (they are not kept in this repository).
 """
@@ -12,8 +14,6 @@ Skips, saying why, when the descriptions are absent (they are not kept in this r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 import requests
@@ -21,7 +21,8 @@ import requests
 from duty_tui.demo import DemoWorld
 from duty_tui.demo.scenario import CHANNEL
 from tests.sim.contract_calls import Slack, contract_world, drop_at, keep, set_at
-from tests.sim.openapi_contract import ContractError, SlackContract, openapi_dir_or_skip
+from tests.sim.contract_cases import SlackBreakage, SlackCase, check_slack_breakage, check_slack_case
+from tests.sim.openapi_contract import SlackContract, openapi_dir_or_skip
 
 OPENAPI = openapi_dir_or_skip()
 
@@ -155,15 +156,6 @@ def _reply_permalink(s: Slack) -> requests.Response:
     parent = s.thread_parent()
     reply = s.world.slack.world.thread(CHANNEL, parent)[1]["ts"]
     return s.post("chat.getPermalink", channel=CHANNEL, message_ts=reply)
-
-
-@dataclass(frozen=True)
-class SlackCase:
-    id: str
-    method: str
-    error: str | None  # None: ok:true is expected; else the `error` code
-    call: Callable[[Slack], requests.Response]
-    status: int = 200
 
 
 SLACK_CASES = [
@@ -340,29 +332,13 @@ SLACK_CASES = [
 
 @pytest.mark.parametrize("case", SLACK_CASES, ids=[case.id for case in SLACK_CASES])
 def test_slack(case: SlackCase, slack: Slack, slack_contract: SlackContract) -> None:
-    response = case.call(slack)
-    body = response.json()
-    assert (response.status_code, body.get("error")) == (case.status, case.error), response.text[:500]
-    assert response.headers["Content-Type"].startswith("application/json")
-    slack_contract.check(case.method, response.status_code, body)
-    if case.status == 429:  # Retry-After is whole seconds: https://docs.slack.dev/apis/web-api/rate-limits
-        assert response.headers["Retry-After"].isdigit()
+    check_slack_case(case, slack, slack_contract)
 
 
 # =========================================================================================================
 # Negative controls: the same validation path must reject a deliberately broken body.
 # Each starts from a live response that passes, breaks one thing, and expects a ContractError.
 # =========================================================================================================
-
-
-@dataclass(frozen=True)
-class SlackBreakage:
-    id: str
-    method: str
-    call: Callable[[Slack], requests.Response]
-    breaks: Callable[[Any], None]
-    expect: str
-    status: int | None = None
 
 
 def _history(s: Slack) -> requests.Response:
@@ -468,9 +444,4 @@ SLACK_BREAKAGES = [
 
 @pytest.mark.parametrize("breakage", SLACK_BREAKAGES, ids=[b.id for b in SLACK_BREAKAGES])
 def test_slack_contract_rejects(breakage: SlackBreakage, slack: Slack, slack_contract: SlackContract) -> None:
-    response = breakage.call(slack)
-    body = response.json()
-    slack_contract.check(breakage.method, response.status_code, body)
-    breakage.breaks(body)
-    with pytest.raises(ContractError, match=breakage.expect):
-        slack_contract.check(breakage.method, breakage.status or response.status_code, body)
+    check_slack_breakage(breakage, slack, slack_contract)

@@ -163,10 +163,16 @@ class JiraWriter:
         with self.jira.translate_errors(doing):
             return client._get_json(path, params=dict(params) if params else None)
 
-    def _send(self, method: str, path: str, payload: Mapping[str, Any], doing: str) -> None:
+    def _send(self, method: str, path: str, payload: Mapping[str, Any], doing: str) -> Any:
+        """Send a JSON body; returns Jira's JSON answer ({} when it has none)."""
         client = self.jira.client()
         with self.jira.translate_errors(doing):
-            getattr(client._session, method)(client._get_url(path), data=json.dumps(payload))
+            response = getattr(client._session, method)(client._get_url(path), data=json.dumps(payload))
+            return response.json() if response.content else {}
+
+    # The plumbing, for the other writers that share this client (`sources.jira.creation`).
+    read = _get
+    send = _send
 
 
 def parse_transitions(raw: Any) -> tuple[Transition, ...]:

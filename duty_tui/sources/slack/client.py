@@ -33,9 +33,10 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 class SlackSource:
     """Talks to one Slack workspace for one channel. Thread-safe."""
 
-    def __init__(self, config: SlackConfig, token: str) -> None:
+    def __init__(self, config: SlackConfig, token: str, *, token_name: str = "SLACK_BOT_TOKEN") -> None:  # noqa: S107
         self.config = config
         self._token = token
+        self.token_name = token_name  # named in the message when Slack rejects it
         self._client: WebClient | None = None
         self._lock = threading.Lock()
 
@@ -156,7 +157,11 @@ class SlackSource:
     def _message(self, raw: Mapping[str, Any]) -> ChatMessage:
         thread_ts = raw.get("thread_ts") if isinstance(raw.get("thread_ts"), str) else None
         reactions = tuple(
-            Reaction(name=text(r.get("name")), count=int(r.get("count") or 0))
+            Reaction(
+                name=text(r.get("name")),
+                count=int(r.get("count") or 0),
+                users=tuple(u for u in items(r.get("users")) if isinstance(u, str)),
+            )
             for r in raw.get("reactions") or []
             if isinstance(r, Mapping)
         )
@@ -174,16 +179,22 @@ class SlackSource:
             latest_reply=latest if isinstance(latest, str) and TS.fullmatch(latest) else None,
             reactions=reactions,
             edited=isinstance(raw.get("edited"), Mapping),
+            reply_users=tuple(u for u in items(raw.get("reply_users")) if isinstance(u, str)),
+            bot_id=optional_text(raw.get("bot_id")),
         )
 
     # -- plumbing -------------------------------------------------------------------------------
 
     def _call(self, doing: str, call: Callable[[WebClient], Any]) -> Mapping[str, Any]:
+        return self.call(doing, call)
+
+    def call(self, doing: str, call: Callable[[WebClient], Any]) -> Mapping[str, Any]:
+        """One Web API call; every failure becomes a `SourceError` naming what was being done."""
         try:
             response = call(self.client())
             data = response.data
         except Exception as error:
-            raise translate_slack_error(error, self.config.api_url, doing) from error
+            raise translate_slack_error(error, self.config.api_url, doing, self.token_name) from error
         if not isinstance(data, Mapping):
             raise SourceError(f"Slack sent a response duty-tui could not read while {doing}.")
         return data

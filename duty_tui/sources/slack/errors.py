@@ -11,7 +11,26 @@ from duty_tui.sources.errors import SourceError, one_safe_line, retry_after_seco
 AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
 
 
-def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceError:
+# Refusals of a write, in words: the write is undone and the engineer told why.
+REFUSALS = {
+    "is_archived": "#laa-ops has been archived",
+    "message_not_found": "the message is no longer in Slack (deleted?)",
+    "thread_not_found": "the message is no longer in Slack (deleted?)",
+    "cannot_reply_to_message": "Slack does not allow replies to that message",
+    "thread_locked": "the thread is locked",
+    "too_many_reactions": "the message has too many reactions",
+    "invalid_name": "Slack does not know that emoji",
+    "msg_too_long": "the text is too long for Slack",
+    "restricted_action": "the workspace does not allow duty-tui to post there",
+}
+
+
+def translate_slack_error(
+    error: BaseException,
+    url: str,
+    doing: str,
+    token_name: str = "SLACK_BOT_TOKEN",  # noqa: S107
+) -> SourceError:
     from slack_sdk.errors import SlackApiError
 
     if isinstance(error, SlackApiError):
@@ -33,7 +52,7 @@ def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceE
             return SourceError(f"Slack had a server error ({status}) while {doing}.", status=status)
         if code in AUTH_ERRORS:
             return SourceError(
-                f"Slack rejected the token ({code}) while {doing}: put a valid bot token in SLACK_BOT_TOKEN.",
+                f"Slack rejected the token ({code}) while {doing}: put a valid token in {token_name}.",
                 auth=True,
                 status=status,
                 permanent=True,
@@ -51,6 +70,8 @@ def translate_slack_error(error: BaseException, url: str, doing: str) -> SourceE
                 status=status,
                 permanent=True,
             )
+        if code in REFUSALS:
+            return SourceError(f"{REFUSALS[code]} ({code}).", status=status, permanent=True)
         if code:
             return SourceError(f"Slack answered {code} while {doing}.", status=status, permanent=True)
         return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)

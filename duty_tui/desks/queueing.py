@@ -1,0 +1,37 @@
+"""Storing a keypress's writes in the outbox from the store writer's thread, with patience.
+
+A busy store (a long reconcile, `sync --once` in another process) is retried with back-off before the
+desk is told the writes could not be saved; nothing is sent that was not stored first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+
+from duty_tui.models import Write
+from duty_tui.store import Store
+from duty_tui.sync.loop import backoff
+
+STORE_ATTEMPTS = 4
+STORE_RETRY_SECONDS = 0.5
+
+
+def store_writes(
+    store: Store, writes: list[Write], pause: threading.Event, also: Callable[[], None] | None = None
+) -> list[Write]:
+    """Enqueue the writes (and run `also`, local bookkeeping that goes with them, in the same
+    transaction). Raises the last `sqlite3.Error` when the store stays busy."""
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with store.transaction():
+                stored = store.outbox.enqueue(writes)
+                if also is not None:
+                    also()
+            return stored
+        except sqlite3.Error:
+            if attempt == STORE_ATTEMPTS:
+                raise
+            pause.wait(backoff(attempt, STORE_RETRY_SECONDS))
+    raise AssertionError("unreachable")

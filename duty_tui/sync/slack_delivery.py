@@ -1,0 +1,75 @@
+"""How a Slack write reaches Slack exactly once: replies found again by their outbox id, reactions that
+are already there counted as done, and the reply that announces a new ticket written once Jira has said
+its key.
+
+Replies are typed by the engineer as plain text: `&`, `<` and `>` are escaped as Slack requires, so
+nothing they write becomes a mention or a link by accident. Posted with the bot token, a reply ends
+with the engineer's name in plain text (not a mention), so the channel knows who wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from duty_tui import text
+from duty_tui.models import Ticket, Write, WriteKind
+from duty_tui.sources.errors import SourceError
+from duty_tui.sources.slack.writes import SlackWriter
+from duty_tui.store import Store
+from duty_tui.sync.outbox import Delivered
+
+
+class SlackDelivery:
+    """The outbox writer's `Delivery` for Slack."""
+
+    def __init__(
+        self,
+        writer: SlackWriter,
+        store: Store,
+        *,
+        browse_url: Callable[[str], str],
+        product_manager: str | None = None,
+    ) -> None:
+        self.writer = writer
+        self.store = store
+        self.browse_url = browse_url
+        self.product_manager = product_manager
+
+    def deliver(self, write: Write, carry: object | None) -> Delivered:
+        if write.kind is WriteKind.REACT:
+            if not write.body:
+                raise SourceError("A reaction without an emoji cannot be sent.", permanent=True)
+            self.writer.react(write.key, write.body)
+            return Delivered()
+        if write.kind is not WriteKind.REPLY:
+            raise SourceError(f"duty-tui cannot {write.describe()} in Slack.", permanent=True)
+        body = self.body(write)
+        if write.attempts > 1:
+            found = self.writer.find_reply(write.key, write.uid, body, write.created_at)
+            if found:
+                return Delivered(result=found)  # an earlier attempt landed; Slack's answer was lost
+        return Delivered(result=self.writer.reply(write.key, body, broadcast=write.broadcast, uid=write.uid))
+
+    def body(self, write: Write) -> str:
+        """The reply's text as Slack should receive it."""
+        if write.announces:
+            key = self.store.outbox.created_in(write.batch)
+            if key is None:
+                raise SourceError(
+                    "The ticket was not created, so there is nothing to announce.", permanent=True
+                )
+            body = f"Raised <{self.browse_url(key)}|{key}> in Jira for this."
+            if self.product_manager:
+                body += f" <@{self.product_manager}>: work on it has begun."
+        else:
+            body = text.slack_escape(write.body or "")
+        if not self.writer.as_user and write.actor:
+            body += "\n— " + text.slack_escape(text.one_line(write.actor, 80))
+        return body
+
+    def confirmed(self, write: Write, delivered: Delivered, at: datetime) -> None:
+        """Nothing to cache: the next poll brings the reply and the reaction as Slack has them."""
+
+    def shown(self, write: Write) -> Ticket | None:
+        return None

@@ -1,0 +1,203 @@
+"""How one #laa-ops message reads as a row: who, when, what, its thread, and where it stands as a request.
+
+Kept apart from the pane (which owns the window, the cursor and the counts) so the rules for a row are
+in one place: the day's first message carries the date, unread ones a marker, bot posts a mark, a
+request its clock (waiting, claimed and for how long, its ticket), and the engineer's own writes still
+on their way a ⟳. Everything from Slack goes through `duty_tui.text`, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from duty_tui import text
+from duty_tui.config import ChannelConfig
+from duty_tui.models import ChatMessage, Reaction, WriteKind, ts_key, ts_to_datetime
+from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.rules.requests import CLAIM, Request, RequestState, Team, request
+from duty_tui.text.slack import slack_text
+from duty_tui.text.timefmt import clock, duration
+
+QUIET_SUBTYPES = frozenset(
+    {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "pinned_item"}
+)
+FOLDED_SUBTYPES = frozenset({"channel_join", "channel_leave"})  # folded away: not shown at all
+OWN_CLAIM = "self"  # the key of this engineer's own claims in `ChannelState.claims` (and the store)
+PENDING_LABEL = {WriteKind.REPLY: "reply", WriteKind.REACT: "reaction", WriteKind.CREATE: "ticket"}
+
+
+@dataclass
+class ChannelState:
+    """What the rows need beyond the message: who the team is, claims, tickets, pending writes, unread."""
+
+    team: Team = field(default_factory=lambda: Team(frozenset()))
+    claims: dict[str, dict[str, datetime]] = field(default_factory=dict)  # ts → user → when claimed
+    tickets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ts → tickets raised from it
+    pending: dict[str, tuple[WriteKind, ...]] = field(default_factory=dict)  # ts → my writes on their way
+    seen_ts: str | None = None  # the newest message when the engineer last left the pane
+    me: str | None = None  # the engineer's Slack id, when known
+    first_of_day: set[str] = field(default_factory=set)
+
+
+class MessageRows:
+    def __init__(
+        self,
+        state: ChannelState,
+        names: text.NameLookup,
+        *,
+        author: Callable[[ChatMessage], str],
+        now: Callable[[], datetime],
+        zone: ZoneInfo,
+        calendar: SupportCalendar,
+        config: ChannelConfig,
+    ) -> None:
+        self.state = state
+        self.names = names
+        self.author = author
+        self.now = now
+        self.zone = zone
+        self.calendar = calendar
+        self.config = config
+
+    def request(self, message: ChatMessage) -> Request:
+        claims = self.state.claims.get(message.ts)
+        me = self.state.me
+        if claims and OWN_CLAIM in claims and me:
+            # My own claim counts from when I made it, and before Slack shows my 👀 (it is on its way).
+            claims = {**claims, me: min(claims.get(me, claims[OWN_CLAIM]), claims[OWN_CLAIM])}
+            if not message.reacted(CLAIM, me):
+                message = with_reaction(message, CLAIM, me)
+        return request(
+            message,
+            self.state.team,
+            self.now(),
+            self.calendar,
+            waiting=self.config.waiting,
+            triage=self.config.triage,
+            claims=claims,
+            tickets=self.state.tickets.get(message.ts, ()),
+        )
+
+    def is_unread(self, message: ChatMessage) -> bool:
+        seen = self.state.seen_ts
+        return (
+            seen is not None
+            and ts_key(message.ts) > ts_key(seen)
+            and message.user_id != self.state.me
+            and message.subtype not in QUIET_SUBTYPES
+        )
+
+    def cells(self, message: ChatMessage) -> list[Text]:
+        quiet = message.subtype in QUIET_SUBTYPES
+        return [
+            self.time_cell(message),
+            self.author_cell(message, quiet),
+            self.body_cell(message, quiet),
+            self.thread_cell(message),
+            self.request_cell(message),
+        ]
+
+    def time_cell(self, message: ChatMessage) -> Text:
+        local = message.sent_at.astimezone(self.zone)
+        if message.ts in self.state.first_of_day:
+            # The day's first message carries the day, underlined: the table's day separator.
+            days = (self.now().astimezone(self.zone).date() - local.date()).days
+            return text.plain(local.strftime("%a %H:%M" if days < 7 else "%d %b"), "bold underline")
+        return text.plain(local.strftime("%H:%M"), "dim")
+
+    def author_cell(self, message: ChatMessage, quiet: bool) -> Text:
+        cell = Text()
+        if self.is_unread(message):
+            cell.append("● ", "bold cyan")
+        cell.append_text(text.plain(self.author(message), "dim" if quiet else "bold", single_line=True))
+        if message.bot_id or message.subtype == "bot_message":
+            cell.append(" bot", "dim italic")
+        return cell
+
+    def body_cell(self, message: ChatMessage, quiet: bool) -> Text:
+        body = slack_text(message.text, self.names, single_line=True, limit=400)
+        if message.subtype == "tombstone":
+            body = text.plain("(message deleted)", "dim italic")
+        if quiet:
+            body.stylize("dim italic")
+        if message.edited:
+            body.append(" (edited)", "dim")
+        for reaction in message.reactions[:6]:
+            body.append_text(slack_text(f"  :{reaction.name}:", self.names))
+            body.append(str(reaction.count), "bold" if self.state.me in reaction.users else "dim")
+        pending = self.state.pending.get(message.ts)
+        if pending:
+            kinds = ", ".join(dict.fromkeys(PENDING_LABEL.get(k, k.value) for k in pending))
+            body.append(f"  ⟳ {kinds}", "yellow")
+        return body
+
+    def thread_cell(self, message: ChatMessage) -> Text:
+        if not message.reply_count:
+            return Text("")
+        label = f"💬 {message.reply_count}"
+        if message.latest_reply:
+            label += " " + clock(ts_to_datetime(message.latest_reply), self.zone)
+        return text.plain(label, "cyan")
+
+    def request_cell(self, message: ChatMessage) -> Text:
+        found = self.request(message)
+        state = found.state
+        if state is RequestState.NOT_A_REQUEST:
+            return Text("")
+        if state is RequestState.TICKETED:
+            return text.plain(
+                "🎫 " + ", ".join(self.state.tickets.get(message.ts, ())), "green", single_line=True
+            )
+        if state is RequestState.ANSWERED:
+            return text.plain("answered", "dim green")
+        if state in (RequestState.WAITING, RequestState.OVERDUE):
+            style = "bold white on red" if state is RequestState.OVERDUE else "yellow"
+            return text.plain(f"waiting {duration(found.waited, 'age')}", style)
+        who = self.claimer(found, message)
+        minutes = duration(found.in_triage, "age")
+        if state is RequestState.TRIAGE_OVER:  # past the triage time: the notice says to press n
+            return text.plain(f"👀 {who} {minutes} ⚠", "bold black on dark_orange", single_line=True)
+        return text.plain(f"👀 {who} {minutes}", "cyan", single_line=True)
+
+    def mine(self, message: ChatMessage) -> bool:
+        return OWN_CLAIM in self.state.claims.get(message.ts, {})
+
+    def claimer(self, found: Request, message: ChatMessage) -> str:
+        if not found.claimed_by:
+            return "?"
+        first = found.claimed_by[0]
+        # With the bot's token every engineer's 👀 is the bot's: only my own record says it was me.
+        name = "me" if self.mine(message) else (self.names.user_name(first) or first)
+        more = f" +{len(found.claimed_by) - 1}" if len(found.claimed_by) > 1 else ""
+        return name.split()[0] + more
+
+
+def with_reaction(message: ChatMessage, name: str, user: str) -> ChatMessage:
+    """The message with `user`'s reaction added (shown before Slack has it)."""
+    reactions = list(message.reactions)
+    for index, reaction in enumerate(reactions):
+        if reaction.name == name:
+            reactions[index] = replace(reaction, count=reaction.count + 1, users=(*reaction.users, user))
+            break
+    else:
+        reactions.append(Reaction(name, 1, (user,)))
+    return replace(message, reactions=tuple(reactions))
+
+
+def first_of_each_day(messages: Mapping[str, ChatMessage] | list[ChatMessage], zone: ZoneInfo) -> set[str]:
+    """The ts of each local day's first message (the rows that carry the date)."""
+    items = messages.values() if isinstance(messages, Mapping) else messages
+    firsts: dict[date, str] = {}
+    for message in items:
+        if message.subtype in FOLDED_SUBTYPES:
+            continue  # not shown, so it cannot carry the day
+        day = message.sent_at.astimezone(zone).date()
+        known = firsts.get(day)
+        if known is None or ts_key(message.ts) < ts_key(known):
+            firsts[day] = message.ts
+    return set(firsts.values())
