@@ -310,10 +310,12 @@ class DutyApp(App[None]):
             self.notify("Focus the tickets (1) or channel (2) pane to filter it.", markup=False)
 
     def action_refresh(self) -> None:
+        self.runtime.slack_poller.rescan_soon()
         for loop in self.loops:
             self.refreshing.add(loop.source)
             loop.wake()
         self.ticket_desk.jira_answered()  # and send any write waiting out a back-off
+        self.channel_desk.slack_answered()
         self.refresh_status()
 
     def action_help(self) -> None:

@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from duty_tui import text
-from duty_tui.desks.channel_messages import ChannelCached, PermalinkFound
+from duty_tui.desks.channel_messages import BoardsLoaded, ChannelCached, PermalinkFound
 from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
 from duty_tui.desks.queueing import store_writes
 from duty_tui.desks.ticket_collaborators import Sender
@@ -87,7 +87,7 @@ class ChannelView(Protocol):
 
     def show_status(self, status: SourceStatus | None) -> None: ...
 
-    def set_team(self, team: frozenset[str], me: str | None = None) -> None: ...
+    def set_team(self, team: frozenset[str] | None, me: str | None = None) -> None: ...
 
     def set_claims(
         self, claims: Mapping[str, Mapping[str, datetime]], tickets: Mapping[str, tuple[str, ...]]
@@ -191,12 +191,8 @@ class ChannelDesk(Vertical):
     @work(thread=True, group="store-read-channel", exit_on_error=False, description="channel state")
     def load_channel_state(self, since_ts: str) -> None:
         """Claims, tickets raised, my writes on their way, the read marker and where tickets go."""
-        store, config = self.runtime.store, self.runtime.config
-        boards = []
-        for board in config.jira.boards:
-            info = store.tickets.board_info(board.id)
-            if info is not None and info.project_key:
-                boards.append(Board(board.id, board.name, info.project_key, board.component))
+        store = self.runtime.store
+        boards = self._boards()
         pending = [
             w
             for w in store.outbox.pending()
@@ -214,16 +210,50 @@ class ChannelDesk(Vertical):
             ),
         )
 
-    def on_channel_cached(self, message: ChannelCached) -> None:
-        self.boards = message.boards
-        projects = {b.project for b in self.boards}
+    def _boards(self) -> list[Board]:
+        """Where tickets raised from the channel can go: the watched boards whose project is known."""
+        boards = []
+        for board in self.runtime.config.jira.boards:
+            info = self.runtime.store.tickets.board_info(board.id)
+            if info is not None and info.project_key:
+                boards.append(Board(board.id, board.name, info.project_key, board.component))
+        return boards
+
+    @work(thread=True, group="store-read-boards", exit_on_error=False, description="boards")
+    def load_boards_then_raise(self, ts: str | None) -> None:
+        """A first run learns the boards' projects at the first Jira sync, after the cache was read."""
+        post_from_thread(self, BoardsLoaded(self._boards(), ts))
+
+    def _set_boards(self, boards: list[Board]) -> None:
+        self.boards = boards
+        projects = {b.project for b in boards}
         browse = self.runtime.jira.browse_url
+        # Keys of the watched boards' projects link to Jira; other keys are left as text.
         self.pane.set_ticket_links(lambda key: browse(key) if key.rsplit("-", 1)[0] in projects else None)
+
+    def on_boards_loaded(self, message: BoardsLoaded) -> None:
+        self._set_boards(message.boards)
+        if message.ts is None:
+            return
+        chat = self.pane.message(message.ts)
+        me = self._writer_identity()
+        if not self.boards:
+            self.ui.notify(
+                "duty-tui does not know the boards' projects yet: it learns them at the first Jira sync. "
+                "Try again when Jira is reachable.",
+                severity="warning",
+                markup=False,
+            )
+        elif chat is not None and me is not None:
+            self._raise(chat, me)
+
+    def on_channel_cached(self, message: ChannelCached) -> None:
+        self._set_boards(message.boards)
         self.pane.set_claims(message.claims, message.tickets)
         if message.seen_ts:
             self.pane.set_seen(message.seen_ts)
         if message.me:
-            self.pane.set_team(frozenset(), message.me)
+            self.pane.set_team(None, message.me)
         for write in message.pending:
             self.pending.setdefault(write.key, []).append(write)
         self._show_pending()
@@ -251,7 +281,9 @@ class ChannelDesk(Vertical):
             self.pane.apply(outcome.changed, outcome.removed)
             self.pane.show_status(outcome.status)
             self._keep_thread_live(outcome.changed)
-            self._slack_answered()
+            if not self.boards:  # a first run: the Jira sync may have learned them by now
+                self.load_boards_then_raise(None)
+            self.slack_answered()
         elif isinstance(outcome, PollFailed):
             self.pane.show_status(outcome.status)
 
@@ -266,7 +298,7 @@ class ChannelDesk(Vertical):
             if callable(reload):
                 reload()
 
-    def _slack_answered(self) -> None:
+    def slack_answered(self) -> None:
         """A poll reached Slack: writes waiting out a back-off go now."""
         if self.sender is not None and self.pending:
             self.store_writer.submit(self.sender.send_now)
@@ -396,11 +428,7 @@ class ChannelDesk(Vertical):
 
     def _raise(self, chat: ChatMessage, me: Actor) -> None:
         if not self.boards:
-            self.ui.notify(
-                "duty-tui does not know the boards' projects yet: it learns them at the first Jira sync.",
-                severity="warning",
-                markup=False,
-            )
+            self.load_boards_then_raise(chat.ts)
             return
         names, zone = self.pane.names, self.runtime.calendar.zone
         summary = summary_of(chat, names)

@@ -44,3 +44,12 @@ class PermalinkFound(Message):
         self.action = action
         self.url = url
         self.error = error
+
+
+class BoardsLoaded(Message):
+    """The boards tickets can be raised on, read from the store (for a raise on message `ts`, if set)."""
+
+    def __init__(self, boards: list[Board], ts: str | None) -> None:
+        super().__init__()
+        self.boards = boards
+        self.ts = ts

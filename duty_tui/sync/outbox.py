@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -164,6 +164,7 @@ class OutboxWriter(Loop):
                 )
                 return
             carry = delivered.carry
+            write = replace(write, result=delivered.result)  # the UI learns what it made (a new key)
             now = self.clock.now()
             with self.store.transaction():
                 self.store.outbox.mark_sent(write, now, delivered.reached, delivered.result)

@@ -114,6 +114,11 @@ class SlackPoller:
             ts: dict(v) for ts, v in self.store.claims.of(self.config.channel, oldest).items() if ts in wanted
         }
 
+    def rescan_soon(self) -> None:
+        """The engineer asked for a refresh: the next cycle re-reads the recent past too (new replies in
+        old threads, reactions, edits), not only what is newer than the newest message."""
+        self._last_rescan = None
+
     @property
     def _name_key(self) -> str:
         return f"slack.channel_name:{self.config.channel}"

@@ -151,8 +151,10 @@ class ChannelPane(ListPane):
         """The Slack id the engineer's posts and reactions come from, once known."""
         return self.state.me
 
-    def set_team(self, team: frozenset[str], me: str | None = None) -> None:
+    def set_team(self, team: frozenset[str] | None, me: str | None = None) -> None:
+        """Who the team is in Slack (None: as before) and who the engineer is (None: as before)."""
         me = me or self.state.me
+        team = self.state.team.members if team is None else team
         members = team | {me} if me else team  # whoever duty-tui posts as answers for the team
         if members != self.state.team.members or me != self.state.me:
             self.state.team = Team(frozenset(members))

@@ -308,7 +308,9 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             top = index - page + 1
         top = max(0, min(top, max(0, len(self._order) - page)))
         if top != self.scroll_offset.y:
-            self.scroll_to(y=top, animate=False, immediate=True)
+            # force: right after the first rows arrive the scrollbar is not laid out yet, and an unforced
+            # scroll is then refused (the newest message would open off screen).
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
 
     def action_cursor_down(self) -> None:
         self._set_cursor_index(self._cursor_index() + 1)
