@@ -23,6 +23,7 @@ from duty_tui.demo.scenario_data import (
     DUTY_ENGINEER,
     PRODUCT_MANAGER,
     REQUESTERS,
+    REQUESTS,
     TEAM,
     TICKETS,
 )
@@ -174,6 +175,7 @@ class WorldTicker(Loop):
         self.pace = pace
         self._chatter = 0
         self._arrivals = 0
+        self._requests = 0
         self._started = False
 
     def step(self) -> float:
@@ -196,9 +198,38 @@ class WorldTicker(Loop):
             return self.new_ticket()
         if roll < 0.22:
             return self.colleague_takes_ticket()
-        if roll < 0.40:
+        if roll < 0.34:
+            return self.new_request()
+        if roll < 0.42:
+            return self.colleague_claims()
+        if roll < 0.55:
             return self.thread_reply()
         return self.chatter()
+
+    def new_request(self) -> str:
+        """Someone outside the team asks for help in #laa-ops: it waits until the team answers."""
+        handle, text = REQUESTS[self._requests % len(REQUESTS)]
+        self._requests += 1
+        _post(self.slack, self.cast, handle, text)
+        return "request"
+
+    def colleague_claims(self) -> str:
+        """A teammate puts 👀 on a request nobody has claimed (so the duty engineer need not)."""
+        team = {self.cast.slack[p.handle] for p in TEAM}
+        open_requests = [
+            m
+            for m in self.slack.world.history(CHANNEL)[-12:]
+            if m.get("user") not in team
+            and not m.get("subtype")
+            and not m.get("bot_id")
+            and not any(r["name"] == "eyes" for r in m.get("reactions", []))
+        ]
+        if not open_requests:
+            return self.new_request()
+        message = self.random.choice(open_requests)
+        colleague = self.cast.slack[self.random.choice([p.handle for p in TEAM[1:]])]
+        self.slack.world.react(CHANNEL, str(message["ts"]), "eyes", colleague)
+        return "claim"
 
     def chatter(self) -> str:
         handle, text, _ = CHATTER[self._chatter % len(CHATTER)]

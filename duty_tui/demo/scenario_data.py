@@ -351,3 +351,18 @@ CHATTER = (
         False,
     ),
 )
+
+# Requests that arrive while the demo runs, from people outside the team: (handle, text).
+REQUESTS = (
+    ("oliver", "Could someone restart the CIS UAT batch server? It's been stuck since 08:00."),
+    (
+        "megan",
+        "We need the ERIC preprod DB snapshot from last night restored into dev, is that possible today?",
+    ),
+    ("dan", "Apply staging is returning 502s for about a third of requests, is anything going on?"),
+    (
+        "fiona",
+        "Can we get the ccms-stage logs for yesterday 14:00–15:00? A provider reported a failed submission.",
+    ),
+    ("lucy", "CCMS PROD emails to providers seem delayed by ~30 minutes, anyone else seeing that?"),
+)

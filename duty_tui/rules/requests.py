@@ -104,6 +104,25 @@ def request(
     return Request(RequestState.OVERDUE if waited >= waiting else RequestState.WAITING, waited=waited)
 
 
+def needs_attention(
+    message: ChatMessage,
+    team: Team,
+    now: datetime,
+    *,
+    triage: timedelta,
+    claims: Mapping[str, datetime] | None = None,
+    tickets: Collection[str] = (),
+) -> bool:
+    """Whether `request()` would say the message needs the team, without measuring how long it has
+    waited in support hours (the pane's title counts 400 rows on every poll; that is the costly part)."""
+    if tickets or not is_request(message, team):
+        return False
+    claimers = _claimers(message, team, claims or {})
+    if claimers:
+        return now - min((claims or {}).get(u, now) for u in claimers) >= triage
+    return not _answered(message, team)
+
+
 def _claimers(message: ChatMessage, team: Team, claims: Mapping[str, datetime]) -> list[str]:
     users = [u for r in message.reactions if r.name == CLAIM for u in r.users if u in team]
     never = datetime.max.replace(tzinfo=UTC)  # a claim not yet recorded sorts last

@@ -45,6 +45,8 @@ class SlackDelivery:
         if write.kind is not WriteKind.REPLY:
             raise SourceError(f"duty-tui cannot {write.describe()} in Slack.", permanent=True)
         body = self.body(write)
+        if not body.strip():
+            raise SourceError("The reply has no text left to post.", permanent=True)
         if write.attempts > 1:
             found = self.writer.find_reply(write.key, write.uid, body, write.created_at)
             if found:
@@ -63,7 +65,7 @@ class SlackDelivery:
             if self.product_manager:
                 body += f" <@{self.product_manager}>: work on it has begun."
         else:
-            body = text.slack_escape(write.body or "")
+            body = text.slack_escape(text.sanitize(write.body or ""))  # no control characters to Slack
         if not self.writer.as_user and write.actor:
             body += "\n— " + text.slack_escape(text.one_line(write.actor, 80))
         return body

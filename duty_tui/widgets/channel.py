@@ -291,7 +291,7 @@ class ChannelPane(ListPane):
     def update_counts(self) -> None:
         messages = self.table.items()
         unread = sum(1 for m in messages if self.rows.is_unread(m))
-        waiting = sum(1 for m in messages if self.rows.request(m).needs_attention)
+        waiting = sum(1 for m in messages if self.rows.needs_attention(m))
         parts = [f"{unread} unread" if unread else "", f"{waiting} waiting" if waiting else ""]
         self.counts = " · ".join(p for p in parts if p) or f"{self.table.row_count} shown"
         self.refresh_title()

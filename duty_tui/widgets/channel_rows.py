@@ -19,7 +19,7 @@ from duty_tui import text
 from duty_tui.config import ChannelConfig
 from duty_tui.models import ChatMessage, Reaction, WriteKind, ts_key, ts_to_datetime
 from duty_tui.rules.calendar import SupportCalendar
-from duty_tui.rules.requests import CLAIM, Request, RequestState, Team, request
+from duty_tui.rules.requests import CLAIM, Request, RequestState, Team, needs_attention, request
 from duty_tui.text.slack import slack_text
 from duty_tui.text.timefmt import clock, duration
 
@@ -64,7 +64,7 @@ class MessageRows:
         self.calendar = calendar
         self.config = config
 
-    def request(self, message: ChatMessage) -> Request:
+    def _with_own_claim(self, message: ChatMessage) -> tuple[ChatMessage, dict[str, datetime] | None]:
         claims = self.state.claims.get(message.ts)
         me = self.state.me
         if claims and OWN_CLAIM in claims and me:
@@ -72,12 +72,27 @@ class MessageRows:
             claims = {**claims, me: min(claims.get(me, claims[OWN_CLAIM]), claims[OWN_CLAIM])}
             if not message.reacted(CLAIM, me):
                 message = with_reaction(message, CLAIM, me)
+        return message, claims
+
+    def request(self, message: ChatMessage) -> Request:
+        message, claims = self._with_own_claim(message)
         return request(
             message,
             self.state.team,
             self.now(),
             self.calendar,
             waiting=self.config.waiting,
+            triage=self.config.triage,
+            claims=claims,
+            tickets=self.state.tickets.get(message.ts, ()),
+        )
+
+    def needs_attention(self, message: ChatMessage) -> bool:
+        message, claims = self._with_own_claim(message)
+        return needs_attention(
+            message,
+            self.state.team,
+            self.now(),
             triage=self.config.triage,
             claims=claims,
             tickets=self.state.tickets.get(message.ts, ()),

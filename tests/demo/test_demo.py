@@ -12,20 +12,27 @@ from tests.conftest import MORNING
 from tests.support import both_polled, settle
 
 
+def claimed(world: DemoWorld) -> int:
+    history = world.slack.world.history(CHANNEL)
+    return sum(1 for m in history if any(r["name"] == "eyes" for r in m.get("reactions", [])))
+
+
 def test_the_world_moves_new_tickets_messages_and_colleagues() -> None:
     clock = ManualClock(MORNING)
     world = DemoWorld(clock)
     try:
         tickets_before = len(world.jira.world.issue_keys())
         messages_before = len(world.slack.world.messages(CHANNEL))
+        claims_before = claimed(world)
         ticker = WorldTicker(world.jira, world.slack, world.cast, clock, seed=3)
         happened = Counter(ticker.happen() for _ in range(60))
-        assert {"message", "reply", "ticket", "taken"} <= set(happened)
+        assert {"message", "reply", "ticket", "taken", "request", "claim"} <= set(happened)
         assert len(world.jira.world.issue_keys()) == tickets_before + happened["ticket"]
         assert (
             len(world.slack.world.messages(CHANNEL))
-            == messages_before + happened["message"] + happened["reply"]
+            == messages_before + happened["message"] + happened["reply"] + happened["request"]
         )
+        assert claimed(world) == claims_before + happened["claim"]  # each claim 👀 a request not yet claimed
     finally:
         world.stop()
 

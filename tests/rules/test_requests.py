@@ -98,3 +98,21 @@ def test_an_outsiders_eyes_are_not_a_claim_and_claimers_are_listed_earliest_firs
 def test_a_ticket_raised_from_it_settles_it() -> None:
     found = state(msg(), THURSDAY_10 + timedelta(hours=1), tickets=("LAA-12",))
     assert found.state is RequestState.TICKETED and not found.needs_attention
+
+
+def test_needs_attention_agrees_with_request_without_measuring_the_wait() -> None:
+    from duty_tui.rules.requests import needs_attention
+
+    eyes = (Reaction("eyes", 1, ("UTOM",)),)
+    cases = [
+        (msg(), {}),
+        (msg("UTOM"), {}),
+        (msg(reply_users=("UAISHA",)), {}),
+        (msg(reactions=eyes), {"UTOM": THURSDAY_10}),
+        (msg(reactions=eyes), {"UTOM": THURSDAY_10 + timedelta(minutes=50)}),
+    ]
+    for message, claims in cases:
+        now = THURSDAY_10 + timedelta(hours=1)
+        full = state(message, now, claims)
+        quick = needs_attention(message, TEAM, now, triage=timedelta(minutes=15), claims=claims)
+        assert quick == full.needs_attention, (message, claims)

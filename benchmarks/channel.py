@@ -1,0 +1,255 @@
+"""The channel as a place to work: what a quiet Slack poll costs, what 50 new messages cost the UI, and
+how soon a claim shows after its key.
+
+Part A: 50 new messages applied to a channel pane already holding 400 (the window), in a bare host app,
+timed as UI-thread CPU until the repaint. Baseline in the same run: a Textual `DataTable` of the same
+400 rows adding the same 50. Goal: ≤ 15 ms.
+
+Part B: `t` (claim) on a message → the row shows the claim, in the full app on a warm store (services
+offline, so only the UI is measured). Baseline: a `DataTable` updating one cell of the cursor row.
+Goal: ≤ 50 ms.
+
+Part C: the Slack poller's requests against the simulator: a quiet cycle (nothing new, no rescan due)
+must be one `conversations.history`.
+
+    .venv/bin/python benchmarks/channel.py [--repeats 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from _common import (
+    BENCH_SECRETS,
+    MORNING,
+    build_warm_store,
+    make_messages,
+    make_users,
+    median,
+    offline_config,
+    table,
+)
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from duty_tui.app import DutyApp
+from duty_tui.clock import ManualClock
+from duty_tui.demo import DemoWorld
+from duty_tui.models import ChatMessage, SourceStatus
+from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.runtime import build_runtime
+from duty_tui.widgets.channel import ChannelPane
+
+APPLY_GOAL_MS = 15.0
+CLAIM_GOAL_MS = 50.0
+SIZE = (160, 48)
+ZONE = ZoneInfo("Europe/London")
+
+
+def batches(repeats: int) -> list[tuple[list[ChatMessage], list[ChatMessage]]]:
+    users = make_users(40)
+    out = []
+    for run in range(repeats):
+        messages = make_messages(
+            450, MORNING + timedelta(minutes=run), users, seed=run, span=timedelta(days=2)
+        )
+        out.append((messages[:400], messages[400:]))
+    return out
+
+
+class PaneHost(App[None]):
+    def __init__(self, make: Callable[[], Any]) -> None:
+        super().__init__()
+        self.make = make
+        self.widget: Any = None
+
+    def compose(self) -> ComposeResult:
+        self.widget = self.make()
+        yield self.widget
+
+
+async def cpu_ms(pilot: Any, act: Callable[[], None]) -> float:
+    start = time.thread_time()
+    act()
+    await pilot.pause()  # the repaint
+    return (time.thread_time() - start) * 1000
+
+
+async def time_pane(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> list[float]:
+    timings = []
+    calendar = SupportCalendar(ZONE)
+
+    def make_pane() -> ChannelPane:
+        return ChannelPane(lambda: MORNING, ZONE, calendar)
+
+    for window, news in runs:
+        app = PaneHost(make_pane)
+        async with app.run_test(size=SIZE) as pilot:
+            pane: ChannelPane = app.widget
+            pane.show(window)
+            await pilot.pause(0.05)
+            timings.append(await cpu_ms(pilot, partial(pane.apply, news)))
+    return timings
+
+
+async def time_datatable(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> list[float]:
+    timings = []
+    for window, news in runs:
+        app = PaneHost(partial(DataTable, cursor_type="row"))
+        async with app.run_test(size=SIZE) as pilot:
+            grid: DataTable[Any] = app.widget
+            for column in ("Time", "Author", "Message", "Thread", "Request"):
+                grid.add_column(column, key=column.lower())
+            for m in window:
+                grid.add_row(m.ts, m.user_id or "", Text(m.text), "", "", key=m.ts)
+            await pilot.pause(0.05)
+
+            def add(g: DataTable[Any] = grid, n: Sequence[ChatMessage] = news) -> None:
+                for m in n:
+                    g.add_row(m.ts, m.user_id or "", Text(m.text), "", "", key=m.ts)
+                g.move_cursor(row=g.row_count - 1)
+
+            timings.append(await cpu_ms(pilot, add))
+    return timings
+
+
+async def time_claim(data_dir: Path, repeats: int) -> list[float]:
+    logging.getLogger("duty_tui.sync.poll").setLevel(logging.ERROR)
+    runtime = build_runtime(offline_config(), BENCH_SECRETS, data_dir, ManualClock(MORNING))
+    app = DutyApp(runtime)
+    timings = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(500):
+                if app.painted and app.channel.table.row_count >= 300:
+                    break
+                await pilot.pause(0.02)
+            await pilot.press("2")
+            pane = app.channel
+            keys = pane.table.row_keys()[-repeats - 5 : -5]
+            for key in keys:
+                pane.table.move_cursor_to(key)
+                await pilot.pause()
+                start = time.thread_time()
+                await pilot.press("t")
+                await pilot.pause()
+                timings.append((time.thread_time() - start) * 1000)
+                assert key in pane.state.claims, "the claim did not show at once"
+    finally:
+        runtime.close()
+    return timings
+
+
+class CellBaseline(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("t", "claim", "Claim")]
+
+    def __init__(self, rows: Sequence[tuple[str, ...]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+
+    def on_mount(self) -> None:
+        grid = self.query_one(DataTable)
+        for column in ("Time", "Author", "Message", "Thread", "Request"):
+            grid.add_column(column, key=column.lower())
+        grid.add_rows(self.rows)
+
+    def action_claim(self) -> None:
+        grid = self.query_one(DataTable)
+        row_key, _ = grid.coordinate_to_cell_key(grid.cursor_coordinate)
+        grid.update_cell(row_key, "request", Text("👀 me now", style="cyan"))
+
+
+async def time_cell_baseline(repeats: int) -> list[float]:
+    users = make_users(40)
+    rows = [(m.ts, m.user_id or "", m.text, "", "") for m in make_messages(400, MORNING, users)]
+    app = CellBaseline(rows)
+    timings = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        grid = app.query_one(DataTable)
+        for row in range(repeats):
+            grid.move_cursor(row=row)
+            await pilot.pause()
+            start = time.thread_time()
+            await pilot.press("t")
+            await pilot.pause()
+            timings.append((time.thread_time() - start) * 1000)
+    return timings
+
+
+def quiet_poll_requests() -> list[str]:
+    clock = ManualClock(MORNING)
+    world = DemoWorld(clock)
+    data_dir = Path(tempfile.mkdtemp(prefix="duty-tui-bench-"))
+    try:
+        runtime = build_runtime(world.config(), world.secrets(), data_dir, clock)
+        status = SourceStatus("slack")
+        runtime.slack_poller.poll(status)  # the first cycle: directory, team, backfill, rescan
+        clock.advance(timedelta(seconds=10))
+        world.slack.log.clear()
+        runtime.slack_poller.poll(status)  # a quiet one
+        runtime.close()
+        return [entry.path.rsplit("/", 1)[-1] for entry in world.slack.log]
+    finally:
+        world.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    runs = batches(args.repeats)
+    pane = median(asyncio.run(time_pane(runs)))
+    grid = median(asyncio.run(time_datatable(runs)))
+    data_dir = Path(tempfile.mkdtemp(prefix="duty-tui-bench-"))
+    try:
+        build_warm_store(data_dir, MORNING, tickets=500, messages=2_000)
+        claim = median(asyncio.run(time_claim(data_dir, args.repeats)))
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    cell = median(asyncio.run(time_cell_baseline(args.repeats)))
+    quiet = quiet_poll_requests()
+    print(
+        table(
+            ("measure", "duty-tui (median)", "DataTable baseline", "ratio", "goal"),
+            [
+                (
+                    "50 new messages into 400 (UI CPU)",
+                    f"{pane:.1f} ms",
+                    f"{grid:.1f} ms",
+                    f"{pane / grid:.2f}",
+                    f"≤ {APPLY_GOAL_MS:.0f} ms",
+                ),
+                (
+                    "t → claim shown (UI CPU)",
+                    f"{claim:.1f} ms",
+                    f"{cell:.1f} ms",
+                    f"{claim / cell:.2f}",
+                    f"≤ {CLAIM_GOAL_MS:.0f} ms",
+                ),
+            ],
+        )
+    )
+    listed = ", ".join(quiet) or "none"
+    print(f"\nA quiet Slack cycle: {len(quiet)} request(s): {listed} (goal: conversations.history only)")
+
+
+if __name__ == "__main__":
+    main()
