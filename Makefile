@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/poll.py
 	$(BIN)/python benchmarks/soak.py
 	$(BIN)/python benchmarks/actions.py
+	$(BIN)/python benchmarks/channel.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ only the `duty_tui.text` package turns it into something displayable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -88,6 +88,26 @@ class ChatMessage:
 
     def reacted(self, name: str, user_id: str) -> bool:
         return any(r.name == name and user_id in r.users for r in self.reactions)
+
+    def with_reaction(self, name: str, user_id: str) -> ChatMessage:
+        """This message with `user_id`'s reaction added (as Slack will show it once it has it)."""
+        if self.reacted(name, user_id):
+            return self
+        reactions = list(self.reactions)
+        for index, reaction in enumerate(reactions):
+            if reaction.name == name:
+                reactions[index] = Reaction(name, reaction.count + 1, (*reaction.users, user_id))
+                break
+        else:
+            reactions.append(Reaction(name, 1, (user_id,)))
+        return replace(self, reactions=tuple(reactions))
+
+    def with_reply(self, ts: str, user_id: str) -> ChatMessage:
+        """This message with a reply `ts` by `user_id` counted in its thread summary."""
+        users = self.reply_users if user_id in self.reply_users else (*self.reply_users, user_id)
+        return replace(
+            self, thread_ts=self.ts, reply_count=self.reply_count + 1, latest_reply=ts, reply_users=users
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from duty_tui.app import DutyApp  # noqa: E402 - after the path tweak, so a source checkout works
 from duty_tui.clock import ManualClock  # noqa: E402
-from duty_tui.demo import DemoWorld, demo_secrets  # noqa: E402
+from duty_tui.demo import DemoWorld  # noqa: E402
+from duty_tui.demo.scenario import CHANNEL  # noqa: E402
 from duty_tui.runtime import build_runtime  # noqa: E402
 
 OUT = ROOT / "screens"
@@ -110,6 +111,49 @@ async def jira_down(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
     world.jira.server.come_up()
 
 
+def _ts_of(world: DemoWorld, handle: str) -> str:
+    user = world.cast.slack[handle]
+    return [str(m["ts"]) for m in world.slack.world.history(CHANNEL) if m.get("user") == user][-1]
+
+
+async def channel_at_work(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """Pane 2 mid-morning: my claim past the triage time, a colleague's claim, a reply on its way."""
+    await pilot.press("2")
+    app.channel.table.move_cursor_to(_ts_of(world, "hannah"))
+    await pilot.press("t")
+    await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 0)
+    world.slack.world.react(CHANNEL, _ts_of(world, "dan"), "eyes", world.cast.slack["grace"])
+    world.slack.faults.fail_next(100, status=503, match="chat.postMessage")  # Slack is slow to take posts
+    app.channel.table.move_cursor_to(_ts_of(world, "lucy"))
+    await pilot.press("c", *"Providers confirm logins work again; closing this off.", "ctrl+s")
+    world.clock.advance(timedelta(minutes=16))  # type: ignore[attr-defined]
+    app.runtime.slack_poller.rescan_soon()
+    await pilot.press("r")
+    await wait_for(pilot, lambda: "👀 Grace" in app.channel.table.cell(_ts_of(world, "dan"), "request").plain)
+    app.on_clock_tick()
+    app.channel.table.move_cursor_to(_ts_of(world, "hannah"))
+
+
+async def reply_editor(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("2")
+    app.channel.table.move_cursor_to(_ts_of(world, "dan"))
+    await pilot.press("c", *"Hi Dan, happy to sort that: which two accounts? I'll raise a ticket.")
+
+
+async def reaction_picker(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("2")
+    app.channel.table.move_cursor_to(_ts_of(world, "hannah"))
+    await pilot.press("e")
+
+
+async def raise_ticket(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await pilot.press("2")
+    app.channel.table.move_cursor_to(_ts_of(world, "raj"))
+    await pilot.press("n")
+    await wait_for(pilot, lambda: "Slack: https://" in getattr(app.screen, "description", None).text)  # type: ignore[union-attr]
+    await pilot.press("down")
+
+
 SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("dashboard", (120, 35), nothing),
     ("dashboard-100x30", (100, 30), nothing),
@@ -121,6 +165,10 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("assign-picker", (120, 35), assign_picker),
     ("move-picker", (120, 35), move_picker),
     ("comment-editor", (120, 35), comment_editor),
+    ("channel-at-work", (140, 40), channel_at_work),
+    ("reply-editor", (120, 35), reply_editor),
+    ("reaction-picker", (120, 35), reaction_picker),
+    ("raise-ticket", (120, 35), raise_ticket),
     ("help", (120, 35), help_screen),
     ("command-palette", (120, 35), palette),
 ]
@@ -131,7 +179,7 @@ async def capture(name: str, size: tuple[int, int], step: Step) -> Path:
     world = DemoWorld(clock)
     with tempfile.TemporaryDirectory() as data_dir:
         config = world.config(poll_seconds=3600)  # poll once at start, so nothing moves mid-capture
-        runtime = build_runtime(config, demo_secrets(), Path(data_dir), clock, demo=True)
+        runtime = build_runtime(config, world.secrets(), Path(data_dir), clock, demo=True)
         app = DutyApp(runtime)
         try:
             async with app.run_test(size=size) as pilot:

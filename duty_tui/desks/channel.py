@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from duty_tui import text
-from duty_tui.desks.channel_messages import BoardsLoaded, ChannelCached, PermalinkFound
+from duty_tui.desks.channel_messages import BoardsLoaded, ChannelCached, MessageReloaded, PermalinkFound
 from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
 from duty_tui.desks.queueing import store_writes
 from duty_tui.desks.ticket_collaborators import Sender
@@ -344,6 +344,16 @@ class ChannelDesk(Vertical):
     def on_older_messages_loaded(self, message: OlderMessagesLoaded) -> None:
         self.pane.prepend(message.messages)
 
+    @work(thread=True, group="store-read-message", exit_on_error=False, description="message")
+    def reload_message(self, ts: str) -> None:
+        found = self.runtime.store.messages.get(self.channel, ts)
+        if found is not None:
+            post_from_thread(self, MessageReloaded(found))
+
+    def on_message_reloaded(self, message: MessageReloaded) -> None:
+        if self.pane.message(message.message.ts) is not None:  # not trimmed from the window meanwhile
+            self.pane.apply([message.message])
+
     # -- the keys ---------------------------------------------------------------------------------
 
     def on_message_intent(self, message: MessageIntent) -> None:
@@ -557,6 +567,8 @@ class ChannelDesk(Vertical):
             self._forget([write])
             if write.kind is WriteKind.CREATE and write.result:
                 self.pane.set_claims({}, {write.key: (write.result,)})
+            elif write.service is Service.SLACK:
+                self.reload_message(write.key)  # the cache now counts the reply or reaction
         elif progress.failure is not None:
             self._forget([write, *progress.cancelled])
             self._refused(progress)

@@ -53,3 +53,11 @@ class BoardsLoaded(Message):
         super().__init__()
         self.boards = boards
         self.ts = ts
+
+
+class MessageReloaded(Message):
+    """A message as the store has it after one of the engineer's writes to it was confirmed."""
+
+    def __init__(self, message: ChatMessage) -> None:
+        super().__init__()
+        self.message = message

@@ -53,6 +53,10 @@ class Messages:
             )
         return [message_from_row(row) for row in reversed(rows)]
 
+    def get(self, channel: str, ts: str) -> ChatMessage | None:
+        rows = self.db.rows("SELECT * FROM messages WHERE channel = ? AND ts = ?", [channel, ts])
+        return message_from_row(rows[0]) if rows else None
+
     def ts_between(self, channel: str, first: str, last: str) -> list[str]:
         rows = self.db.rows(
             "SELECT ts FROM messages WHERE channel = ? AND ts >= ? AND ts <= ? ORDER BY ts",

@@ -71,7 +71,16 @@ class SlackDelivery:
         return body
 
     def confirmed(self, write: Write, delivered: Delivered, at: datetime) -> None:
-        """Nothing to cache: the next poll brings the reply and the reaction as Slack has them."""
+        """Count the reply or reaction in the cached message now (a poll sees a new reply to an older
+        message only at its next rescan; until then the row would look as if nothing happened)."""
+        cached = self.store.messages.get(self.writer.channel, write.key)
+        if cached is None:
+            return
+        me = self.writer.me()[0]
+        if write.kind is WriteKind.REACT and write.body:
+            self.store.messages.save([cached.with_reaction(write.body, me)])
+        elif write.kind is WriteKind.REPLY and delivered.result:
+            self.store.messages.save([cached.with_reply(delivered.result, me)])
 
     def shown(self, write: Write) -> Ticket | None:
         return None

@@ -9,7 +9,7 @@ on their way a ⟳. Everything from Slack goes through `duty_tui.text`, never ma
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from rich.text import Text
 
 from duty_tui import text
 from duty_tui.config import ChannelConfig
-from duty_tui.models import ChatMessage, Reaction, WriteKind, ts_key, ts_to_datetime
+from duty_tui.models import ChatMessage, WriteKind, ts_key, ts_to_datetime
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.requests import CLAIM, Request, RequestState, Team, needs_attention, request
 from duty_tui.text.slack import slack_text
@@ -71,7 +71,7 @@ class MessageRows:
             # My own claim counts from when I made it, and before Slack shows my 👀 (it is on its way).
             claims = {**claims, me: min(claims.get(me, claims[OWN_CLAIM]), claims[OWN_CLAIM])}
             if not message.reacted(CLAIM, me):
-                message = with_reaction(message, CLAIM, me)
+                message = message.with_reaction(CLAIM, me)
         return message, claims
 
     def request(self, message: ChatMessage) -> Request:
@@ -146,9 +146,9 @@ class MessageRows:
             body.append_text(slack_text(f"  :{reaction.name}:", self.names))
             body.append(str(reaction.count), "bold" if self.state.me in reaction.users else "dim")
         pending = self.state.pending.get(message.ts)
-        if pending:
+        if pending:  # first, so a long message cannot push it out of sight
             kinds = ", ".join(dict.fromkeys(PENDING_LABEL.get(k, k.value) for k in pending))
-            body.append(f"  ⟳ {kinds}", "yellow")
+            body = Text.assemble((f"⟳ {kinds} ", "yellow"), body)
         return body
 
     def thread_cell(self, message: ChatMessage) -> Text:
@@ -172,7 +172,8 @@ class MessageRows:
             return text.plain("answered", "dim green")
         if state in (RequestState.WAITING, RequestState.OVERDUE):
             style = "bold white on red" if state is RequestState.OVERDUE else "yellow"
-            return text.plain(f"waiting {duration(found.waited, 'age')}", style)
+            paused = "" if self.calendar.is_open(self.now()) else " ⏸"  # the clock runs in support hours
+            return text.plain(f"waiting {duration(found.waited, 'age')}{paused}", style)
         who = self.claimer(found, message)
         minutes = duration(found.in_triage, "age")
         if state is RequestState.TRIAGE_OVER:  # past the triage time: the notice says to press n
@@ -190,18 +191,6 @@ class MessageRows:
         name = "me" if self.mine(message) else (self.names.user_name(first) or first)
         more = f" +{len(found.claimed_by) - 1}" if len(found.claimed_by) > 1 else ""
         return name.split()[0] + more
-
-
-def with_reaction(message: ChatMessage, name: str, user: str) -> ChatMessage:
-    """The message with `user`'s reaction added (shown before Slack has it)."""
-    reactions = list(message.reactions)
-    for index, reaction in enumerate(reactions):
-        if reaction.name == name:
-            reactions[index] = replace(reaction, count=reaction.count + 1, users=(*reaction.users, user))
-            break
-    else:
-        reactions.append(Reaction(name, 1, (user,)))
-    return replace(message, reactions=tuple(reactions))
 
 
 def first_of_each_day(messages: Mapping[str, ChatMessage] | list[ChatMessage], zone: ZoneInfo) -> set[str]:

@@ -71,6 +71,7 @@ async def test_reply_in_a_thread_escaped_as_slack_requires_and_as_the_engineer(h
         assert reply["user"] == h.world.cast.slack["priya"] and "bot_id" not in reply  # her own token
         assert len(posts(h)) == 1 and posts(h)[0].param("thread_ts") == dan
         assert "⟳" not in app.channel.table.cell(dan, "text").plain
+        await settle(pilot, lambda: app.channel.table.cell(dan, "replies").plain.startswith("💬 1"))
 
 
 async def test_without_a_user_token_the_bot_replies_and_signs_with_the_engineers_name(h: Harness) -> None:
@@ -96,6 +97,7 @@ async def test_react_twice_is_one_reaction(h: Harness) -> None:
             await settle(pilot, lambda: settled(app))
         reactions = h.world.slack.world.message(CHANNEL, hannah).get("reactions", [])
         assert reactions == [{"name": "eyes", "users": [h.world.cast.slack["priya"]], "count": 1}]
+        await settle(pilot, lambda: "👀1" in app.channel.table.cell(hannah, "text").plain)  # counted once
 
 
 async def test_a_waiting_request_is_flagged_then_answered_by_a_team_reply(h: Harness) -> None:
