@@ -259,6 +259,10 @@ class TicketDetail:
     history: tuple[StatusChange, ...]  # oldest first
     status_id: str
     status: str
+    # #laa-ops messages that mention the ticket or that it was raised from (from the cache), oldest first,
+    # and the Slack names they need.
+    mentions: tuple[ChatMessage, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()
 
 
 class WriteKind(StrEnum):

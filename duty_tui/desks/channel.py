@@ -52,6 +52,7 @@ from duty_tui.rules import channel_actions
 from duty_tui.rules.actions import Actor
 from duty_tui.rules.channel_actions import Board, MessageAction, thread_of
 from duty_tui.rules.raised import description_of, summary_of
+from duty_tui.rules.requests import CLAIM, OWN_CLAIM
 from duty_tui.runtime import Runtime
 from duty_tui.sources.errors import SourceError
 from duty_tui.sync.outbox import OutboxProgress
@@ -104,6 +105,8 @@ class ChannelView(Protocol):
     def over_triage(self) -> list[tuple[ChatMessage, bool]]: ...
 
     def add_own_claim(self, ts: str, at: datetime) -> None: ...
+
+    def remove_own_claim(self, ts: str) -> None: ...
 
     @property
     def me(self) -> str | None: ...
@@ -410,11 +413,11 @@ class ChannelDesk(Vertical):
     def _claim(self, chat: ChatMessage, me: Actor) -> None:
         claimers = self.pane.claimed_by(chat)
         mine = self.pane.me
-        if "self" in claimers or (mine and mine in claimers and self.runtime.slack_writer.as_user):
+        if OWN_CLAIM in claimers or (mine and mine in claimers and self.runtime.slack_writer.as_user):
             self.ui.notify("You have already claimed this request.", timeout=3, markup=False)
             return
         if claimers and not self._confirmed(chat.ts, MessageAction.CLAIM):
-            names = ", ".join(self.pane.names.user_name(u) or u for u in claimers if u != "self")
+            names = ", ".join(self.pane.names.user_name(u) or u for u in claimers if u != OWN_CLAIM)
             self.ui.notify(
                 f"{names} already claimed this request. Press t again to claim it too.",
                 timeout=CONFIRM_SECONDS,
@@ -425,7 +428,7 @@ class ChannelDesk(Vertical):
         writes = channel_actions.claim(chat, me, now, new_id, as_user=self.runtime.slack_writer.as_user)
         self.pane.add_own_claim(chat.ts, now)
         store = self.runtime.store
-        self.queue(writes, also=partial(store.claims.seen, self.channel, [(chat.ts, "self")], now))
+        self.queue(writes, also=partial(store.claims.seen, self.channel, [(chat.ts, OWN_CLAIM)], now))
 
     def _confirmed(self, ts: str, action: MessageAction) -> bool:
         """A second press within a few seconds confirms an action the first one was warned about."""
@@ -571,6 +574,11 @@ class ChannelDesk(Vertical):
                 self.reload_message(write.key)  # the cache now counts the reply or reaction
         elif progress.failure is not None:
             self._forget([write, *progress.cancelled])
+            for undone in (write, *progress.cancelled):
+                if undone.kind is WriteKind.REACT and undone.body == CLAIM:  # the claim did not happen
+                    self.pane.remove_own_claim(undone.key)
+                    forget = partial(self.runtime.store.claims.forget, self.channel, undone.key, OWN_CLAIM)
+                    self.store_writer.submit(forget)
             self._refused(progress)
         elif progress.stuck:
             self.ui.notify(

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from dataclasses import replace
 from functools import partial
 
 from textual.containers import Vertical
@@ -32,7 +33,7 @@ from duty_tui.desks.ticket_messages import (
 )
 from duty_tui.desks.ui import DeskUI, post_from_thread
 from duty_tui.messages import SourcePolled
-from duty_tui.models import Person, Ticket, Transition, Write, WriteKind
+from duty_tui.models import Person, Ticket, TicketDetail, Transition, Write, WriteKind, ts_key
 from duty_tui.rules import actions
 from duty_tui.rules.actions import Actor, TicketAction, with_writes
 from duty_tui.rules.listing import is_mine
@@ -204,10 +205,22 @@ class TicketDesk(Vertical):
         screen = self.dialogs.detail(
             ticket,
             self.pane.board_labels,
-            partial(self.runtime.jira_writer.detail, ticket.key),
+            partial(self._detail, ticket.key),
             self.pane.classification(ticket),
         )
         self.ui.push_screen(screen)
+
+    def _detail(self, key: str) -> TicketDetail:
+        """On a worker thread: Jira's detail, and what #laa-ops said about the ticket (from the cache)."""
+        detail = self.runtime.jira_writer.detail(key)
+        store, channel = self.runtime.store, self.config.slack.channel
+        found = {m.ts: m for m in store.messages.mentioning(channel, key) if key in text.ticket_keys(m.text)}
+        for where, ts in store.raised.messages_of(key):
+            if where == channel and ts not in found and (raised := store.messages.get(channel, ts)):
+                found[ts] = raised
+        mentions = tuple(sorted(found.values(), key=lambda m: ts_key(m.ts)))
+        users = store.chat_users.all() if mentions else {}
+        return replace(detail, mentions=mentions, names=tuple((u.id, u.name) for u in users.values()))
 
     def _pick_assignee(self, ticket: Ticket, me: Actor) -> None:
         team = self.config.workflow.team.members | {me.account_id}

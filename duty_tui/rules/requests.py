@@ -18,6 +18,9 @@ from duty_tui.models import ChatMessage
 from duty_tui.rules.calendar import SupportCalendar
 
 CLAIM = "eyes"  # 👀: "I am looking at this"
+# The engineer's own claims, recorded under this id: with the bot's token every engineer's 👀 is the
+# bot's, so only this record says which ones were theirs.
+OWN_CLAIM = "self"
 NOT_REQUESTS = frozenset(
     {
         "bot_message",

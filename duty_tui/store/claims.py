@@ -28,6 +28,13 @@ class Claims:
                     rows,
                 )
 
+    def forget(self, channel: str, ts: str, user: str) -> None:
+        """A claim that did not happen (Slack refused the 👀)."""
+        with self.db.write():
+            self.db.conn.execute(
+                "DELETE FROM message_claims WHERE channel = ? AND ts = ? AND user_id = ?", [channel, ts, user]
+            )
+
     def of(self, channel: str, since_ts: str) -> dict[str, dict[str, datetime]]:
         """ts → {user id → when claimed} for messages from `since_ts` on."""
         found: dict[str, dict[str, datetime]] = {}

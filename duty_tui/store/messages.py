@@ -57,6 +57,15 @@ class Messages:
         rows = self.db.rows("SELECT * FROM messages WHERE channel = ? AND ts = ?", [channel, ts])
         return message_from_row(rows[0]) if rows else None
 
+    def mentioning(self, channel: str, key: str, *, limit: int = 20) -> list[ChatMessage]:
+        """Cached messages whose text holds `key` (the caller checks it is the key, not a longer one),
+        newest `limit`, oldest first."""
+        rows = self.db.rows(
+            "SELECT * FROM messages WHERE channel = ? AND instr(text, ?) > 0 ORDER BY ts DESC LIMIT ?",
+            [channel, key, limit],
+        )
+        return [message_from_row(row) for row in reversed(rows)]
+
     def ts_between(self, channel: str, first: str, last: str) -> list[str]:
         rows = self.db.rows(
             "SELECT ts FROM messages WHERE channel = ? AND ts >= ? AND ts <= ? ORDER BY ts",

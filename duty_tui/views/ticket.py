@@ -245,6 +245,7 @@ class TicketScreen(ModalScreen[None]):
             ),
             *self.comments(detail.comments),
             Content.assemble(*self.history(detail)),
+            *self.channel_mentions(detail),
         ]
         # One Static per block: scrolling then repaints only the blocks in view, not one huge text.
         self.sections.mount_all(Static(block, classes="block") for block in blocks)
@@ -264,6 +265,28 @@ class TicketScreen(ModalScreen[None]):
                     content(author, "bold $text-accent", single_line=True, limit=80),
                     (f"  {self.when(comment.created)}\n", "dim"),
                     content(text.jira_wiki_text(comment.body), limit=BODY_LIMIT),
+                )
+            )
+        return blocks
+
+    def channel_mentions(self, detail: TicketDetail) -> list[Content]:
+        """Where #laa-ops talked about the ticket (or where it was raised from), as the channel showed it."""
+        if not detail.mentions:
+            return []
+        names = _Names(dict(detail.names))
+        blocks = [Content.styled(f"In #laa-ops ({len(detail.mentions)})", "bold")]
+        for message in detail.mentions:
+            author = names.user_name(message.user_id) if message.user_id else None
+            blocks.append(
+                Content.assemble(
+                    content(
+                        author or message.bot_name or message.user_id or "?",
+                        "bold",
+                        single_line=True,
+                        limit=60,
+                    ),
+                    (f"  {self.when(message.sent_at)}\n", "dim"),
+                    Content.from_rich_text(text.slack_text(message.text, names, limit=BODY_LIMIT)),
                 )
             )
         return blocks
@@ -317,3 +340,13 @@ class TicketScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class _Names(text.NoNames):
+    """Slack names for the channel messages shown here, from the cache."""
+
+    def __init__(self, users: dict[str, str]) -> None:
+        self.users = users
+
+    def user_name(self, user_id: str) -> str | None:
+        return self.users.get(user_id)

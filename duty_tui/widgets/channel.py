@@ -24,11 +24,10 @@ from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWant
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, WriteKind, ts_key
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.channel_actions import MessageAction
-from duty_tui.rules.requests import RequestState, Team
+from duty_tui.rules.requests import OWN_CLAIM, RequestState, Team
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.channel_rows import (
     FOLDED_SUBTYPES,
-    OWN_CLAIM,
     ChannelState,
     MessageRows,
     first_of_each_day,
@@ -174,6 +173,13 @@ class ChannelPane(ListPane):
             for m in self.table.items()
             if self.rows.request(m).state is RequestState.TRIAGE_OVER
         ]
+
+    def remove_own_claim(self, ts: str) -> None:
+        """Slack refused my 👀: the request is not mine after all."""
+        if self.state.claims.get(ts, {}).pop(OWN_CLAIM, None) is not None:
+            if (message := self.table.item(ts)) is not None:
+                self.table.apply([message])
+            self.update_counts()
 
     def add_own_claim(self, ts: str, at: datetime) -> None:
         self.state.claims.setdefault(ts, {}).setdefault(OWN_CLAIM, at)

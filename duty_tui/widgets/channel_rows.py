@@ -19,7 +19,7 @@ from duty_tui import text
 from duty_tui.config import ChannelConfig
 from duty_tui.models import ChatMessage, WriteKind, ts_key, ts_to_datetime
 from duty_tui.rules.calendar import SupportCalendar
-from duty_tui.rules.requests import CLAIM, Request, RequestState, Team, needs_attention, request
+from duty_tui.rules.requests import CLAIM, OWN_CLAIM, Request, RequestState, Team, needs_attention, request
 from duty_tui.text.slack import slack_text
 from duty_tui.text.timefmt import clock, duration
 
@@ -27,7 +27,6 @@ QUIET_SUBTYPES = frozenset(
     {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "pinned_item"}
 )
 FOLDED_SUBTYPES = frozenset({"channel_join", "channel_leave"})  # folded away: not shown at all
-OWN_CLAIM = "self"  # the key of this engineer's own claims in `ChannelState.claims` (and the store)
 PENDING_LABEL = {WriteKind.REPLY: "reply", WriteKind.REACT: "reaction", WriteKind.CREATE: "ticket"}
 
 

@@ -293,3 +293,45 @@ async def test_reading_history_is_not_yanked_back_when_a_message_arrives(h: Harn
         await pilot.press("r")
         await settle(pilot, lambda: app.channel.table.cursor_key != newest)  # followed to the new last row
         assert "and another" in screen_text(app)
+
+
+async def test_the_ticket_view_lists_the_channel_messages_that_mention_it(h: Harness) -> None:
+    from duty_tui.views.ticket import TicketScreen
+
+    h.world.slack.world.post(CHANNEL, h.world.cast.slack["raj"], "Any news on LAA-6? (not LAA-60)")
+    h.world.slack.world.post(CHANNEL, h.world.cast.slack["lucy"], "LAA-60 is something else")
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        mention = next(
+            ts
+            for ts in app.channel.table.row_keys()
+            if "Any news" in app.channel.table.cell(ts, "text").plain
+        )
+        assert app.channel.table.cell(mention, "text").spans  # the key is styled (a link to Jira)
+        assert app.tickets.table.move_cursor_to("LAA-6")
+        await pilot.press("enter")
+        await settle(
+            pilot, lambda: isinstance(app.screen, TicketScreen) and "In #laa-ops" in screen_text(app)
+        )
+        await pilot.press("end")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "In #laa-ops (1)" in shown and "Any news on LAA-6?" in shown and "Raj Patel" in shown
+        assert "something else" not in shown
+
+
+async def test_a_claim_slack_refuses_is_undone_and_said(h: Harness) -> None:
+    app = h.app()
+    dan = ts_of(h, "dan")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await on_message(pilot, app, dan)
+        h.world.slack.world.delete(CHANNEL, dan)  # gone before the 👀 gets there
+        h.world.slack.faults.hold(match="reactions.add")
+        await pilot.press("t")
+        assert app.channel.table.cell(dan, "request").plain.startswith("👀 me")
+        h.world.slack.faults.release()
+        await settle(pilot, lambda: "Slack refused" in screen_text(app))
+        assert "no longer in Slack" in screen_text(app)
+        assert not app.channel.table.cell(dan, "request").plain.startswith("👀")
+        await settle(pilot, lambda: dan not in app.runtime.store.claims.of(CHANNEL, "0"))  # forgotten
