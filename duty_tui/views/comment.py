@@ -7,13 +7,14 @@ engineer's carefully worded reply to a service team is worth a keypress to keep.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
 from duty_tui.widgets.bindings import bindings
@@ -38,6 +39,24 @@ class DiscardScreen(ModalScreen[bool]):
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
+
+
+def cancel_editing(
+    screen: ModalScreen[Any], *, edited: bool, ask: ModalScreen[bool], back_to: Widget | None = None
+) -> None:
+    """Esc in an editor: close at once when nothing was written, else ask first (`ask`), and on "keep
+    writing" go back to `back_to`. Words are never thrown away without a keypress that says so."""
+    if not edited:
+        screen.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            screen.dismiss(None)
+        elif back_to is not None:
+            back_to.focus()
+
+    screen.app.push_screen(ask, answered)
 
 
 class CommentScreen(ModalScreen[str | None]):
@@ -82,14 +101,4 @@ class CommentScreen(ModalScreen[str | None]):
         self.dismiss(body)
 
     def action_cancel(self) -> None:
-        if not self.editor.text.strip():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-            else:
-                self.editor.focus()
-
-        self.app.push_screen(DiscardScreen(), answered)
+        cancel_editing(self, edited=bool(self.editor.text.strip()), ask=DiscardScreen(), back_to=self.editor)

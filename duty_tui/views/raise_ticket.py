@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from duty_tui import text
 from duty_tui.models import NewTicket
-from duty_tui.views.comment import DiscardScreen
+from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -184,12 +184,4 @@ class RaiseTicketScreen(ModalScreen[NewTicket | None]):
         )
 
     def action_cancel(self) -> None:
-        if not self.edited():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(DiscardTicketScreen(), answered)
+        cancel_editing(self, edited=self.edited(), ask=DiscardTicketScreen())

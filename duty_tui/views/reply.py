@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Footer, Static, TextArea
 
 from duty_tui import text
 from duty_tui.models import ReplyDraft
-from duty_tui.views.comment import DiscardScreen
+from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 
@@ -110,14 +110,5 @@ class ReplyScreen(ModalScreen[ReplyDraft | None]):
         self.dismiss(ReplyDraft(body, self.broadcast.value))
 
     def action_cancel(self) -> None:
-        if not self.editor.text.strip():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-            else:
-                self.editor.focus()
-
-        self.app.push_screen(DiscardReplyScreen(), answered)
+        edited = bool(self.editor.text.strip())
+        cancel_editing(self, edited=edited, ask=DiscardReplyScreen(), back_to=self.editor)
