@@ -90,6 +90,8 @@ class Runtime:
                 self.listed,
                 issue_type=channel.issue_type,
                 channel=self.config.slack.channel,
+                now=self.clock.now,
+                permalink=self.slack_writer.permalink,
             ),
             Service.SLACK: SlackDelivery(
                 self.slack_writer,

@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
@@ -61,6 +61,7 @@ from duty_tui.sync.slack_team import ME_KEY
 from duty_tui.sync.store_writer import StoreWriter
 from duty_tui.text import NameLookup
 
+TRIAGE_NOTICE_WITHIN = timedelta(minutes=30)  # a claim that crossed longer ago was said before (or is old)
 OLDER_PAGE = 100  # messages read from the store each time the engineer scrolls above the oldest
 CONFIRM_SECONDS = 4.0
 SEEN_KEY = "slack.seen_ts:{channel}"
@@ -102,7 +103,7 @@ class ChannelView(Protocol):
 
     def claimed_by(self, message: ChatMessage) -> tuple[str, ...]: ...
 
-    def over_triage(self) -> list[tuple[ChatMessage, bool]]: ...
+    def over_triage(self, within: timedelta) -> list[tuple[ChatMessage, bool]]: ...
 
     def add_own_claim(self, ts: str, at: datetime) -> None: ...
 
@@ -177,6 +178,7 @@ class ChannelDesk(Vertical):
         self._pause = threading.Event()  # never set: a wait the store writer can take between tries
         self._triage_told: set[str] = set()  # claims already announced as past the triage time
         self._drafts: list[Write] = []  # refused replies to reopen
+        self._settled: set[str] = set()  # writes the outbox has finished with (sent or refused)
         self._drafts_timer: Timer | None = None
 
     # -- start ------------------------------------------------------------------------------------
@@ -257,8 +259,10 @@ class ChannelDesk(Vertical):
             self.pane.set_seen(message.seen_ts)
         if message.me:
             self.pane.set_team(None, message.me)
+        known = {w.uid for writes in self.pending.values() for w in writes}
         for write in message.pending:
-            self.pending.setdefault(write.key, []).append(write)
+            if write.uid not in self._settled and write.uid not in known:
+                self.pending.setdefault(write.key, []).append(write)
         self._show_pending()
 
     def on_channel_read(self, message: ChannelRead) -> None:
@@ -310,7 +314,7 @@ class ChannelDesk(Vertical):
         """The clock moved on: clocks in the rows, and my claims that have passed the triage time."""
         self.pane.tick()
         minutes = text.duration(self.runtime.config.channel.triage, "words")
-        for chat, mine in self.pane.over_triage():
+        for chat, mine in self.pane.over_triage(TRIAGE_NOTICE_WITHIN):
             if not mine or chat.ts in self._triage_told:
                 continue
             self._triage_told.add(chat.ts)
@@ -530,6 +534,7 @@ class ChannelDesk(Vertical):
     def on_writes_not_stored(self, message: WritesNotStored) -> None:
         message.stop()
         self._forget(message.writes)
+        self._undo_claims(message.writes)
         self.ui.notify(
             f"Could not save “{message.writes[0].describe()}” ({message.error.__class__.__name__}): nothing "
             "was sent. Try again.",
@@ -566,6 +571,8 @@ class ChannelDesk(Vertical):
             PendingWritesChanged(progress.pending, progress.retrying if progress.pending else None)
         )
         write = progress.write
+        if progress.retrying is None:
+            self._settled.update(w.uid for w in (write, *progress.cancelled))
         if progress.failure is None and progress.retrying is None:
             self._forget([write])
             if write.kind is WriteKind.CREATE and write.result:
@@ -574,11 +581,7 @@ class ChannelDesk(Vertical):
                 self.reload_message(write.key)  # the cache now counts the reply or reaction
         elif progress.failure is not None:
             self._forget([write, *progress.cancelled])
-            for undone in (write, *progress.cancelled):
-                if undone.kind is WriteKind.REACT and undone.body == CLAIM:  # the claim did not happen
-                    self.pane.remove_own_claim(undone.key)
-                    forget = partial(self.runtime.store.claims.forget, self.channel, undone.key, OWN_CLAIM)
-                    self.store_writer.submit(forget)
+            self._undo_claims([write, *progress.cancelled])
             self._refused(progress)
         elif progress.stuck:
             self.ui.notify(
@@ -589,6 +592,14 @@ class ChannelDesk(Vertical):
                 timeout=15,
                 markup=False,
             )
+
+    def _undo_claims(self, writes: Iterable[Write]) -> None:
+        """Claims whose 👀 was not stored or not accepted did not happen: the request is not mine."""
+        for write in writes:
+            if write.kind is WriteKind.REACT and write.body == CLAIM:
+                self.pane.remove_own_claim(write.key)
+                forget = partial(self.runtime.store.claims.forget, self.channel, write.key, OWN_CLAIM)
+                self.store_writer.submit(forget)
 
     def _refused(self, progress: OutboxProgress) -> None:
         write = progress.write

@@ -4,7 +4,8 @@ A request is a top-level message from a person outside the team (bots, joins and
 never are). It waits until a team member replies in its thread or reacts to it; waiting longer than
 `waiting` in support hours flags it. A 👀 from a team member claims it: the claim starts the triage
 timer, and at `triage` the process says "raise a ticket" (quick help stays in the channel, anything
-longer becomes a Jira ticket). Pure: the time, the calendar and the team are given.
+longer becomes a Jira ticket). A team member's ✅ closes it, and so does a ticket raised from it.
+Pure: the time, the calendar and the team are given.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ CLAIM = "eyes"  # 👀: "I am looking at this"
 # The engineer's own claims, recorded under this id: with the bot's token every engineer's 👀 is the
 # bot's, so only this record says which ones were theirs.
 OWN_CLAIM = "self"
+# A team member's ✅ on a request closes it: done in the channel, no ticket needed.
+DONE = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
 NOT_REQUESTS = frozenset(
     {
         "bot_message",
@@ -96,6 +99,8 @@ def request(
     claimers = _claimers(message, team, claims or {})
     if tickets:
         return Request(RequestState.TICKETED, claimed_by=tuple(claimers))
+    if _done(message, team):
+        return Request(RequestState.ANSWERED, claimed_by=tuple(claimers))
     if claimers:
         first = min((claims or {}).get(u, now) for u in claimers)
         elapsed = max(timedelta(0), now - first)
@@ -118,7 +123,7 @@ def needs_attention(
 ) -> bool:
     """Whether `request()` would say the message needs the team, without measuring how long it has
     waited in support hours (the pane's title counts 400 rows on every poll; that is the costly part)."""
-    if tickets or not is_request(message, team):
+    if tickets or not is_request(message, team) or _done(message, team):
         return False
     claimers = _claimers(message, team, claims or {})
     if claimers:
@@ -130,6 +135,10 @@ def _claimers(message: ChatMessage, team: Team, claims: Mapping[str, datetime]) 
     users = [u for r in message.reactions if r.name == CLAIM for u in r.users if u in team]
     never = datetime.max.replace(tzinfo=UTC)  # a claim not yet recorded sorts last
     return sorted(dict.fromkeys(users), key=lambda u: claims.get(u) or never)
+
+
+def _done(message: ChatMessage, team: Team) -> bool:
+    return any(r.name in DONE and any(u in team for u in r.users) for r in message.reactions)
 
 
 def _answered(message: ChatMessage, team: Team) -> bool:

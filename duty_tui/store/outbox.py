@@ -104,22 +104,29 @@ class Outbox:
     def fail(self, write: Write, reason: str, at: datetime) -> list[Write]:
         """The service refused the write for good: fail it, and cancel what assumed it would land.
 
-        That is the rest of its keypress, and any later assignment or move of the same target (each
-        was checked against the state this write would have made); later comments, replies and
-        reactions still go.
+        That is the rest of its keypress in the same service (all of it, for a ticket that was not
+        created), and any later assignment or move of the same target (each was checked against the
+        state this write would have made); later comments, replies and reactions still go.
         """
         with self.db.write():
             self.db.conn.execute(
                 "UPDATE outbox SET state = ?, last_error = ?, done_at = ? WHERE id = ?",
                 [WriteState.FAILED.value, reason, at.isoformat(), write.id],
             )
+            # The rest of the keypress in the same service assumed this write; a new ticket's link and
+            # announcement assumed the ticket. Writes to another service stand on their own (a ticket
+            # Jira made keeps its link when Slack refuses the announcement).
+            whole_batch = write.kind is WriteKind.CREATE
             rows = self.db.conn.execute(
                 "SELECT * FROM outbox WHERE state = ? AND id > ? "
-                "AND (batch = ? OR (service = ? AND key = ? AND kind IN (?, ?))) ORDER BY id",
+                "AND ((batch = ? AND (? OR service = ?)) OR (service = ? AND key = ? AND kind IN (?, ?))) "
+                "ORDER BY id",
                 [
                     WriteState.PENDING.value,
                     write.id,
                     write.batch,
+                    whole_batch,
+                    write.service.value,
                     write.service.value,
                     write.key,
                     WriteKind.ASSIGN.value,

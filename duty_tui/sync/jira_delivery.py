@@ -15,8 +15,9 @@ it sent, so the row does not flicker back before the next poll.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from duty_tui import text
 from duty_tui.models import Ticket, Write, WriteKind
@@ -58,6 +59,8 @@ class JiraDelivery:
         *,
         issue_type: str = "Task",
         channel: str = "",
+        now: Callable[[], datetime] | None = None,
+        permalink: Callable[[str], str] | None = None,
     ) -> None:
         self.writer = writer
         self.creator = TicketCreator(writer)
@@ -65,6 +68,8 @@ class JiraDelivery:
         self.listed = listed
         self.issue_type = issue_type
         self.channel = channel  # the Slack channel tickets are raised from
+        self.now = now or (lambda: datetime.now(UTC))
+        self.permalink = permalink  # a message's link, asked of Slack when the form had none yet
 
     def deliver(self, write: Write, carry: object | None) -> Delivered:
         if write.kind is WriteKind.CREATE:
@@ -94,7 +99,8 @@ class JiraDelivery:
     def create(self, write: Write) -> str:
         if write.ticket is None or not write.project:
             raise SourceError("The new ticket's details were lost; nothing was created.", permanent=True)
-        if write.attempts > 1 and (key := self.creator.find_created(write.uid)):
+        made = (self.now() - write.created_at).total_seconds() / 60
+        if write.attempts > 1 and (key := self.creator.find_created(write.uid, made)):
             return key  # an earlier attempt created it; Jira's answer was lost
         return self.creator.create(
             write.ticket,
@@ -108,12 +114,14 @@ class JiraDelivery:
         key = self.store.outbox.created_in(write.batch)
         if key is None:
             raise SourceError("The ticket was not created, so there is nothing to link.", permanent=True)
-        if not write.url:
+        # The form may have been sent before Slack gave the link: ask now (an outage waits and retries).
+        url = write.url or (self.permalink(write.key) if self.permalink else None)
+        if not url:
             raise SourceError(
                 "Slack gave no link for the message, so the ticket links nowhere.", permanent=True
             )
         summary = write.ticket.summary if write.ticket else key
-        self.creator.link(key, write.url, f"#laa-ops: {text.one_line(summary, 120)}")
+        self.creator.link(key, url, f"#laa-ops: {text.one_line(summary, 120)}")
 
     # -- one write ---------------------------------------------------------------------------
 

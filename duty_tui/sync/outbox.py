@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from duty_tui.clock import Clock
-from duty_tui.models import Service, Ticket, Write
+from duty_tui.models import Service, Ticket, Write, WriteKind
 from duty_tui.rules.actions import Reached
 from duty_tui.sources.errors import SourceError
 from duty_tui.store import Store
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 IDLE_SECONDS = 300.0  # nothing to send: sleep until woken by a new write
 FIRST_RETRY_SECONDS = 2.0
 STUCK_AFTER_ATTEMPTS = 5
+CREATE_RETRY_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,21 +132,37 @@ class OutboxWriter(Loop):
         pending = self.store.outbox.pending()
         if not pending:
             return IDLE_SECONDS
-        heads: dict[tuple[Service, str], Write] = {}  # a target is a key in one service
-        for write in pending:
-            heads.setdefault((write.service, write.key), write)
         now = self.clock.now()
-        due = [w for w in heads.values() if w.next_attempt_at is None or w.next_attempt_at <= now]
-        if not due:
-            return min((w.next_attempt_at - now).total_seconds() for w in heads.values() if w.next_attempt_at)
+        firsts: dict[tuple[Service, str], Write] = {}  # a target is a key in one service
+        batches: dict[str, list[Write]] = {}
+        for write in pending:
+            firsts.setdefault(_target(write), write)
+            batches.setdefault(write.batch, []).append(write)
+        # A keypress can go when its first write is due and nothing older waits for the same target:
+        # so writes to one target keep their order, across keypresses and services.
+        ready = [
+            writes[0]
+            for writes in batches.values()
+            if firsts[_target(writes[0])] is writes[0] and _due(writes[0], now)
+        ]
+        if not ready:  # the oldest write waits out a back-off (it is always first of its target and keypress)
+            waits = [(w.next_attempt_at - now).total_seconds() for w in pending if w.next_attempt_at]
+            return max(0.05, min((wait for wait in waits if wait > 0), default=FIRST_RETRY_SECONDS))
         # Longest-waiting first: a target that keeps failing takes its turn behind the others.
-        head = min(due, key=lambda w: (w.next_attempt_at or w.created_at, w.id or 0))
-        self._send_batch([w for w in pending if w.batch == head.batch])
+        head = min(ready, key=lambda w: (w.next_attempt_at or w.created_at, w.id or 0))
+        self._send_batch(batches[head.batch], pending, now)
         return 0.0
 
-    def _send_batch(self, batch: list[Write]) -> None:
+    def _send_batch(self, batch: list[Write], pending: list[Write], now: datetime) -> None:
+        """Send the keypress's writes in order, each only when it is due and nothing older for its
+        target is still waiting (a raise touches two targets: the ticket's and the thread's); the first
+        that must wait stops the run, and a later step goes on from there."""
         carry: object | None = None
+        sent: set[int] = set()
         for stored in batch:
+            earlier = [w for w in pending if _target(w) == _target(stored) and (w.id or 0) < (stored.id or 0)]
+            if not _due(stored, now) or any((w.id or 0) not in sent for w in earlier):
+                return
             write = self.store.outbox.record_attempt(stored)
             delivery = self.deliveries.get(write.service)
             try:
@@ -170,6 +187,7 @@ class OutboxWriter(Loop):
                 self.store.outbox.mark_sent(write, now, delivered.reached, delivered.result)
                 delivery.confirmed(write, delivered, now)
             self._stuck.discard(write.uid)
+            sent.add(write.id or 0)
             self.emit(OutboxProgress(write, delivery.shown(write), self.store.outbox.count_pending()))
 
     def _failed(self, write: Write, error: SourceError, delivery: Delivery | None) -> None:
@@ -190,6 +208,9 @@ class OutboxWriter(Loop):
             )
             return
         delay = backoff(write.attempts, FIRST_RETRY_SECONDS, error.retry_after)
+        if write.kind is WriteKind.CREATE:
+            # The resend looks for the ticket in Jira's search, which lags behind a creation: give it time.
+            delay = max(delay, CREATE_RETRY_SECONDS)
         self.store.outbox.retry_later(write, error.message, now + timedelta(seconds=delay))
         log.info("outbox: %s will be retried in %.0fs: %s", write.describe(), delay, error.message)
         stuck = write.attempts >= STUCK_AFTER_ATTEMPTS and write.uid not in self._stuck
@@ -204,6 +225,14 @@ class OutboxWriter(Loop):
                 stuck=stuck,
             )
         )
+
+
+def _target(write: Write) -> tuple[Service, str]:
+    return write.service, write.key
+
+
+def _due(write: Write, now: datetime) -> bool:
+    return write.next_attempt_at is None or write.next_attempt_at <= now
 
 
 def _shown(delivery: Delivery | None, write: Write) -> Ticket | None:

@@ -37,6 +37,7 @@ class SlackDelivery:
         self.product_manager = product_manager
 
     def deliver(self, write: Write, carry: object | None) -> Delivered:
+        self.writer.me()  # asked now (once): `confirmed` runs in the store's transaction, no network there
         if write.kind is WriteKind.REACT:
             if not write.body:
                 raise SourceError("A reaction without an emoji cannot be sent.", permanent=True)

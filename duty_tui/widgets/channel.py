@@ -11,7 +11,7 @@ title counts unread messages and requests waiting for the team.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -166,13 +166,18 @@ class ChannelPane(ListPane):
         found = self.rows.request(message).claimed_by
         return (OWN_CLAIM, *found) if self.rows.mine(message) else found
 
-    def over_triage(self) -> list[tuple[ChatMessage, bool]]:
-        """Claimed requests past the triage time, and whether each is this engineer's claim."""
-        return [
-            (m, self.rows.mine(m))
-            for m in self.table.items()
-            if self.rows.request(m).state is RequestState.TRIAGE_OVER
-        ]
+    def over_triage(self, within: timedelta) -> list[tuple[ChatMessage, bool]]:
+        """Claimed requests that passed the triage time less than `within` ago, and whether each is this
+        engineer's claim (older ones were said before, or before a restart)."""
+        triage = self.rows.config.triage
+        found = []
+        for message in self.table.items():
+            if not self.rows.needs_attention(message):  # cheap: no support-hours sum for every row
+                continue
+            request = self.rows.request(message)
+            if request.state is RequestState.TRIAGE_OVER and request.in_triage < triage + within:
+                found.append((message, self.rows.mine(message)))
+        return found
 
     def remove_own_claim(self, ts: str) -> None:
         """Slack refused my 👀: the request is not mine after all."""
@@ -193,7 +198,9 @@ class ChannelPane(ListPane):
         """Claims (when each was first seen) and tickets raised, for the rows' request clocks."""
         for ts, found in claims.items():
             self.state.claims.setdefault(ts, {}).update(found)
-        self.state.tickets.update(tickets)
+        for ts, keys in tickets.items():  # a second ticket from the same message adds to the first
+            known = self.state.tickets.get(ts, ())
+            self.state.tickets[ts] = known + tuple(k for k in keys if k not in known)
         self.table.invalidate()
         self.update_counts()
 
@@ -252,6 +259,8 @@ class ChannelPane(ListPane):
 
     def apply(self, changed: Iterable[ChatMessage], removed: Iterable[str] = ()) -> None:
         changed, removed = list(changed), list(removed)
+        if changed and self.state.seen_ts is None:  # a first run: what the first poll brings is not news
+            self.state.seen_ts = max((m.ts for m in changed), key=ts_key)
         if changed or removed:
             self.table.apply(changed, removed)
             self.trim()

@@ -335,3 +335,20 @@ async def test_a_claim_slack_refuses_is_undone_and_said(h: Harness) -> None:
         assert "no longer in Slack" in screen_text(app)
         assert not app.channel.table.cell(dan, "request").plain.startswith("👀")
         await settle(pilot, lambda: dan not in app.runtime.store.claims.of(CHANNEL, "0"))  # forgotten
+
+
+async def test_messages_that_arrive_after_the_first_poll_are_unread_until_the_pane_is_left(
+    h: Harness,
+) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        assert "unread" not in str(app.channel.border_title)  # the first poll's backlog is not news
+        h.world.slack.world.post(CHANNEL, h.world.cast.slack["oliver"], "Is the CIS test interface down?")
+        await pilot.press("r")
+        await settle(pilot, lambda: "1 unread" in str(app.channel.border_title))
+        oliver = ts_of(h, "oliver")
+        assert app.channel.table.cell(oliver, "author").plain.startswith("● ")
+        await pilot.press("2", "1")  # read the channel, then go back to the tickets
+        await settle(pilot, lambda: "unread" not in str(app.channel.border_title))
+        assert not app.channel.table.cell(oliver, "author").plain.startswith("●")

@@ -116,3 +116,15 @@ def test_needs_attention_agrees_with_request_without_measuring_the_wait() -> Non
         full = state(message, now, claims)
         quick = needs_attention(message, TEAM, now, triage=timedelta(minutes=15), claims=claims)
         assert quick == full.needs_attention, (message, claims)
+
+
+def test_a_team_tick_closes_a_request_even_one_claimed_long_ago() -> None:
+    from duty_tui.rules.requests import needs_attention
+
+    reactions = (Reaction("eyes", 1, ("UTOM",)), Reaction("white_check_mark", 1, ("UTOM",)))
+    now = THURSDAY_10 + timedelta(days=2)
+    found = state(msg(reactions=reactions), now, {"UTOM": THURSDAY_10})
+    assert found.state is RequestState.ANSWERED and found.claimed_by == ("UTOM",)
+    assert not needs_attention(msg(reactions=reactions), TEAM, now, triage=timedelta(minutes=15))
+    requester_tick = (Reaction("eyes", 1, ("UTOM",)), Reaction("white_check_mark", 1, ("ULUCY",)))
+    assert state(msg(reactions=requester_tick), now, {"UTOM": THURSDAY_10}).state is RequestState.TRIAGE_OVER

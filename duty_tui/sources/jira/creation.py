@@ -8,6 +8,7 @@ its `globalId`, which makes a resend of it an update, never a second link.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from duty_tui.models import NewTicket
@@ -15,7 +16,7 @@ from duty_tui.sources.errors import SourceError
 from duty_tui.sources.jira.writes import PROPERTY_KEY, JiraWriter
 from duty_tui.sources.values import items, mapping, optional_text
 
-LOOK_BACK_MINUTES = 30  # a resend looks for its ticket among the engineer's tickets this recent
+LOOK_BACK_MARGIN_MINUTES = 10  # before the write was made: clocks differ, and Jira's may be ahead
 SLACK_ICON = "https://slack.com/favicon.ico"
 
 
@@ -45,9 +46,12 @@ class TicketCreator:
             raise SourceError(f"Jira created a ticket in {project} but did not say its key.")
         return key
 
-    def find_created(self, uid: str) -> str | None:
-        """The key of a ticket an earlier attempt created (its answer was lost), if there is one."""
-        jql = f"reporter = currentUser() AND created >= -{LOOK_BACK_MINUTES}m ORDER BY created DESC"
+    def find_created(self, uid: str, made_minutes_ago: float) -> str | None:
+        """The key of a ticket an earlier attempt created (its answer was lost), if there is one: among
+        the engineer's tickets created since the write was made (`made_minutes_ago`, plus a margin),
+        however long ago that was."""
+        minutes = math.ceil(max(0.0, made_minutes_ago)) + LOOK_BACK_MARGIN_MINUTES
+        jql = f"reporter = currentUser() AND created >= -{minutes}m ORDER BY created DESC"
         found = mapping(
             self.writer.read(
                 "search/jql", {"jql": jql, "fields": "created", "maxResults": 50}, "looking for a ticket"

@@ -6,8 +6,13 @@ those, and for 429 (with `Retry-After`) and 5xx; network trouble surfaces as `OS
 
 from __future__ import annotations
 
+from typing import Any
+
 from duty_tui.sources.errors import SourceError, one_safe_line, retry_after_seconds
 
+# Slack's own failures, answered with HTTP 200: try again later (a write may have partly acted, which
+# the resend checks cover).
+TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
 
 
@@ -50,30 +55,8 @@ def translate_slack_error(
             )
         if status is not None and status >= 500:
             return SourceError(f"Slack had a server error ({status}) while {doing}.", status=status)
-        if code in AUTH_ERRORS:
-            return SourceError(
-                f"Slack rejected the token ({code}) while {doing}: put a valid token in {token_name}.",
-                auth=True,
-                status=status,
-                permanent=True,
-            )
-        if code == "missing_scope":
-            needed = response.get("needed", "?") if response is not None else "?"
-            return SourceError(
-                f"The Slack app lacks the {needed} scope needed for {doing}: add it and reinstall the app.",
-                status=status,
-                permanent=True,
-            )
-        if code in ("not_in_channel", "channel_not_found"):
-            return SourceError(
-                f"Slack says {code} while {doing}: check [slack] channel and invite the app with /invite.",
-                status=status,
-                permanent=True,
-            )
-        if code in REFUSALS:
-            return SourceError(f"{REFUSALS[code]} ({code}).", status=status, permanent=True)
         if code:
-            return SourceError(f"Slack answered {code} while {doing}.", status=status, permanent=True)
+            return _answered(code, status, response, doing, token_name)
         return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)
     if isinstance(error, TimeoutError):
         return SourceError(f"Slack at {url} did not answer in time while {doing}.", unreachable=True)
@@ -88,3 +71,32 @@ def translate_slack_error(
     return SourceError(
         f"Unexpected error while {doing}: {error.__class__.__name__}: {one_safe_line(str(error))}."
     )
+
+
+def _answered(code: str, status: int | None, response: Any, doing: str, token_name: str) -> SourceError:
+    """An `ok: false` answer with an error code, in words, and whether to try again."""
+    if code in AUTH_ERRORS:
+        return SourceError(
+            f"Slack rejected the token ({code}) while {doing}: put a valid token in {token_name}.",
+            auth=True,
+            status=status,
+            permanent=True,
+        )
+    if code == "missing_scope":
+        needed = response.get("needed", "?") if response is not None else "?"
+        return SourceError(
+            f"The Slack app lacks the {needed} scope needed for {doing}: add it and reinstall the app.",
+            status=status,
+            permanent=True,
+        )
+    if code in ("not_in_channel", "channel_not_found"):
+        return SourceError(
+            f"Slack says {code} while {doing}: check [slack] channel and invite the app with /invite.",
+            status=status,
+            permanent=True,
+        )
+    if code in TRANSIENT:
+        return SourceError(f"Slack failed ({code}) while {doing}; duty-tui tries again.", status=status)
+    if code in REFUSALS:
+        return SourceError(f"{REFUSALS[code]} ({code}).", status=status, permanent=True)
+    return SourceError(f"Slack answered {code} while {doing}.", status=status, permanent=True)
