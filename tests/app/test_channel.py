@@ -205,12 +205,20 @@ async def test_a_reply_waits_out_a_429_and_an_outage_then_lands(h: Harness) -> N
     async with app.run_test(size=SIZE) as pilot:
         await on_message(pilot, app, dan)
         h.world.slack.faults.rate_limit_next(1, retry_after=1, match="chat.postMessage")
-        h.world.slack.faults.fail_next(2, status=503, match="chat.postMessage", after=0)
         await pilot.press("c", *"Eventually", "ctrl+s")
+        await settle(pilot, lambda: bool(posts(h)))  # the 429
+        h.world.slack.server.go_down()  # then Slack is down altogether
+        for _ in range(3):
+            h.clock.advance(timedelta(seconds=30))
+            if app.outbox is not None:
+                app.outbox.wake()
+            await pilot.pause(0.3)
+        assert app.channel_desk.pending and not thread(h, dan)  # kept, not lost, not posted
+        h.world.slack.server.come_up()
         await until_settled(pilot, app, h)
         assert [m["text"] for m in thread(h, dan)] == ["Eventually"]
         statuses = [e.status for e in posts(h)]
-        assert statuses[0] == 429 and statuses[-1] == 200
+        assert statuses[0] == 429 and statuses[-1] == 200 and statuses.count(200) == 1
 
 
 async def test_a_refused_reply_comes_back_in_the_editor(h: Harness) -> None:
