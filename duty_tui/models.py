@@ -81,6 +81,9 @@ class ChatMessage:
     edited: bool = False
     reply_users: tuple[str, ...] = ()  # who has replied in its thread (Slack's summary on the parent)
     bot_id: str | None = None  # set on posts by apps and integrations
+    # Slack message metadata, as sent (`include_all_metadata`): the event type and its payload as JSON.
+    metadata_type: str | None = None
+    metadata: str | None = None
 
     @property
     def sent_at(self) -> datetime:
@@ -263,6 +266,87 @@ class TicketDetail:
     # and the Slack names they need.
     mentions: tuple[ChatMessage, ...] = ()
     names: tuple[tuple[str, str], ...] = ()
+
+
+class IncidentStatus(StrEnum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+
+class IncidentPriority(StrEnum):
+    HIGH = "high"  # any of the process's four criteria
+    NORMAL = "normal"
+
+
+class IncidentEventKind(StrEnum):
+    """What happened to an incident. The first five are posted to #laa-ops (with metadata) and shared;
+    the rest are this engineer's own timeline entries, kept in the store."""
+
+    DECLARED = "declared"
+    UPDATED = "updated"
+    LEAD_CHANGED = "lead_changed"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    NOTE = "note"
+    PIN = "pin"  # a channel message pinned into the timeline
+    LINK = "link"  # a ticket or a third-party case linked to the incident
+
+
+SHARED_INCIDENT_EVENTS = frozenset(
+    {
+        IncidentEventKind.DECLARED,
+        IncidentEventKind.UPDATED,
+        IncidentEventKind.LEAD_CHANGED,
+        IncidentEventKind.RESOLVED,
+        IncidentEventKind.REOPENED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    """One entry of an incident's timeline, from #laa-ops (a post with `duty_tui_incident` metadata) or
+    from this machine (a note, a pin, a link, or a post not yet confirmed by Slack)."""
+
+    incident_id: str  # a uuid, the same on every dashboard
+    kind: IncidentEventKind
+    at: datetime
+    by: str  # a Slack user id for posts; the engineer's name for local entries
+    title: str = ""
+    priority: IncidentPriority | None = None
+    status: IncidentStatus | None = None
+    lead: str | None = None  # a Slack user id
+    services: tuple[str, ...] = ()
+    next_update: datetime | None = None
+    text: str = ""  # what was said: the update, the note, the resolution summary (untrusted)
+    ts: str | None = None  # the Slack message that carried it, once posted
+    ref: str | None = None  # a pinned message's ts, a ticket key, a case reference
+    pending: bool = False  # posted from here, not yet confirmed by Slack
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """An incident as its events add up (rules.incidents.fold)."""
+
+    id: str
+    title: str
+    priority: IncidentPriority
+    status: IncidentStatus
+    lead: str | None
+    services: tuple[str, ...]
+    declared_at: datetime
+    declared_by: str
+    thread_ts: str | None  # the announcement: the incident's thread
+    next_update: datetime | None
+    resolved_at: datetime | None
+    events: tuple[IncidentEvent, ...]  # the timeline, in order
+    pending: bool = False  # something from here has not reached Slack yet
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not IncidentStatus.RESOLVED
 
 
 class WriteKind(StrEnum):

@@ -2,9 +2,9 @@
 
 What belongs here: reading and writing rows, nothing else. `db` owns the connection, its lock,
 transactions and migrations (`schema`); `rows` maps models to rows and back; each other module is
-one family of tables (`tickets`, `messages`, `claims`, `outbox`, `checklist`, `people`, `meta`), built on `db`
-and `rows`, never importing back; `Store` composes them (the tickets read the outbox's pending writes,
-for the optimistic view, so `Tickets` is handed the `Outbox`). The store may import
+one family of tables (`tickets`, `messages`, `claims`, `incidents`, `outbox`, `checklist`, `people`,
+`meta`), built on `db` and `rows`, never importing back; `Store` composes them (the tickets read the
+outbox's pending writes, for the optimistic view, so `Tickets` is handed the `Outbox`). The store may import
 `models` and `rules` (for what a confirmed write changes); never `sources`, `sync`, desks or Textual.
 What several engineers must agree on never lives only here: it lives in Jira and in #laa-ops.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from duty_tui.store.checklist import ChecklistTicks
 from duty_tui.store.claims import Claims, RaisedTickets
 from duty_tui.store.db import Database, StoreError
+from duty_tui.store.incidents import IncidentEvents
 from duty_tui.store.messages import ChatUsers, Messages
 from duty_tui.store.meta import SourceStatuses, cursors, meta
 from duty_tui.store.outbox import Outbox
@@ -44,6 +45,7 @@ class Store:
         self.chat_users = ChatUsers(self.db)
         self.claims = Claims(self.db)
         self.raised = RaisedTickets(self.db)
+        self.incidents = IncidentEvents(self.db)
         self.checklist = ChecklistTicks(self.db)
         self.people = People(self.db)
 

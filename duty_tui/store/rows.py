@@ -18,6 +18,10 @@ from duty_tui.models import (
     ChatMessage,
     ChatUser,
     ChecklistTick,
+    IncidentEvent,
+    IncidentEventKind,
+    IncidentPriority,
+    IncidentStatus,
     NewTicket,
     Person,
     Reaction,
@@ -173,6 +177,8 @@ def message_fingerprint(m: ChatMessage) -> str:
             m.edited,
             list(m.reply_users),
             m.bot_id,
+            m.metadata_type,
+            m.metadata,
         ],
         ensure_ascii=False,
     )
@@ -197,6 +203,8 @@ def message_row(m: ChatMessage) -> dict[str, Any]:
         "edited": int(m.edited),
         "reply_users": SEPARATOR.join(m.reply_users) or None,
         "bot_id": m.bot_id,
+        "metadata_type": m.metadata_type,
+        "metadata": m.metadata,
         "fingerprint": message_fingerprint(m),
     }
 
@@ -218,6 +226,8 @@ def message_from_row(row: sqlite3.Row) -> ChatMessage:
         edited=bool(row["edited"]),
         reply_users=_split(row["reply_users"]),
         bot_id=row["bot_id"],
+        metadata_type=row["metadata_type"],
+        metadata=row["metadata"],
     )
 
 
@@ -319,3 +329,49 @@ def reached_from_json(text: str | None) -> Reached | None:
     values = json.loads(text)
     before = values.pop("before_updated", None)
     return Reached(**values, before_updated=moment(before))
+
+
+# -- incidents -----------------------------------------------------------------------------------------
+
+
+def incident_event_row(key: str, event: IncidentEvent) -> dict[str, Any]:
+    body = {
+        "title": event.title,
+        "priority": event.priority.value if event.priority else None,
+        "status": event.status.value if event.status else None,
+        "lead": event.lead,
+        "services": list(event.services),
+        "next_update": iso(event.next_update),
+        "text": event.text,
+        "ref": event.ref,
+    }
+    return {
+        "key": key,
+        "incident_id": event.incident_id,
+        "kind": event.kind.value,
+        "at": event.at.isoformat(),
+        "by": event.by,
+        "body": json.dumps(body, ensure_ascii=False),
+        "ts": event.ts,
+        "pending": int(event.pending),
+    }
+
+
+def incident_event_from_row(row: sqlite3.Row) -> IncidentEvent:
+    body = json.loads(row["body"])
+    return IncidentEvent(
+        incident_id=row["incident_id"],
+        kind=IncidentEventKind(row["kind"]),
+        at=datetime.fromisoformat(row["at"]),
+        by=row["by"],
+        title=body.get("title") or "",
+        priority=IncidentPriority(body["priority"]) if body.get("priority") else None,
+        status=IncidentStatus(body["status"]) if body.get("status") else None,
+        lead=body.get("lead"),
+        services=tuple(body.get("services") or ()),
+        next_update=moment(body.get("next_update")),
+        text=body.get("text") or "",
+        ts=row["ts"],
+        ref=body.get("ref"),
+        pending=bool(row["pending"]),
+    )

@@ -88,6 +88,20 @@ CREATE TABLE message_tickets (
 );
 CREATE INDEX message_tickets_key ON message_tickets (key);
 """,
+    # Issue 8: incidents, rebuilt from #laa-ops posts with metadata (and this engineer's own notes, pins
+    # and links); snoozed reminders and exported postmortems are local state.
+    6: """
+ALTER TABLE messages ADD COLUMN metadata_type TEXT;
+ALTER TABLE messages ADD COLUMN metadata TEXT;
+CREATE TABLE incident_events (
+    key TEXT PRIMARY KEY, incident_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL,
+    body TEXT NOT NULL, ts TEXT, pending INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX incident_events_incident ON incident_events (incident_id, at);
+CREATE TABLE incident_local (
+    incident_id TEXT PRIMARY KEY, snoozed_until TEXT, postmortem TEXT, exported_at TEXT
+);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

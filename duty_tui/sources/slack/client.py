@@ -8,6 +8,7 @@ and delay shutdown).
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -83,7 +84,13 @@ class SlackSource:
         for _ in range(MAX_PAGES):
             if cancelled():
                 raise PollCancelled
-            args: dict[str, Any] = {"channel": self.channel, "limit": HISTORY_PAGE, "inclusive": inclusive}
+            # Metadata carries what dashboards share through the channel (incidents); it costs nothing extra.
+            args: dict[str, Any] = {
+                "channel": self.channel,
+                "limit": HISTORY_PAGE,
+                "inclusive": inclusive,
+                "include_all_metadata": True,
+            }
             if oldest:
                 args["oldest"] = oldest
             if cursor:
@@ -98,12 +105,20 @@ class SlackSource:
                 return
         raise SourceError(f"Slack returned more than {MAX_PAGES} history pages; the poll was stopped.")
 
-    def replies(self, ts: str) -> list[ChatMessage]:
-        """A thread: the parent first, then its replies oldest first (all pages)."""
+    def replies(self, ts: str, oldest: str | None = None) -> list[ChatMessage]:
+        """A thread: the parent first, then its replies oldest first (all pages; with `oldest`, only
+        the replies after it, and the parent)."""
         messages: list[ChatMessage] = []
         cursor: str | None = None
         for _ in range(MAX_PAGES):
-            args: dict[str, Any] = {"channel": self.channel, "ts": ts, "limit": HISTORY_PAGE}
+            args: dict[str, Any] = {
+                "channel": self.channel,
+                "ts": ts,
+                "limit": HISTORY_PAGE,
+                "include_all_metadata": True,
+            }
+            if oldest:
+                args["oldest"] = oldest
             if cursor:
                 args["cursor"] = cursor
             data = self._call("reading a thread", partial(_replies_call, args=args))
@@ -179,6 +194,7 @@ class SlackSource:
             latest_reply=latest if isinstance(latest, str) and TS.fullmatch(latest) else None,
             reactions=reactions,
             edited=isinstance(raw.get("edited"), Mapping),
+            **_metadata(raw.get("metadata")),
             reply_users=tuple(u for u in items(raw.get("reply_users")) if isinstance(u, str)),
             bot_id=optional_text(raw.get("bot_id")),
         )
@@ -198,6 +214,22 @@ class SlackSource:
         if not isinstance(data, Mapping):
             raise SourceError(f"Slack sent a response duty-tui could not read while {doing}.")
         return data
+
+
+METADATA_LIMIT = 16_000  # bytes of payload kept; anything bigger is not a dashboard's
+
+
+def _metadata(raw: Any) -> dict[str, str | None]:
+    """Slack message metadata → (type, payload as JSON), or nothing. Validated by whoever reads it."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("event_type"), str):
+        return {}
+    try:
+        payload = json.dumps(raw.get("event_payload"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return {}
+    if len(payload) > METADATA_LIMIT:
+        return {}
+    return {"metadata_type": raw["event_type"][:100], "metadata": payload}
 
 
 def _history_call(client: WebClient, args: dict[str, Any]) -> Any:

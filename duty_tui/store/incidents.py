@@ -1,0 +1,71 @@
+"""Incident events as this dashboard knows them: from #laa-ops posts (keyed by their ts, so a post read
+twice is one event), and this engineer's own entries and posts not yet confirmed (keyed by their outbox
+id); plus local state per incident (a snoozed reminder, the postmortem draft and its export).
+
+The shared truth is the channel: delete the store and the incidents come back from #laa-ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from duty_tui.models import IncidentEvent
+from duty_tui.store.db import Database
+from duty_tui.store.rows import incident_event_from_row, incident_event_row
+
+
+class IncidentEvents:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save(self, events: Iterable[tuple[str, IncidentEvent]]) -> None:
+        """Upsert (key, event) pairs; a confirmed post replaces the pending copy saved under its outbox id
+        when the caller passes that key."""
+        rows = [incident_event_row(key, event) for key, event in events]
+        if rows:
+            with self.db.write() as db:
+                db.table("incident_events").upsert_all(rows, pk="key")
+
+    def drop(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if keys:
+            with self.db.write():
+                self.db.conn.executemany("DELETE FROM incident_events WHERE key = ?", [(k,) for k in keys])
+
+    def all(self, since: datetime | None = None) -> list[IncidentEvent]:
+        if since is None:
+            rows = self.db.rows("SELECT * FROM incident_events ORDER BY at")
+        else:
+            rows = self.db.rows(
+                "SELECT * FROM incident_events WHERE incident_id IN "
+                "(SELECT incident_id FROM incident_events WHERE at >= ?) ORDER BY at",
+                [since.isoformat()],
+            )
+        return [incident_event_from_row(row) for row in rows]
+
+    def snooze(self, incident_id: str, until: datetime | None) -> None:
+        with self.db.write():
+            self.db.conn.execute(
+                "INSERT INTO incident_local (incident_id, snoozed_until) VALUES (?, ?) "
+                "ON CONFLICT (incident_id) DO UPDATE SET snoozed_until = excluded.snoozed_until",
+                [incident_id, until.isoformat() if until else None],
+            )
+
+    def snoozes(self) -> dict[str, datetime]:
+        rows = self.db.rows(
+            "SELECT incident_id, snoozed_until FROM incident_local WHERE snoozed_until IS NOT NULL"
+        )
+        return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
+
+    def exported(self) -> set[str]:
+        rows = self.db.rows("SELECT incident_id FROM incident_local WHERE exported_at IS NOT NULL")
+        return {row[0] for row in rows}
+
+    def mark_exported(self, incident_id: str, at: datetime) -> None:
+        with self.db.write():
+            self.db.conn.execute(
+                "INSERT INTO incident_local (incident_id, exported_at) VALUES (?, ?) "
+                "ON CONFLICT (incident_id) DO UPDATE SET exported_at = excluded.exported_at",
+                [incident_id, at.isoformat()],
+            )
