@@ -357,6 +357,9 @@ class WriteKind(StrEnum):
     LINK = "link"  # a remote link from the ticket created earlier in the keypress to the message
     REPLY = "reply"  # a reply in a message's thread (key: the parent's ts)
     REACT = "react"  # a reaction on a message (key: its ts; body: the emoji name)
+    # Shared state posted with the bot's token and Slack metadata (key: the incident id; body: the text,
+    # already mrkdwn; metadata: the payload). The first of an incident's is its thread; the rest go there.
+    ANNOUNCE = "announce"
 
 
 class WriteState(StrEnum):
@@ -400,6 +403,7 @@ class Write:
     # A reply that announces the ticket created earlier in its keypress: "{ticket}" in `body` becomes
     # the key and link once Jira has said what they are.
     announces: bool = False
+    metadata: str | None = None  # ANNOUNCE: the metadata payload, as JSON
     result: str | None = None  # what the service made of it: the created ticket's key, a post's ts
     state: WriteState = WriteState.PENDING
     attempts: int = 0
@@ -420,4 +424,6 @@ class Write:
             return "announce the new ticket in the thread" if self.announces else "reply in a thread"
         if self.kind is WriteKind.REACT:
             return f"react :{self.body}:"
+        if self.kind is WriteKind.ANNOUNCE:
+            return "post the incident to #laa-ops"
         return f"comment on {self.key}"

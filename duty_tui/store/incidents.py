@@ -8,6 +8,7 @@ The shared truth is the channel: delete the store and the incidents come back fr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from duty_tui.models import IncidentEvent
@@ -32,6 +33,25 @@ class IncidentEvents:
         if keys:
             with self.db.write():
                 self.db.conn.executemany("DELETE FROM incident_events WHERE key = ?", [(k,) for k in keys])
+
+    def thread_of(self, incident_id: str) -> str | None:
+        """The ts of the incident's announcement (its thread), once Slack has it."""
+        rows = self.db.rows(
+            "SELECT ts FROM incident_events WHERE incident_id = ? AND kind = 'declared' AND ts IS NOT NULL "
+            "AND pending = 0 ORDER BY at LIMIT 1",
+            [incident_id],
+        )
+        return str(rows[0][0]) if rows else None
+
+    def confirm(self, outbox_uid: str, ts: str) -> None:
+        """A post from here reached Slack: its pending copy becomes the event Slack has, keyed by ts."""
+        rows = self.db.rows("SELECT * FROM incident_events WHERE key = ?", [outbox_uid])
+        if not rows:
+            return
+        event = replace(incident_event_from_row(rows[0]), ts=ts, pending=False)
+        with self.db.write():
+            self.db.conn.execute("DELETE FROM incident_events WHERE key = ?", [outbox_uid])
+            self.db.table("incident_events").upsert(incident_event_row(ts, event), pk="key")
 
     def all(self, since: datetime | None = None) -> list[IncidentEvent]:
         if since is None:

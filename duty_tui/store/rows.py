@@ -39,7 +39,7 @@ SEPARATOR = "\x1f"
 PAYLOAD_FIELDS = (
     "actor_id", "actor", "assignee_id", "assignee", "to_status_id", "to_status", "to_category", "body",
     "expected_assignee_id", "expected_status", "expected_status_id", "broadcast", "project", "component",
-    "url", "announces",
+    "url", "announces", "metadata",
 )  # fmt: skip
 
 

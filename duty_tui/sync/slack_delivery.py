@@ -9,6 +9,7 @@ with the engineer's name in plain text (not a mention), so the channel knows who
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from duty_tui.sources.errors import SourceError
 from duty_tui.sources.slack.writes import SlackWriter
 from duty_tui.store import Store
 from duty_tui.sync.outbox import Delivered
+
+INCIDENT_EVENT = "duty_tui_incident"  # the metadata event type of incident posts (rules.incidents)
 
 
 class SlackDelivery:
@@ -43,6 +46,8 @@ class SlackDelivery:
                 raise SourceError("A reaction without an emoji cannot be sent.", permanent=True)
             self.writer.react(write.key, write.body)
             return Delivered()
+        if write.kind is WriteKind.ANNOUNCE:
+            return self.announce(write)
         if write.kind is not WriteKind.REPLY:
             raise SourceError(f"duty-tui cannot {write.describe()} in Slack.", permanent=True)
         body = self.body(write)
@@ -53,6 +58,33 @@ class SlackDelivery:
             if found:
                 return Delivered(result=found)  # an earlier attempt landed; Slack's answer was lost
         return Delivered(result=self.writer.reply(write.key, body, broadcast=write.broadcast, uid=write.uid))
+
+    def announce(self, write: Write) -> Delivered:
+        """Shared state (an incident post): the first of an incident's is its thread, the rest go there."""
+        try:
+            payload = json.loads(write.metadata or "")
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not write.body:
+            raise SourceError("The incident post was stored incomplete; it was not sent.", permanent=True)
+        thread = None
+        if payload.get("event") != "declared":
+            thread = self.store.incidents.thread_of(write.key)
+            if thread is None:
+                raise SourceError("The incident's announcement is not in Slack yet; this post waits for it.")
+        if write.attempts > 1:
+            found = self.writer.find_announcement(thread, write.uid, write.created_at)
+            if found:
+                return Delivered(result=found)
+        payload["outbox"] = write.uid
+        ts = self.writer.announce(
+            write.body,
+            event_type=INCIDENT_EVENT,
+            payload=payload,
+            thread_ts=thread,
+            broadcast=write.broadcast,
+        )
+        return Delivered(result=ts)
 
     def body(self, write: Write) -> str:
         """The reply's text as Slack should receive it."""
@@ -74,6 +106,10 @@ class SlackDelivery:
     def confirmed(self, write: Write, delivered: Delivered, at: datetime) -> None:
         """Count the reply or reaction in the cached message now (a poll sees a new reply to an older
         message only at its next rescan; until then the row would look as if nothing happened)."""
+        if write.kind is WriteKind.ANNOUNCE:
+            if delivered.result:
+                self.store.incidents.confirm(write.uid, delivered.result)
+            return
         cached = self.store.messages.get(self.writer.channel, write.key)
         if cached is None:
             return

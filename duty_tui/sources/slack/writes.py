@@ -63,6 +63,45 @@ class SlackWriter:
         data = self.poster.call("replying in a thread", post)
         return text(data.get("ts"))
 
+    def announce(
+        self,
+        body: str,
+        *,
+        event_type: str,
+        payload: Mapping[str, Any],
+        thread_ts: str | None,
+        broadcast: bool,
+    ) -> str:
+        """Post shared state (an incident's announcement or one of its updates) with the BOT's token, so
+        its metadata is kept whoever is at the keyboard; `payload` carries the outbox id under "outbox"."""
+
+        def post(client: WebClient) -> Any:
+            return client.chat_postMessage(
+                channel=self.channel,
+                text=body,
+                thread_ts=thread_ts,
+                reply_broadcast=broadcast if thread_ts else None,
+                metadata={"event_type": event_type, "event_payload": dict(payload)},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+        data = self.reader.call("posting to #laa-ops", post)
+        return text(data.get("ts"))
+
+    def find_announcement(self, thread_ts: str | None, uid: str, since: datetime) -> str | None:
+        """The ts of shared state an earlier attempt posted (its answer was lost): looked for by its outbox
+        id in the thread, or in the channel since `since` for a top-level post."""
+        if thread_ts:
+            found = self._thread(thread_ts)
+        else:
+            oldest = f"{int(since.timestamp()) - 60}.000000"
+            found = iter(self._recent(oldest))
+        for raw in found:
+            if mapping(mapping(raw.get("metadata")).get("event_payload")).get("outbox") == uid:
+                return text(raw.get("ts"))
+        return None
+
     def find_reply(self, thread_ts: str, uid: str, body: str, since: datetime) -> str | None:
         """The ts of a reply an earlier attempt already posted (its answer was lost), if there is one."""
         author = self.me()[0] if self.as_user else None
@@ -132,6 +171,26 @@ class SlackWriter:
         """The thread's messages as Slack sent them (parent first), metadata included."""
         return list(self._thread(thread_ts))
 
+    def _recent(self, oldest: str) -> list[Mapping[str, Any]]:
+        """Top-level messages since `oldest`, metadata included (a few pages at most)."""
+        found: list[Mapping[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(MAX_THREAD_PAGES):
+            args: dict[str, Any] = {
+                "channel": self.channel,
+                "oldest": oldest,
+                "limit": 200,
+                "include_all_metadata": True,
+            }
+            if cursor:
+                args["cursor"] = cursor
+            data = self.reader.call("looking for an earlier post", partial(_history, args=args))
+            found.extend(map(mapping, items(data.get("messages"))))
+            cursor = optional_text(mapping(data.get("response_metadata")).get("next_cursor"))
+            if not cursor:
+                break
+        return found
+
     def _thread(self, thread_ts: str) -> Iterator[Mapping[str, Any]]:
         cursor: str | None = None
         seen: set[str] = set()
@@ -157,3 +216,7 @@ class SlackWriter:
 
 def _replies(client: WebClient, args: dict[str, Any]) -> Any:
     return client.conversations_replies(**args)
+
+
+def _history(client: WebClient, args: dict[str, Any]) -> Any:
+    return client.conversations_history(**args)
