@@ -37,6 +37,12 @@ _CHANNEL = "Channel"
 _REPLY = "Reply editor"
 _REACT = "Reaction picker"
 _RAISE = "New ticket form"
+_INCIDENTS = "Incidents"
+_DECLARE = "Declare form"
+_UPDATE = "Incident update editor"
+_RESOLVE = "Resolve editor"
+_NOTE = "Incident note editor"
+_LEAD = "Lead picker"
 
 KEYS: tuple[KeySpec, ...] = (
     KeySpec(
@@ -86,6 +92,58 @@ KEYS: tuple[KeySpec, ...] = (
         "Read-only: writes off",
         "Why writes are off (shown with --read-only)",
         _WHERE,
+    ),
+    KeySpec(
+        "incident.declare",
+        "I",
+        "incident('declare')",
+        "Declare",
+        "Declare an incident (title first; any high-priority criterion ticked makes it high)",
+        _WHERE,
+    ),
+    KeySpec(
+        "incident.update",
+        "U",
+        "incident('update')",
+        "Update",
+        "Post an update on the selected incident (in its thread; ticked: also to the channel)",
+        _WHERE,
+    ),
+    KeySpec(
+        "incident.lead",
+        "L",
+        "incident('lead')",
+        "Lead",
+        "Hand the selected incident's lead to someone else",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
+        "incident.note",
+        "N",
+        "incident('note')",
+        "Note",
+        "Add a note to the selected incident's timeline (not posted)",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
+        "incident.resolve",
+        "X",
+        "incident('resolve')",
+        "Resolve",
+        "Resolve the selected incident with a summary (also sent to the channel)",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
+        "incident.postmortem",
+        "P",
+        "incident('postmortem')",
+        "Postmortem",
+        "Open the postmortem of the selected incident",
+        _WHERE,
+        show=False,
     ),
     KeySpec("list.down", "down,j", "cursor_down", "Down", "Next row", _LISTS, show=False),
     KeySpec("list.up", "up,k", "cursor_up", "Up", "Previous row", _LISTS, show=False),
@@ -241,6 +299,79 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("react.cancel", "escape", "cancel", "Cancel", "Cancel", _REACT),
     KeySpec("raise.create", "ctrl+s", "create", "Create", "Create the ticket", _RAISE, priority=True),
     KeySpec("raise.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when edited)", _RAISE),
+    KeySpec(
+        "incident.runbook",
+        "o",
+        "incident('runbook')",
+        "Runbook",
+        "Open a runbook of the incident's services",
+        _INCIDENTS,
+    ),
+    KeySpec(
+        "incident.snooze",
+        "z",
+        "incident('snooze')",
+        "Snooze",
+        "Snooze the incident's update reminder",
+        _INCIDENTS,
+    ),
+    KeySpec(
+        "declare.create", "ctrl+s", "declare", "Declare", "Declare the incident", _DECLARE, priority=True
+    ),
+    KeySpec("declare.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when edited)", _DECLARE),
+    KeySpec("update.post", "ctrl+s", "post", "Post", "Post the update", _UPDATE, priority=True),
+    KeySpec(
+        "update.broadcast",
+        "ctrl+b",
+        "toggle_broadcast",
+        "Also to channel",
+        "Also send the update to #laa-ops",
+        _UPDATE,
+        priority=True,
+    ),
+    KeySpec("update.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when edited)", _UPDATE),
+    KeySpec(
+        "resolve.post", "ctrl+s", "post", "Resolve", "Post the summary and resolve", _RESOLVE, priority=True
+    ),
+    KeySpec(
+        "resolve.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when there is text)", _RESOLVE
+    ),
+    KeySpec(
+        "incident.note_save", "ctrl+s", "post", "Save", "Add the note to the timeline", _NOTE, priority=True
+    ),
+    KeySpec(
+        "incident.note_cancel", "escape", "cancel", "Cancel", "Cancel (asks first when there is text)", _NOTE
+    ),
+    KeySpec(
+        "incident.lead_pick",
+        "enter",
+        "pick",
+        "Hand over",
+        "Make the highlighted person the lead",
+        _LEAD,
+        priority=True,
+    ),
+    KeySpec(
+        "incident.lead_down",
+        "down,ctrl+j",
+        "cursor(1)",
+        "Next",
+        "Next person (while typing)",
+        _LEAD,
+        show=False,
+        priority=True,
+    ),
+    KeySpec(
+        "incident.lead_up",
+        "up,ctrl+k",
+        "cursor(-1)",
+        "Previous",
+        "Previous person (while typing)",
+        _LEAD,
+        show=False,
+        priority=True,
+    ),
+    KeySpec("incident.lead_cancel", "escape", "cancel", "Cancel", "Cancel", _LEAD),
     # Priority: the focused scroll area binds the arrows and pages itself (animated); these are the ones
     # users remap, and they jump at once.
     KeySpec("detail.down", "j,down", "scroll(1)", "Down", "Scroll down", _DETAIL, show=False, priority=True),

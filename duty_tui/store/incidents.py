@@ -49,9 +49,9 @@ class IncidentEvents:
         if not rows:
             return
         event = replace(incident_event_from_row(rows[0]), ts=ts, pending=False)
-        with self.db.write():
+        with self.db.write() as db:
             self.db.conn.execute("DELETE FROM incident_events WHERE key = ?", [outbox_uid])
-            self.db.table("incident_events").upsert(incident_event_row(ts, event), pk="key")
+            db.table("incident_events").upsert(incident_event_row(ts, event), pk="key")
 
     def all(self, since: datetime | None = None) -> list[IncidentEvent]:
         if since is None:
