@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from duty_tui.desks.channel import ChannelDesk
+from duty_tui.desks.incidents import IncidentDesk
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
 from duty_tui.desks.ui import post_from_thread
@@ -34,10 +35,11 @@ from duty_tui.models import Service, WriteKind
 from duty_tui.rules.facts import TicketFacts
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
-from duty_tui.sync.outcomes import PollFailed, PollOutcome
+from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
 from duty_tui.sync.poll import PollLoop
 from duty_tui.sync.store_writer import StoreWriter
 from duty_tui.views.channel_dialogs import ChannelDialogs
+from duty_tui.views.incident_dialogs import IncidentDialogs
 from duty_tui.views.ticket_dialogs import TicketDialogs
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.channel import WINDOW, ChannelPane
@@ -68,6 +70,12 @@ class DutyApp(App[None]):
         "app.help",
         "app.quit",
         "app.read_only",
+        "incident.declare",
+        "incident.update",
+        "incident.lead",
+        "incident.note",
+        "incident.resolve",
+        "incident.postmortem",
     )
 
     def __init__(self, runtime: Runtime) -> None:
@@ -127,6 +135,16 @@ class DutyApp(App[None]):
             store_writer=self.store_writer,
             sender=self.outbox,
         )
+        self.incident_desk = IncidentDesk(
+            runtime,
+            pane=self.incident,
+            ui=self,
+            dialogs=IncidentDialogs(runtime.now, self.zone),
+            store_writer=self.store_writer,
+            sender=self.outbox,
+            people=self._slack_people,
+            me=lambda: self.channel.me,
+        )
         self.status_bar = StatusBar()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -140,7 +158,8 @@ class DutyApp(App[None]):
                 with self.channel_desk:
                     yield self.channel
             with Vertical(id="duty"):
-                yield self.incident
+                with self.incident_desk:
+                    yield self.incident
                 yield self.checklist
         yield Footer()
 
@@ -182,6 +201,7 @@ class DutyApp(App[None]):
         self.ticket_desk.show_cache(snapshot.people, snapshot.pending)
         self.refresh_status()
         self.painted = True
+        self.incident_desk.reload()
         self.start_polling()
         self.start_outbox()
 
@@ -206,6 +226,8 @@ class DutyApp(App[None]):
 
     def on_source_polled(self, message: SourcePolled) -> None:
         outcome = message.outcome
+        if isinstance(outcome, MessagesPolled) and outcome.incidents_changed:
+            self.incident_desk.reload()  # incident posts arrived (from here or another dashboard)
         self.statuses[outcome.status.source] = outcome.status
         self.refreshing.discard(outcome.status.source)
         if isinstance(outcome, PollFailed):
@@ -232,12 +254,14 @@ class DutyApp(App[None]):
         self.tickets.table.invalidate()  # ages
         self.tickets.update_counts()  # breached and due-soon move on with the clock, polls or not
         self.channel_desk.tick()  # waiting and triage clocks, day labels
+        self.incident_desk.tick()  # update reminders
         for pane, source in ((self.tickets, "jira"), (self.channel, "slack")):
             pane.show_status(self.statuses.get(source))
         self.refresh_status()
 
     def refresh_status(self) -> None:
         now = self.runtime.now()
+        open_incidents, overdue = self.incident_desk.overdue()
         self.status_bar.show(
             now,
             self.zone,
@@ -246,6 +270,8 @@ class DutyApp(App[None]):
             refreshing=self.refreshing,
             pending_writes=self.pending_writes,
             pending_note=self.pending_note or (SENDING_ELSEWHERE if self.sending_elsewhere else None),
+            incidents=open_incidents,
+            overdue_update=overdue,
             read_only=self.runtime.read_only,
             demo=self.runtime.demo,
         )
@@ -318,6 +344,17 @@ class DutyApp(App[None]):
         self.channel_desk.slack_answered()
         self.refresh_status()
 
+    def action_incident(self, action: str) -> None:
+        """The incident keys work from anywhere: declare, update, hand over, note, resolve, postmortem."""
+        self.incident_desk.act(action)
+
+    def _slack_people(self) -> list[tuple[str, str]]:
+        """Everyone the channel knows by name, the team first (for the lead pickers)."""
+        team = self.channel.state.team.members
+        users = [u for u in self.channel.directory.users.values() if not u.is_bot and not u.deleted]
+        users.sort(key=lambda u: (u.id not in team, u.name.lower()))
+        return [(u.id, u.name) for u in users]
+
     def action_help(self) -> None:
         from duty_tui.views.help import HelpScreen
 
@@ -365,6 +402,7 @@ class DutyApp(App[None]):
         self.outbox = None
         self.ticket_desk.sender = None
         self.channel_desk.sender = None
+        self.incident_desk.sender = None
         self.sending_elsewhere = True
         self.refresh_status()
         self.notify(
@@ -379,8 +417,12 @@ class DutyApp(App[None]):
         """Called on the outbox writer's thread: to the desk whose key made the write."""
         if self.is_running:
             write = progress.write
-            channel = write.service is Service.SLACK or write.kind in (WriteKind.CREATE, WriteKind.LINK)
-            post_from_thread(self.channel_desk if channel else self.ticket_desk, OutboxProgressed(progress))
+            desk: Widget = self.ticket_desk
+            if write.kind is WriteKind.ANNOUNCE:
+                desk = self.incident_desk
+            elif write.service is Service.SLACK or write.kind in (WriteKind.CREATE, WriteKind.LINK):
+                desk = self.channel_desk
+            post_from_thread(desk, OutboxProgressed(progress))
 
     def on_pending_writes_changed(self, message: PendingWritesChanged) -> None:
         self.pending_writes, self.pending_note = message.count, message.note

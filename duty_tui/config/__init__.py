@@ -24,6 +24,7 @@ from duty_tui.config.environment import (
     load_secrets,
     require_secrets,
 )
+from duty_tui.config.incidents import IncidentsConfig
 from duty_tui.config.model import BoardConfig, Config, JiraConfig, SlackConfig, StoreConfig, SupportConfig
 from duty_tui.config.parse import load_config, parse_config, parse_duration
 from duty_tui.config.reader import ConfigError
@@ -40,6 +41,7 @@ __all__ = [
     "ChannelConfig",
     "Config",
     "ConfigError",
+    "IncidentsConfig",
     "JiraConfig",
     "Secrets",
     "SlackConfig",

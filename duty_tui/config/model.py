@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from duty_tui.config.channel import ChannelConfig
+from duty_tui.config.incidents import IncidentsConfig
 from duty_tui.config.workflow import WorkflowConfig
 
 
@@ -80,4 +81,5 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     workflow: WorkflowConfig = field(default_factory=WorkflowConfig)
     channel: ChannelConfig = field(default_factory=ChannelConfig)
+    incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
     path: Path | None = None

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from duty_tui.config.channel import parse_channel
+from duty_tui.config.incidents import parse_incidents
 from duty_tui.config.model import BoardConfig, Config, JiraConfig, SlackConfig, StoreConfig, SupportConfig
 from duty_tui.config.reader import ConfigError, Reader
 from duty_tui.config.workflow import parse_workflow
@@ -42,7 +43,9 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "the config"
     reader = Reader(where)
     reader.known(
-        raw, "", {"jira", "slack", "support", "store", "keys", "team", "triage", "tickets", "channel"}
+        raw,
+        "",
+        {"jira", "slack", "support", "store", "keys", "team", "triage", "tickets", "channel", "incidents"},
     )
     jira = _parse_jira(reader, reader.table(raw, "jira", required=True))
     slack = _parse_slack(reader, reader.table(raw, "slack", required=True))
@@ -51,6 +54,7 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     keys = _parse_keys(reader, reader.table(raw, "keys"))
     workflow = parse_workflow(reader, raw)
     channel = parse_channel(reader, reader.table(raw, "channel"))
+    incidents = parse_incidents(reader, reader.table(raw, "incidents"))
     return Config(
         jira=jira,
         slack=slack,
@@ -59,6 +63,7 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
         keys=keys,
         workflow=workflow,
         channel=channel,
+        incidents=incidents,
         path=path,
     )
 

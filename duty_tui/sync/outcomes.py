@@ -31,6 +31,7 @@ class MessagesPolled:
     me: str | None = None  # the Slack id the engineer's posts come from
     # ts → team member → when their 👀 was first seen, for the messages this poll changed.
     claims: Mapping[str, Mapping[str, datetime]] = field(default_factory=dict)
+    incidents_changed: bool = False  # incident posts arrived: the incident desk re-reads the store
 
 
 @dataclass(frozen=True, slots=True)

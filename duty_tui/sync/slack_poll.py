@@ -18,6 +18,7 @@ from duty_tui.rules.requests import CLAIM
 from duty_tui.sources.errors import PollCancelled
 from duty_tui.sources.slack.client import SlackSource, mentioned_users
 from duty_tui.store import Store
+from duty_tui.sync.incident_sync import IncidentSync
 from duty_tui.sync.outcomes import MessagesPolled
 from duty_tui.sync.slack_team import SlackTeam
 
@@ -37,6 +38,7 @@ class SlackPoller:
     ) -> None:
         self.slack = slack
         self.team = team
+        self.incidents = IncidentSync(slack, store)
         self.store = store
         self.config = config
         self.clock = clock
@@ -64,6 +66,7 @@ class SlackPoller:
             known = {m.ts for m in messages}
             messages = [*messages, *(m for m in window if m.ts not in known)]
         newcomers = self._look_up(messages, directory, cancelled)
+        incident_events = self.incidents.read(messages, now, cancelled)
         team = self.team.members(now) if self.team is not None else frozenset()
         with self.store.transaction():  # the whole cycle, or nothing
             if fresh_directory:
@@ -72,6 +75,7 @@ class SlackPoller:
             self.store.meta.set(self._name_key, channel_name)
             self.store.messages.delete(channel, removed)
             changed = self.store.messages.save(messages)
+            self.store.incidents.save(incident_events)
             claims = self._claims(changed, team, now)
         # Only now is it all stored: remember it, and tell the UI everything it has not seen yet.
         directory.update((u.id, u) for u in newcomers)
@@ -90,6 +94,7 @@ class SlackPoller:
             team,
             self.team.me() if self.team is not None else None,
             claims,
+            incidents_changed=bool(incident_events),
         )
 
     def _claims(

@@ -56,6 +56,8 @@ class StatusBar(Static):
         pending_note: str | None = None,
         read_only: bool = False,
         demo: bool = False,
+        incidents: int = 0,
+        overdue_update: str | None = None,
     ) -> None:
         parts = [_Part("duty-tui", "bold", 0)]
         if read_only:
@@ -69,6 +71,12 @@ class StatusBar(Static):
             parts.append(_Part(f"○ {support.reason}", "yellow", 2))
             if support.opens_at is not None:
                 parts.append(_Part(f"opens {day_clock(support.opens_at, now, zone)}", "dim", 3))
+        if incidents:  # on every screen: an incident is the one thing nobody may lose sight of
+            plural = "s" if incidents != 1 else ""
+            parts.append(_Part(f"🚨 {incidents} incident{plural} open", "bold white on red", 0))
+            if overdue_update:
+                title = text.one_line(overdue_update, 40, breaks=False)
+                parts.append(_Part(f"update overdue: {title}", "bold red", 1))
         for source, label in SOURCE_LABELS.items():
             parts.append(self._source(label, statuses.get(source), source in refreshing, now, zone))
         if pending_writes:

@@ -1,0 +1,88 @@
+"""The [incidents] section: who hears of a high-priority incident, how often updates are due, runbooks.
+
+[incidents]
+stakeholders = ["U…", "S…"]        # Slack users or user groups told of high-priority incidents
+stakeholders_6dg = ["S…"]           # told instead, when a 6DG/STEC service is affected
+update_minutes = { high = 30, normal = 60 }
+postmortem_dir = "~/postmortems"    # default: <data dir>/postmortems
+
+[incidents.runbooks]
+CCMS = ["https://…/runbooks/ccms"]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from duty_tui.config.reader import ConfigError, Reader
+from duty_tui.models import IncidentPriority
+
+SLACK_AUDIENCE = re.compile(r"[UWS][A-Z0-9]{2,20}")
+URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentsConfig:
+    stakeholders: tuple[str, ...] = ()  # Slack user ids (U…) or user group ids (S…)
+    stakeholders_6dg: tuple[str, ...] = ()
+    # How often an update is due, by priority (the process: "on a regular schedule").
+    cadence: Mapping[IncidentPriority, timedelta] = field(
+        default_factory=lambda: {
+            IncidentPriority.HIGH: timedelta(minutes=30),
+            IncidentPriority.NORMAL: timedelta(minutes=60),
+        }
+    )
+    runbooks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service → URLs
+    postmortem_dir: Path | None = None
+
+
+def parse_incidents(r: Reader, t: Mapping[str, Any]) -> IncidentsConfig:
+    r.known(
+        t, "incidents", {"stakeholders", "stakeholders_6dg", "update_minutes", "runbooks", "postmortem_dir"}
+    )
+    audiences = {name: _audience(r, t, name) for name in ("stakeholders", "stakeholders_6dg")}
+    minutes = t.get("update_minutes", {})
+    if not isinstance(minutes, dict) or not set(minutes) <= {"high", "normal"}:
+        raise ConfigError(
+            f"{r.where}: [incidents] update_minutes must be a table like {{ high = 30, normal = 60 }}."
+        )
+    cadence = dict(IncidentsConfig().cadence)
+    for name, value in minutes.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 5 <= value <= 24 * 60:
+            raise ConfigError(f"{r.where}: [incidents] update_minutes {name} must be minutes from 5 to 1440.")
+        cadence[IncidentPriority(name)] = timedelta(minutes=value)
+    books = t.get("runbooks", {})
+    if not isinstance(books, dict) or not all(
+        isinstance(urls, list) and all(isinstance(u, str) and URL.fullmatch(u) for u in urls)
+        for urls in books.values()
+    ):
+        raise ConfigError(
+            f'{r.where}: [incidents.runbooks] maps a service to a list of links, e.g. CCMS = ["https://…"].'
+        )
+    folder = t.get("postmortem_dir")
+    if folder is not None and not (isinstance(folder, str) and folder.strip()):
+        raise ConfigError(f"{r.where}: [incidents] postmortem_dir must be a folder path in quotes.")
+    return IncidentsConfig(
+        stakeholders=audiences["stakeholders"],
+        stakeholders_6dg=audiences["stakeholders_6dg"],
+        cadence=cadence,
+        runbooks={str(service): tuple(urls) for service, urls in books.items()},
+        postmortem_dir=Path(folder).expanduser() if folder else None,
+    )
+
+
+def _audience(r: Reader, t: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    value = t.get(name, [])
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and SLACK_AUDIENCE.fullmatch(v) for v in value
+    ):
+        raise ConfigError(
+            f"{r.where}: [incidents] {name} must be a list of Slack user or user group ids, "
+            'e.g. ["U024BE7LH", "S0614TZR7"].'
+        )
+    return tuple(value)
