@@ -345,8 +345,9 @@ class DutyApp(App[None]):
         self.refresh_status()
 
     def action_incident(self, action: str) -> None:
-        """The incident keys work from anywhere: declare, update, hand over, note, resolve, postmortem."""
-        self.incident_desk.act(action)
+        """The incident keys work from anywhere on the dashboard (not over a dialog: there they are text)."""
+        if not self.screen.is_modal:
+            self.incident_desk.act(action)
 
     def _slack_people(self) -> list[tuple[str, str]]:
         """Everyone the channel knows by name, the team first (for the lead pickers)."""

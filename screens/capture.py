@@ -154,6 +154,33 @@ async def raise_ticket(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> Non
     await pilot.press("down")
 
 
+async def incidents(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """Pane 3 with two incidents: a high one whose update is overdue, and a normal one."""
+    from textual.widgets import Checkbox
+
+    for title, high in (("CCMS PROD: providers get 504s on login", True), ("MI reporting DB slow", False)):
+        await pilot.press("I", *title)
+        if high:
+            app.screen.query_one("#declare-criterion-0", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 0)
+    world.clock.advance(timedelta(minutes=35))  # type: ignore[attr-defined]
+    app.on_clock_tick()
+    await pilot.press("3")
+
+
+async def declare_form(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    from textual.widgets import Checkbox
+
+    await pilot.press("I", *"CCMS PROD: providers get 504s on login")
+    app.screen.query_one("#declare-criterion-0", Checkbox).value = True
+
+
+async def incident_view(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    await incidents(pilot, app, world)
+    await pilot.press("enter")
+
+
 SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("dashboard", (120, 35), nothing),
     ("dashboard-100x30", (100, 30), nothing),
@@ -169,6 +196,9 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("reply-editor", (120, 35), reply_editor),
     ("reaction-picker", (120, 35), reaction_picker),
     ("raise-ticket", (120, 35), raise_ticket),
+    ("incidents", (140, 40), incidents),
+    ("declare-incident", (120, 35), declare_form),
+    ("incident-view", (120, 35), incident_view),
     ("help", (120, 35), help_screen),
     ("command-palette", (120, 35), palette),
 ]

@@ -41,13 +41,15 @@ HIGH_PRIORITY_CRITERIA: tuple[str, ...] = (
     "A failure that creates a major vulnerability in the cloud platform",
 )
 
+# The pane shares a third of the screen with the checklist: what must always show is the priority,
+# the status, the title and when the next update is due; lead and age when there is room.
 COLUMNS = (
-    Column("priority", "Priority", width=8),
-    Column("status", "Status", width=15),
-    Column("title", "Incident", min_width=12),
-    Column("lead", "Lead", width=14, hide_below=70),
-    Column("age", "Age", width=8),
-    Column("next", "Next update", width=16),
+    Column("priority", "Pri", width=6),
+    Column("status", "Status", width=13),
+    Column("title", "Incident", min_width=10),
+    Column("lead", "Lead", width=12, hide_below=80),
+    Column("age", "Age", width=5, hide_below=62),
+    Column("next", "Next update", width=12),
 )
 NAME_LIMIT = 60
 SERVICES_LIMIT = 120
@@ -65,11 +67,12 @@ class IncidentState:
     now: datetime = NEVER
 
 
-def sort_key(incident: Incident) -> tuple[int, float]:
-    """Open incidents first, newest first; then resolved ones, most recently resolved first."""
+def sort_key(incident: Incident) -> tuple[int, int, float]:
+    """Open incidents first, high priority before normal, newest first; then resolved ones, most
+    recently resolved first."""
     if incident.is_open:
-        return 0, -incident.declared_at.timestamp()
-    return 1, -(incident.resolved_at or incident.declared_at).timestamp()
+        return 0, int(incident.priority is not IncidentPriority.HIGH), -incident.declared_at.timestamp()
+    return 1, 0, -(incident.resolved_at or incident.declared_at).timestamp()
 
 
 class IncidentRows:

@@ -70,7 +70,7 @@ async def test_number_keys_focus_panes_and_j_k_move(h: Harness) -> None:
         await pilot.press("4")
         assert app.focused is app.checklist.list
         await pilot.press("3")
-        assert app.focused is app.incident
+        assert app.focused is app.incident.table
         await pilot.press("1")
         assert app.focused is table and table.cursor_key == keys[2]
 

@@ -504,7 +504,7 @@ async def test_pane_lists_open_incidents_first_then_resolved_with_postmortem_owe
             assert criterion in screen_text(app)
         pane.show([RESOLVED, HIGH_LATE, NORMAL], REMINDERS, NAMES, MORNING, postmortem_owed={"inc-done"})
         await pilot.pause()
-        assert pane.table.row_keys() == ["inc-normal", "inc-high", "inc-done"]  # newest open first
+        assert pane.table.row_keys() == ["inc-high", "inc-normal", "inc-done"]  # high first, then newest
         high = row(app, "inc-high")
         assert "HIGH" in high and "investigating" in high and "Sam Duty" in high and "overdue 5m" in high
         assert any(span.style == "bold red" for span in pane.table.cell("inc-high", "priority").spans)
@@ -559,7 +559,7 @@ async def test_pane_keys_post_intents() -> None:
         app.pane.table.focus()
         await pilot.press("j", "enter", "o", "z")
         await pilot.pause()
-        assert app.intents == [("open", "inc-high"), ("runbook", "inc-high"), ("snooze", "inc-high")]
+        assert app.intents == [("open", "inc-normal"), ("runbook", "inc-normal"), ("snooze", "inc-normal")]
 
 
 async def test_pane_hostile_titles_services_and_names() -> None:
