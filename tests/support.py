@@ -277,6 +277,13 @@ MARKUP_LIKE: list[str] = [
     )
 ]
 
+# One of each way markup bites (a closing tag, an action, a link, a variable, an open style), for the
+# loops that push a whole screen per string: the full list goes through the shared renderers elsewhere.
+MARKUP_SAMPLE: list[str] = [
+    HOSTILE_BY_ID[name]
+    for name in ("close-tag", "click-quit", "link-quoted", "variable-accent", "style-open")
+]
+
 # Characters no rendered output may contain, whatever the input.
 FORBIDDEN = frozenset(
     [chr(code) for code in range(0x20) if chr(code) not in "\t\n"]

@@ -29,6 +29,7 @@ from tests.support import (
     CONTROL,
     HOSTILE,
     MARKUP_LIKE,
+    MARKUP_SAMPLE,
     assert_screen_clean,
     probe,
     screen_dump,
@@ -186,7 +187,7 @@ def test_search_is_capped_and_covers_every_alias() -> None:
 async def test_hostile_picker_titles_are_shown_literally() -> None:
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        titles: list[str | Text | Content] = [*MARKUP_LIKE, CONTROL_LADEN, Text(CONTROL_LADEN)]
+        titles: list[str | Text | Content] = [*MARKUP_SAMPLE, CONTROL_LADEN, Text(CONTROL_LADEN)]
         titles.append(Content(CONTROL_LADEN, strip_control_codes=False))  # unclean Content: shown plain
         for title in titles:
             screen = ReactionPicker(title)
