@@ -56,7 +56,7 @@ from duty_tui.text.adf import adf_text
 from duty_tui.text.clean import ELLIPSIS as ELLIPSIS
 from duty_tui.text.clean import LINE_BREAK, one_line, sanitize, shown
 from duty_tui.text.errors import error_sentence, redact
-from duty_tui.text.names import NameLookup, NoNames
+from duty_tui.text.names import KnownNames, NameLookup, NoNames
 from duty_tui.text.slack_syntax import slack_escape, ticket_keys
 from duty_tui.text.timefmt import duration
 from duty_tui.text.wiki import jira_wiki_text, wiki_literal
@@ -86,6 +86,7 @@ __all__ = [
     "LINK_STYLE",
     "MENTION_STYLE",
     "QUOTE_STYLE",
+    "KnownNames",
     "NameLookup",
     "NoNames",
     "adf_text",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final, Protocol
 
 from duty_tui.text.clean import one_line
@@ -51,6 +51,16 @@ def _call(lookup: Callable[[str], object] | None, key: str) -> object:
         return lookup(key)
     except Exception:
         return None
+
+
+class KnownNames(NoNames):
+    """A :class:`NameLookup` over a fixed map of Slack user ids to names (a screen's snapshot)."""
+
+    def __init__(self, users: Mapping[str, str]) -> None:
+        self.users = users
+
+    def user_name(self, user_id: str) -> str | None:
+        return self.users.get(user_id)
 
 
 def _ask(lookup: Callable[[str], str | None] | None, key: str) -> str | None:

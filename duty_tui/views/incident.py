@@ -11,20 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from duty_tui import text
 from duty_tui.models import Incident, IncidentEvent, IncidentEventKind, IncidentPriority
 from duty_tui.text.timefmt import day_clock, duration
-from duty_tui.widgets.bindings import bindings
+from duty_tui.views.detail import DetailScreen
 from duty_tui.widgets.content import content
 
 Parts = list[Content | str | tuple[str, str]]
@@ -44,17 +41,7 @@ POSTED = frozenset(
 )
 
 
-class _Names(text.NoNames):
-    """Slack ids → names for mentions in posted text."""
-
-    def __init__(self, names: Mapping[str, str]) -> None:
-        self.names = names
-
-    def user_name(self, user_id: str) -> str | None:
-        return self.names.get(user_id)
-
-
-class IncidentScreen(ModalScreen[None]):
+class IncidentScreen(DetailScreen):
     """One incident and its timeline. Esc closes; j/k and PgUp/PgDn scroll."""
 
     DEFAULT_CSS = """
@@ -66,15 +53,6 @@ class IncidentScreen(ModalScreen[None]):
     IncidentScreen .section { margin-top: 1; height: auto; }
     IncidentScreen #incident-timeline > .entry { margin-bottom: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = bindings(
-        "detail.close",
-        "detail.down",
-        "detail.up",
-        "detail.page_down",
-        "detail.page_up",
-        "detail.top",
-        "detail.bottom",
-    )
 
     def __init__(
         self,
@@ -88,7 +66,7 @@ class IncidentScreen(ModalScreen[None]):
         super().__init__()
         self.incident = incident
         self.names = dict(names)
-        self.lookup = _Names(self.names)
+        self.lookup = text.KnownNames(self.names)
         self.now = now
         self.zone = zone
         self.reminder = reminder
@@ -240,23 +218,3 @@ class IncidentScreen(ModalScreen[None]):
             else:
                 parts.append(content(event.text, limit=BODY_LIMIT))
         return Content.assemble(*parts)
-
-    # -- keys -----------------------------------------------------------------------------------
-
-    def action_scroll(self, step: int) -> None:
-        self.body.scroll_relative(y=step, animate=False)
-
-    def action_page(self, step: int) -> None:
-        if step > 0:
-            self.body.scroll_page_down(animate=False)
-        else:
-            self.body.scroll_page_up(animate=False)
-
-    def action_edge(self, bottom: int) -> None:
-        if bottom:
-            self.body.scroll_end(animate=False, immediate=True)
-        else:
-            self.body.scroll_home(animate=False, immediate=True)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from duty_tui import text
@@ -25,8 +22,8 @@ from duty_tui.rules.metrics import time_in_status
 from duty_tui.rules.sla import AckClock, Band, ack_clock
 from duty_tui.rules.triage import severity
 from duty_tui.text.timefmt import duration
+from duty_tui.views.detail import DetailScreen
 from duty_tui.views.fetch import fetch
-from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 
 Parts = list[Content | str | tuple[str, str]]
@@ -53,7 +50,7 @@ def _cell(content: Content, width: int) -> Content:
     return content.truncate(width, ellipsis=True, pad=True)
 
 
-class TicketScreen(ModalScreen[None]):
+class TicketScreen(DetailScreen):
     """What duty-tui and Jira know about one ticket. Esc closes; j/k and PgUp/PgDn scroll."""
 
     DEFAULT_CSS = """
@@ -71,15 +68,6 @@ class TicketScreen(ModalScreen[None]):
     TicketScreen #ticket-detail > .block { margin-bottom: 1; }
     TicketScreen #ticket-detail > .heading { margin-bottom: 0; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = bindings(
-        "detail.close",
-        "detail.down",
-        "detail.up",
-        "detail.page_down",
-        "detail.page_up",
-        "detail.top",
-        "detail.bottom",
-    )
 
     def __init__(
         self,
@@ -273,7 +261,7 @@ class TicketScreen(ModalScreen[None]):
         """Where #laa-ops talked about the ticket (or where it was raised from), as the channel showed it."""
         if not detail.mentions:
             return []
-        names = _Names(dict(detail.names))
+        names = text.KnownNames(dict(detail.names))
         blocks = [Content.styled(f"In #laa-ops ({len(detail.mentions)})", "bold")]
         for message in detail.mentions:
             author = names.user_name(message.user_id) if message.user_id else None
@@ -320,33 +308,3 @@ class TicketScreen(ModalScreen[None]):
                 "\n",
             ]
         return parts
-
-    # -- keys -----------------------------------------------------------------------------------
-
-    def action_scroll(self, step: int) -> None:
-        self.body.scroll_relative(y=step, animate=False)
-
-    def action_page(self, step: int) -> None:
-        if step > 0:
-            self.body.scroll_page_down(animate=False)
-        else:
-            self.body.scroll_page_up(animate=False)
-
-    def action_edge(self, bottom: int) -> None:
-        if bottom:
-            self.body.scroll_end(animate=False, immediate=True)
-        else:
-            self.body.scroll_home(animate=False, immediate=True)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class _Names(text.NoNames):
-    """Slack names for the channel messages shown here, from the cache."""
-
-    def __init__(self, users: dict[str, str]) -> None:
-        self.users = users
-
-    def user_name(self, user_id: str) -> str | None:
-        return self.users.get(user_id)
