@@ -144,6 +144,7 @@ class DutyApp(App[None]):
             sender=self.outbox,
             people=self._slack_people,
             me=lambda: self.channel.me,
+            names=lambda: {u.id: u.name for u in self.channel.directory.users.values()},
         )
         self.status_bar = StatusBar()
 

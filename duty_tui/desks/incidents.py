@@ -111,6 +111,7 @@ class IncidentDesk(Vertical):
         sender: Sender | None,
         people: Callable[[], Sequence[tuple[str, str]]],
         me: Callable[[], str | None],
+        names: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         super().__init__(id="incident-desk")
         self.runtime = runtime
@@ -122,6 +123,7 @@ class IncidentDesk(Vertical):
         self.sender = sender
         self.people = people  # Slack id → name of everyone duty-tui knows (the team first)
         self.me = me  # the engineer's Slack id, once known
+        self._names = names  # every Slack id the channel knows, bots included (who posted what)
         self.incidents: list[Incident] = []
         self.snoozes: dict[str, datetime] = {}
         self.exported: set[str] = set()
@@ -150,7 +152,7 @@ class IncidentDesk(Vertical):
         self.repaint()
 
     def names(self) -> dict[str, str]:
-        return dict(self.people())
+        return dict(self._names()) if self._names is not None else dict(self.people())
 
     def reminders(self) -> dict[str, tuple[datetime | None, bool]]:
         now = self.runtime.now()
