@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from duty_tui import text
 from duty_tui.models import Person
 from duty_tui.views.fetch import fetch
+from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 
@@ -173,7 +174,7 @@ MIN_SEARCH = 2  # characters typed before Jira is asked
 SEARCH_DELAY = 0.35  # seconds of quiet typing before Jira is asked
 
 
-class AssignScreen(ModalScreen[Person | None]):
+class AssignScreen(OptionPicker, ModalScreen[Person | None]):
     """Pick an assignee. Enter assigns the highlighted person, Esc cancels (dismisses None)."""
 
     DEFAULT_CSS = """
@@ -301,30 +302,5 @@ class AssignScreen(ModalScreen[Person | None]):
     # -- keys -----------------------------------------------------------------------------------
 
     def highlighted_person(self) -> Person | None:
-        index = self.options.highlighted
-        return self.shown[index] if index is not None and index < len(self.shown) else None
-
-    def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.options.action_cursor_down()
-        else:
-            self.options.action_cursor_up()
-
-    def action_page(self, step: int) -> None:
-        if step > 0:
-            self.options.action_page_down()  # type: ignore[no-untyped-call]
-        else:
-            self.options.action_page_up()  # type: ignore[no-untyped-call]
-
-    def action_pick(self) -> None:
-        person = self.highlighted_person()
-        if person is not None:
-            self.dismiss(person)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()  # a mouse click on a row
-        if event.option_index < len(self.shown):
-            self.dismiss(self.shown[event.option_index])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        person: Person | None = self.highlighted_item()
+        return person

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -29,6 +29,7 @@ from duty_tui import text
 from duty_tui.models import IncidentStatus
 from duty_tui.views.assign import MATCH_STYLE, fuzzy
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 
@@ -210,7 +211,7 @@ def _marked(value: str, positions: tuple[int, ...]) -> Content:
     return shown
 
 
-class LeadScreen(ModalScreen[str | None]):
+class LeadScreen(OptionPicker, ModalScreen[str | None]):
     """Hand the lead over: type to search the team, Enter picks (dismisses the Slack id), Esc cancels."""
 
     DEFAULT_CSS = """
@@ -283,25 +284,9 @@ class LeadScreen(ModalScreen[str | None]):
         event.stop()
         self.show()
 
+    def picked(self, item: Any) -> Any:
+        return item[0]  # (Slack id, name): the id
+
     def highlighted_id(self) -> str | None:
-        index = self.options.highlighted
-        return self.shown[index][0] if index is not None and index < len(self.shown) else None
-
-    def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.options.action_cursor_down()
-        else:
-            self.options.action_cursor_up()
-
-    def action_pick(self) -> None:
-        user_id = self.highlighted_id()
-        if user_id is not None:
-            self.dismiss(user_id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()  # a mouse click on a row
-        if event.option_index < len(self.shown):
-            self.dismiss(self.shown[event.option_index][0])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        item = self.highlighted_item()
+        return str(item[0]) if item is not None else None

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
+from duty_tui.views.picker import OptionPicker
 from duty_tui.views.reply import safe_content
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -66,7 +67,7 @@ def search(query: str, limit: int = SHOWN_LIMIT) -> list[str]:
     return [*starts, *contains][:limit]
 
 
-class ReactionPicker(ModalScreen[str | None]):
+class ReactionPicker(OptionPicker, ModalScreen[str | None]):
     """Pick an emoji. Enter dismisses the highlighted name (no colons), Esc dismisses None."""
 
     DEFAULT_CSS = """
@@ -125,24 +126,5 @@ class ReactionPicker(ModalScreen[str | None]):
         self.show()
 
     def highlighted_name(self) -> str | None:
-        index = self.options.highlighted
-        return self.shown[index] if index is not None and index < len(self.shown) else None
-
-    def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.options.action_cursor_down()
-        else:
-            self.options.action_cursor_up()
-
-    def action_pick(self) -> None:
-        name = self.highlighted_name()
-        if name is not None:
-            self.dismiss(name)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()  # a mouse click on a row
-        if event.option_index < len(self.shown):
-            self.dismiss(self.shown[event.option_index])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        name: str | None = self.highlighted_item()
+        return name
