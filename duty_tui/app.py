@@ -25,13 +25,14 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from duty_tui.desks.channel import ChannelDesk
+from duty_tui.desks.incident_intents import IncidentIntent
 from duty_tui.desks.incidents import IncidentDesk
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
 from duty_tui.desks.ui import post_from_thread
-from duty_tui.keymap import KEYS
+from duty_tui.keymap import KEYS, display_key
 from duty_tui.messages import CacheLoaded, ChecklistLoaded, Snapshot, SourcePolled
-from duty_tui.models import Service, WriteKind
+from duty_tui.models import IMPROVEMENT_KEY, Service, WriteKind
 from duty_tui.rules.facts import TicketFacts
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
@@ -350,6 +351,12 @@ class DutyApp(App[None]):
         if not self.screen.is_modal:
             self.incident_desk.act(action)
 
+    def on_incident_intent(self, message: IncidentIntent) -> None:
+        """`i` on a ticket, `p` on a message: the incident desk links or pins it (pane 3's own intents
+        stop at the desk, which contains it; these come from the other panes)."""
+        message.stop()
+        self.incident_desk.act(message.action, message.incident_id, message.subject)
+
     def _slack_people(self) -> list[tuple[str, str]]:
         """Everyone the channel knows by name, the team first (for the lead pickers)."""
         team = self.channel.state.team.members
@@ -367,6 +374,21 @@ class DutyApp(App[None]):
         return {spec.id: self.config.keys.get(spec.id, spec.keys) for spec in KEYS}
 
     async def action_quit(self) -> None:
+        from duty_tui.views.incident_choice import QuitWhileLeadingScreen
+
+        leading = self.incident_desk.leading()
+        if leading and not isinstance(self.screen, QuitWhileLeadingScreen):
+            handover = display_key(self.current_keys()["incident.lead"])
+            screen = QuitWhileLeadingScreen([i.title for i in leading], handover)
+            self.push_screen(screen, self._quit_answered)
+            return
+        self._quit()
+
+    def _quit_answered(self, quit_anyway: bool | None) -> None:
+        if quit_anyway:
+            self._quit()
+
+    def _quit(self) -> None:
         self.stop_polling()
         self.exit()
 
@@ -420,7 +442,7 @@ class DutyApp(App[None]):
         if self.is_running:
             write = progress.write
             desk: Widget = self.ticket_desk
-            if write.kind is WriteKind.ANNOUNCE:
+            if write.kind is WriteKind.ANNOUNCE or write.key.startswith(IMPROVEMENT_KEY):
                 desk = self.incident_desk
             elif write.service is Service.SLACK or write.kind in (WriteKind.CREATE, WriteKind.LINK):
                 desk = self.channel_desk

@@ -43,6 +43,9 @@ _UPDATE = "Incident update editor"
 _RESOLVE = "Resolve editor"
 _NOTE = "Incident note editor"
 _LEAD = "Lead picker"
+_CHOOSE = "Incident chooser"
+_CASE = "Third-party case form"
+_REOPEN = "Reopen editor"
 
 KEYS: tuple[KeySpec, ...] = (
     KeySpec(
@@ -372,6 +375,60 @@ KEYS: tuple[KeySpec, ...] = (
         priority=True,
     ),
     KeySpec("incident.lead_cancel", "escape", "cancel", "Cancel", "Cancel", _LEAD),
+    KeySpec(
+        "ticket.incident",
+        "i",
+        "link_incident",
+        "Incident",
+        "Link the ticket to an incident (choose which)",
+        _TICKETS,
+        show=False,
+    ),
+    KeySpec(
+        "channel.pin",
+        "p",
+        "pin_incident",
+        "Pin",
+        "Pin the message into an open incident's timeline",
+        _CHANNEL,
+        show=False,
+    ),
+    KeySpec(
+        "incident.reopen",
+        "R",
+        "incident('reopen')",
+        "Reopen",
+        "Reopen the selected resolved incident (with a reason, posted in its thread)",
+        _INCIDENTS,
+        show=False,
+    ),
+    KeySpec(
+        "incident.case",
+        "c",
+        "case",
+        "Add case",
+        "Add a third-party case (AWS, 6DG, RedCentric) to the incident",
+        "Incident view",
+    ),
+    KeySpec(
+        "incident.view_runbook", "o", "runbook", "Runbook", "Open a runbook of its services", "Incident view"
+    ),
+    KeySpec(
+        "choose.pick", "enter", "pick", "Choose", "Choose the highlighted incident", _CHOOSE, priority=True
+    ),
+    KeySpec(
+        "choose.down", "down,j", "cursor(1)", "Next", "Next incident", _CHOOSE, show=False, priority=True
+    ),
+    KeySpec(
+        "choose.up", "up,k", "cursor(-1)", "Previous", "Previous incident", _CHOOSE, show=False, priority=True
+    ),
+    KeySpec("choose.cancel", "escape", "cancel", "Cancel", "Cancel", _CHOOSE),
+    KeySpec("case.save", "enter,ctrl+s", "save", "Add", "Add the case to the incident", _CASE, priority=True),
+    KeySpec("case.cancel", "escape", "cancel", "Cancel", "Cancel", _CASE),
+    KeySpec("quit.yes", "y", "answer(True)", "Quit", "Yes, quit while leading an incident", "Quit check"),
+    KeySpec("quit.no", "n,escape", "answer(False)", "Stay", "No, stay", "Quit check"),
+    KeySpec("reopen.post", "ctrl+s", "post", "Reopen", "Post the reason and reopen", _REOPEN, priority=True),
+    KeySpec("reopen.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when there is text)", _REOPEN),
     # Priority: the focused scroll area binds the arrows and pages itself (animated); these are the ones
     # users remap, and they jump at once.
     KeySpec("detail.down", "j,down", "scroll(1)", "Down", "Scroll down", _DETAIL, show=False, priority=True),
@@ -392,6 +449,103 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("detail.close", "escape,q", "close", "Close", "Close", _DETAIL),
     KeySpec("view.close", "escape,q", "close", "Close", "Close", "Thread view"),
     KeySpec("help.close", "escape,q,question_mark", "dismiss_help", "Close", "Close", "Help"),
+    # The postmortem screen (`P`): its improvements, the improvement form, the board picker.
+    KeySpec("postmortem.add", "a", "add", "Add", "Add an improvement", "Postmortem"),
+    KeySpec(
+        "postmortem.edit",
+        "enter",
+        "edit",
+        "Edit",
+        "Edit the highlighted improvement",
+        "Postmortem",
+        priority=True,
+    ),
+    KeySpec(
+        "postmortem.delete",
+        "d",
+        "delete",
+        "Delete",
+        "Delete the highlighted improvement (asks first)",
+        "Postmortem",
+    ),
+    KeySpec(
+        "postmortem.move_up",
+        "K",
+        "move(-1)",
+        "Up",
+        "Move the highlighted improvement up the priority order",
+        "Postmortem",
+        show=False,
+    ),
+    KeySpec(
+        "postmortem.move_down",
+        "J",
+        "move(1)",
+        "Down",
+        "Move the highlighted improvement down the priority order",
+        "Postmortem",
+        show=False,
+    ),
+    KeySpec(
+        "postmortem.status",
+        "s",
+        "cycle_status",
+        "Status",
+        "Cycle its status: outstanding, done, won't do",
+        "Postmortem",
+    ),
+    KeySpec(
+        "postmortem.raise",
+        "t",
+        "raise_ticket",
+        "Ticket",
+        "Raise it as a Jira ticket assigned to its owner (choose the board)",
+        "Postmortem",
+    ),
+    KeySpec(
+        "postmortem.export",
+        "x",
+        "export",
+        "Export",
+        "Export the draft to the postmortem folder",
+        "Postmortem",
+    ),
+    KeySpec("postmortem.close", "escape", "close", "Close", "Close", "Postmortem"),
+    KeySpec(
+        "postmortem.delete_yes", "y", "answer(True)", "Delete", "Yes, delete the improvement", "Postmortem"
+    ),
+    KeySpec("postmortem.delete_no", "n,escape", "answer(False)", "Keep", "No, keep it", "Postmortem"),
+    KeySpec(
+        "postmortem.improvement_save",
+        "ctrl+s",
+        "save",
+        "Save",
+        "Save the improvement",
+        "Improvement form",
+        priority=True,
+    ),
+    KeySpec(
+        "postmortem.improvement_cancel",
+        "escape",
+        "cancel",
+        "Cancel",
+        "Cancel (asks first when edited)",
+        "Improvement form",
+    ),
+    KeySpec(
+        "postmortem.board_pick",
+        "enter",
+        "pick",
+        "Raise",
+        "Raise the ticket on the highlighted board",
+        "Board picker",
+        priority=True,
+    ),
+    KeySpec("postmortem.board_down", "j", "cursor(1)", "Next", "Next board", "Board picker", show=False),
+    KeySpec(
+        "postmortem.board_up", "k", "cursor(-1)", "Previous", "Previous board", "Board picker", show=False
+    ),
+    KeySpec("postmortem.board_cancel", "escape", "cancel", "Cancel", "Cancel", "Board picker"),
 )
 
 KEYS_BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Final
 
 
 class StatusCategory(StrEnum):
@@ -266,6 +267,7 @@ class TicketDetail:
     # and the Slack names they need.
     mentions: tuple[ChatMessage, ...] = ()
     names: tuple[tuple[str, str], ...] = ()
+    incidents: tuple[Incident, ...] = ()  # the incidents it is linked to (`i`), from the store
 
 
 class IncidentStatus(StrEnum):
@@ -281,8 +283,8 @@ class IncidentPriority(StrEnum):
 
 
 class IncidentEventKind(StrEnum):
-    """What happened to an incident. The first five are posted to #laa-ops (with metadata) and shared;
-    the rest are this engineer's own timeline entries, kept in the store."""
+    """What happened to an incident. All but notes are posted to #laa-ops (with metadata) and shared;
+    a note is this engineer's own timeline entry, kept in the store."""
 
     DECLARED = "declared"
     UPDATED = "updated"
@@ -290,8 +292,8 @@ class IncidentEventKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     NOTE = "note"
-    PIN = "pin"  # a channel message pinned into the timeline
-    LINK = "link"  # a ticket or a third-party case linked to the incident
+    PIN = "pin"  # a channel message pinned into the timeline (subject: its ts)
+    LINK = "link"  # a ticket (subject: its key) or a third-party case (vendor, subject: its reference)
 
 
 SHARED_INCIDENT_EVENTS = frozenset(
@@ -301,6 +303,8 @@ SHARED_INCIDENT_EVENTS = frozenset(
         IncidentEventKind.LEAD_CHANGED,
         IncidentEventKind.RESOLVED,
         IncidentEventKind.REOPENED,
+        IncidentEventKind.PIN,
+        IncidentEventKind.LINK,
     }
 )
 
@@ -322,8 +326,10 @@ class IncidentEvent:
     next_update: datetime | None = None
     text: str = ""  # what was said: the update, the note, the resolution summary (untrusted)
     ts: str | None = None  # the Slack message that carried it, once posted
-    ref: str | None = None  # a pinned message's ts, a ticket key, a case reference
+    ref: str | None = None  # the outbox id of the write that posted it (a resend is known by it)
     pending: bool = False  # posted from here, not yet confirmed by Slack
+    subject: str | None = None  # PIN: the pinned message's ts; LINK: a ticket key or a case reference
+    vendor: str | None = None  # LINK of a third-party case: whose case ("AWS", "6DG", "RedCentric")
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +353,29 @@ class Incident:
     @property
     def is_open(self) -> bool:
         return self.status is not IncidentStatus.RESOLVED
+
+    @property
+    def links(self) -> tuple[IncidentEvent, ...]:
+        """Tickets and third-party cases linked to it, each once (the first link of each counts)."""
+        seen: dict[tuple[str | None, str], IncidentEvent] = {}
+        for event in self.events:
+            if event.kind is IncidentEventKind.LINK and event.subject:
+                seen.setdefault((event.vendor, event.subject), event)
+        return tuple(seen.values())
+
+    @property
+    def tickets(self) -> tuple[str, ...]:
+        return tuple(e.subject for e in self.links if e.vendor is None and e.subject)
+
+    @property
+    def cases(self) -> tuple[tuple[str, str], ...]:
+        """(vendor, reference) of each third-party case."""
+        return tuple((e.vendor, e.subject) for e in self.links if e.vendor and e.subject)
+
+
+# A CREATE whose key starts so raises a postmortem improvement (the rest of the key is its id), not a
+# ticket from a channel message.
+IMPROVEMENT_KEY: Final = "improvement:"
 
 
 class WriteKind(StrEnum):
@@ -416,6 +445,8 @@ class Write:
             return f"assign {self.key} to {self.assignee}" if self.assignee_id else f"unassign {self.key}"
         if self.kind is WriteKind.TRANSITION:
             return f"move {self.key} to {self.to_status or self.to_category}"
+        if self.kind is WriteKind.CREATE and self.key.startswith(IMPROVEMENT_KEY):
+            return "raise the improvement as a Jira ticket"
         if self.kind is WriteKind.CREATE:
             return "raise a ticket from a #laa-ops message"
         if self.kind is WriteKind.LINK:

@@ -177,8 +177,49 @@ async def declare_form(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> Non
 
 
 async def incident_view(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """The high incident in full, with the CloudWatch alarm pinned, a ticket linked and an AWS case."""
+    from textual.widgets import Input
+
     await incidents(pilot, app, world)
+    high = app.incident.selected_id
+    await pilot.press("2")
+    app.channel.table.move_cursor_to(_ts_of(world, "alerts"))
+    await pilot.press("p")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceScreen")
+    await pilot.press("enter")  # the high one is highlighted (selected in pane 3)
+    await pilot.press("1", "i")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceScreen")
     await pilot.press("enter")
+    await pilot.press("3")
+    app.incident.table.move_cursor_to(high or "")
+    await pilot.press("enter", "c")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "CaseScreen")
+    app.screen.query_one(Input).value = "AWS 176543210"
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 0)
+    await wait_for(pilot, lambda: "AWS 176543210" in str(app.screen.query_one("#incident-fields").render()))
+
+
+async def postmortem(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """The resolved high incident's postmortem: two improvements, one raised as a ticket."""
+    await incidents(pilot, app, world)
+    await pilot.press("X", *"Rolled back the login service to 4.11.2; 504s stopped at 10:52", "ctrl+s")
+    await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 0)
+    await pilot.press("3", "P")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "PostmortemScreen")
+    agreed = (("Alert on login 5xx rate before users notice", "priya"), ("Canary the login service", "tom"))
+    for action, owner in agreed:
+        await pilot.press("a")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ImprovementScreen")
+        await pilot.press(*action)
+        app.screen.owner.value = world.cast.jira[owner]  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PostmortemScreen")
+    await pilot.press("up", "t")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 0)
+    await wait_for(pilot, lambda: any(i.ticket for i in getattr(app.screen, "improvements", [])))
 
 
 SCREENS: list[tuple[str, tuple[int, int], Step]] = [
@@ -199,6 +240,7 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("incidents", (140, 40), incidents),
     ("declare-incident", (120, 35), declare_form),
     ("incident-view", (120, 35), incident_view),
+    ("postmortem", (120, 35), postmortem),
     ("help", (120, 35), help_screen),
     ("command-palette", (120, 35), palette),
 ]

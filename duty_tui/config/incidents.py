@@ -3,6 +3,7 @@
 [incidents]
 stakeholders = ["U…", "S…"]        # Slack users or user groups told of high-priority incidents
 stakeholders_6dg = ["S…"]           # told instead, when a 6DG/STEC service is affected
+services_6dg = ["CCMS", "CIS", "MI", "CWA", "ERIC", "STEC"]  # the services hosted by 6DG/STEC
 update_minutes = { high = 30, normal = 60 }
 postmortem_dir = "~/postmortems"    # default: <data dir>/postmortems
 
@@ -30,6 +31,8 @@ URL = re.compile(r"https?://\S+")
 class IncidentsConfig:
     stakeholders: tuple[str, ...] = ()  # Slack user ids (U…) or user group ids (S…)
     stakeholders_6dg: tuple[str, ...] = ()
+    # The services 6DG hosts (the seed document: "CCMS, CIS, MI, CWA, ERIC" on 6DG infrastructure) and STEC.
+    services_6dg: tuple[str, ...] = ("CCMS", "CIS", "MI", "CWA", "ERIC", "STEC")
     # How often an update is due, by priority (the process: "on a regular schedule").
     cadence: Mapping[IncidentPriority, timedelta] = field(
         default_factory=lambda: {
@@ -40,11 +43,26 @@ class IncidentsConfig:
     runbooks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service → URLs
     postmortem_dir: Path | None = None
 
+    def audience(self, services: tuple[str, ...]) -> tuple[str, ...]:
+        """Who is told of a high-priority incident: the 6DG/STEC stakeholders when one of its services is
+        6DG's (and they are configured), otherwise the stakeholders."""
+        hosted = {name.casefold() for name in self.services_6dg}
+        if self.stakeholders_6dg and any(service.casefold() in hosted for service in services):
+            return self.stakeholders_6dg
+        return self.stakeholders
+
 
 def parse_incidents(r: Reader, t: Mapping[str, Any]) -> IncidentsConfig:
     r.known(
-        t, "incidents", {"stakeholders", "stakeholders_6dg", "update_minutes", "runbooks", "postmortem_dir"}
+        t,
+        "incidents",
+        {"stakeholders", "stakeholders_6dg", "services_6dg", "update_minutes", "runbooks", "postmortem_dir"},
     )
+    hosted = t.get("services_6dg", list(IncidentsConfig().services_6dg))
+    if not isinstance(hosted, list) or not all(isinstance(v, str) and v.strip() for v in hosted):
+        raise ConfigError(
+            f'{r.where}: [incidents] services_6dg must be a list of service names, e.g. ["CCMS"].'
+        )
     audiences = {name: _audience(r, t, name) for name in ("stakeholders", "stakeholders_6dg")}
     minutes = t.get("update_minutes", {})
     if not isinstance(minutes, dict) or not set(minutes) <= {"high", "normal"}:
@@ -70,6 +88,7 @@ def parse_incidents(r: Reader, t: Mapping[str, Any]) -> IncidentsConfig:
     return IncidentsConfig(
         stakeholders=audiences["stakeholders"],
         stakeholders_6dg=audiences["stakeholders_6dg"],
+        services_6dg=tuple(v.strip() for v in hosted),
         cadence=cadence,
         runbooks={str(service): tuple(urls) for service, urls in books.items()},
         postmortem_dir=Path(folder).expanduser() if folder else None,

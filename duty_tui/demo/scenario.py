@@ -2,37 +2,52 @@
 
 `populate` seeds both boards (including tickets that must not show: assigned, done, and 6DG
 tickets without the laa-6dg-support component) and a day of #laa-ops, relative to `now` so a
-fixed clock gives the same world every time. `WorldTicker` makes the world move in the demo:
-new messages and thread replies, a new ticket every few minutes, a colleague taking a ticket.
+fixed clock gives the same world every time, ending with a CloudWatch alarm a few minutes old (the
+moment to declare an incident). `WorldTicker` makes the world move in the demo: new messages and
+thread replies, a new ticket every few minutes, a colleague taking a ticket, and a colleague's
+incident run through the channel exactly as duty-tui posts one (announcement, update, resolution).
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from duty_sim.jira.service import JiraSim
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import Clock
+from duty_tui.config import SupportConfig
 from duty_tui.demo.scenario_data import (
     ARRIVALS,
     CHAT,
     CHATTER,
     DUTY_ENGINEER,
+    INCIDENTS,
     PRODUCT_MANAGER,
     REQUESTERS,
     REQUESTS,
     TEAM,
     TICKETS,
+    IncidentSeed,
 )
+from duty_tui.models import IncidentEvent, IncidentEventKind, IncidentPriority, IncidentStatus, ts_to_datetime
+from duty_tui.rules import incident_posts
+from duty_tui.rules.incidents import DEFAULT_CADENCE, EVENT_TYPE, next_update_after, payload
 from duty_tui.sync.loop import Loop
 
 AWS_BOARD = (262, "AWS Ops", "LAA", "LAA AWS Ops")
 SIXDG_BOARD = (265, "6DG Ops", "LM", "LAA 6DG Ops")
 COMPONENT = "laa-6dg-support"
 CHANNEL = "CEL68S0LD"
+ZONE = SupportConfig().zone  # the demo's support calendar: the time zone incident posts give times in
+# A colleague's incident: its update and its resolution each come this many events after the post before;
+# the next incident is declared this many events after the last one was resolved.
+INCIDENT_STEPS = (2, 4)
+INCIDENT_GAP = (25, 45)
 
 
 @dataclass
@@ -159,9 +174,19 @@ def _post(
     return world.post(CHANNEL, cast.slack[handle], cast.mentions(text), at=at, thread_ts=thread_ts)
 
 
+@dataclass(slots=True)
+class _ColleagueIncident:
+    """The colleague's incident in progress: its story, its thread, and the last event posted."""
+
+    seed: IncidentSeed
+    thread_ts: str
+    last: IncidentEvent
+
+
 class WorldTicker(Loop):
-    """Moves the demo world on the loop base's thread: chatter, thread replies, new tickets,
-    colleagues taking tickets, one every 15–40 seconds.
+    """Moves the demo world on the loop base's thread, one event every 15–40 seconds: chatter, thread
+    replies, new tickets, colleagues taking tickets, and now and then a colleague's incident (the first
+    event declares one, so a person watching sees it within a minute).
 
     `pace` divides every wait (tests use a high pace); `stop()` ends the wait at once.
     """
@@ -177,14 +202,27 @@ class WorldTicker(Loop):
         self._arrivals = 0
         self._requests = 0
         self._started = False
+        self._ticks = 0
+        self._incidents = 0  # colleague incidents declared so far
+        self._incident: _ColleagueIncident | None = None  # the one in progress (one at a time)
+        self._incident_due = 1  # the tick at which the colleague's incident takes its next step
 
     def step(self) -> float:
         if self._started:  # the world starts as `populate` left it; the first event comes after a wait
             # The demo world must keep moving, whatever one event ran into.
             with contextlib.suppress(Exception):
-                self.happen()
+                self.tick()
         self._started = True
         return self.random.uniform(15, 40) / self.pace
+
+    def tick(self) -> str:
+        """The demo's next event (what `step` runs); returns what happened (for tests): the colleague's
+        incident when its next step is due ("incident", "incident update", "incident resolved"),
+        otherwise one event of the random mix (`happen`)."""
+        self._ticks += 1
+        if self._ticks >= self._incident_due:
+            return self.colleague_incident()
+        return self.happen()
 
     def stop_and_wait(self, timeout: float = 5.0) -> None:
         """Stop, and let an event in progress finish before the simulators it talks to go."""
@@ -205,6 +243,107 @@ class WorldTicker(Loop):
         if roll < 0.55:
             return self.thread_reply()
         return self.chatter()
+
+    def colleague_incident(self) -> str:
+        """The next step of a colleague's incident, posted as duty-tui posts it (the team's bot, incident
+        metadata): a new one is declared, the open one gets its update in the thread (cause identified),
+        then it is resolved in the thread and to the channel."""
+        if self._incident is None:
+            done = self._declare()
+        elif self._incident.last.kind is IncidentEventKind.DECLARED:
+            done = self._update(self._incident)
+        else:
+            done = self._resolve(self._incident)
+        low, high = INCIDENT_GAP if self._incident is None else INCIDENT_STEPS
+        self._incident_due = self._ticks + self.random.randint(low, high)
+        return done
+
+    def _declare(self) -> str:
+        seed = INCIDENTS[self._incidents % len(INCIDENTS)]
+        now = self.clock.now()
+        priority = IncidentPriority.HIGH if seed.high else IncidentPriority.NORMAL
+        event = IncidentEvent(
+            incident_id=self._uid(),
+            kind=IncidentEventKind.DECLARED,
+            at=now,
+            by=self.cast.slack[seed.lead],
+            title=seed.title,
+            priority=priority,
+            status=IncidentStatus.INVESTIGATING,
+            lead=self.cast.slack[seed.lead],
+            services=seed.services,
+            next_update=next_update_after(now, priority, DEFAULT_CADENCE),
+            text=seed.impact,
+        )
+        body = incident_posts.declared_text(
+            seed.title,
+            priority,
+            seed.services,
+            seed.environment,
+            seed.impact,
+            event.lead,
+            event.next_update,
+            (),
+            ZONE,
+        )
+        ts = self._announce(event, body)
+        self._incidents += 1
+        self._incident = _ColleagueIncident(seed, ts, replace(event, ts=ts))
+        return "incident"
+
+    def _update(self, incident: _ColleagueIncident) -> str:
+        now = self.clock.now()
+        priority = incident.last.priority or IncidentPriority.NORMAL
+        event = replace(
+            incident.last,
+            kind=IncidentEventKind.UPDATED,
+            at=now,
+            status=IncidentStatus.IDENTIFIED,
+            next_update=next_update_after(now, priority, DEFAULT_CADENCE),
+            text=incident.seed.update,
+        )
+        body = incident_posts.update_text(
+            IncidentStatus.IDENTIFIED, incident.seed.update, event.next_update, ZONE
+        )
+        ts = self._announce(event, body, thread_ts=incident.thread_ts)
+        incident.last = replace(event, ts=ts)
+        return "incident update"
+
+    def _resolve(self, incident: _ColleagueIncident) -> str:
+        now = self.clock.now()
+        event = replace(
+            incident.last,
+            kind=IncidentEventKind.RESOLVED,
+            at=now,
+            status=IncidentStatus.RESOLVED,
+            text=incident.seed.summary,
+        )
+        declared_at = ts_to_datetime(incident.thread_ts)
+        body = incident_posts.resolved_text(incident.seed.summary, now - declared_at)
+        self._announce(event, body, thread_ts=incident.thread_ts, broadcast=True)
+        self._incident = None
+        return "incident resolved"
+
+    def _announce(
+        self, event: IncidentEvent, body: str, *, thread_ts: str | None = None, broadcast: bool = False
+    ) -> str:
+        """Post as duty-tui's outbox does: the team's bot user, the payload with an outbox id."""
+        metadata: dict[str, Any] = {
+            "event_type": EVENT_TYPE,
+            "event_payload": payload(event, outbox_id=self._uid()),
+        }
+        return self.slack.world.post(
+            CHANNEL,
+            self.slack.bot_user_id,
+            body,
+            thread_ts=thread_ts,
+            reply_broadcast=broadcast,
+            metadata=metadata,
+        )
+
+    def _uid(self) -> str:
+        """A uuid from the ticker's seed, so a seeded demo posts the same ids every time."""
+        return uuid.UUID(int=self.random.getrandbits(128), version=4).hex
 
     def new_request(self) -> str:
         """Someone outside the team asks for help in #laa-ops: it waits until the team answers."""
@@ -238,7 +377,11 @@ class WorldTicker(Loop):
         return "message"
 
     def thread_reply(self) -> str:
-        recent = [m for m in self.slack.world.history(CHANNEL)[-8:] if m.get("user") and not m.get("subtype")]
+        recent = [
+            m
+            for m in self.slack.world.history(CHANNEL)[-8:]
+            if m.get("user") and not m.get("subtype") and not m.get("bot_id")  # people, not alarms or bots
+        ]
         if not recent:
             return self.chatter()
         parent = self.random.choice(recent)

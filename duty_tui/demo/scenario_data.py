@@ -249,6 +249,25 @@ class ChatSeed:
     reactions: tuple[tuple[str, str], ...] = ()  # (emoji name, handle)
 
 
+# A CloudWatch alarm from the CloudWatch Alarms bot, a few minutes before the demo starts: the CCMS login
+# 504s of the morning have now tripped the load balancer's alarm, the natural moment to declare an incident
+# (I). The first line says what and where, as the channel pane shows only the start of a message.
+ALARM = ChatSeed(
+    "alerts",
+    ":rotating_light: *ALARM* | CCMS PROD | `ccms-prod-provider-ui-alb-5xx` | eu-west-2\n"
+    "*CloudWatch Alarm* in account laa-ccms-production: the CCMS provider UI load balancer is returning "
+    "5XX errors, so providers cannot log in\n"
+    "*State change:* OK → ALARM\n"
+    "*Metric:* `AWS/ApplicationELB` `HTTPCode_ELB_5XX_Count` "
+    "(LoadBalancer `app/ccms-prod-provider-ui/4f1c9a7e2b3d5a60`), Sum over 5 minutes\n"
+    "*Threshold crossed:* 3 out of the last 3 datapoints [142.0, 118.0, 96.0] were greater than "
+    "the threshold (50.0) (minimum 3 datapoints for OK -&gt; ALARM transition).\n"
+    "*Region:* EU (London) eu-west-2\n"
+    "<https://eu-west-2.console.aws.amazon.com/cloudwatch/home?region=eu-west-2"
+    "#alarmsV2:alarm/ccms-prod-provider-ui-alb-5xx|View the alarm in the CloudWatch console>",
+    3,
+)
+
 CHAT = (
     ChatSeed("join:dan", "", 1380),
     ChatSeed("deploybot", "Deployed *ccms-provider-ui* `v4.12.1` to *stage* :rocket:", 1250),
@@ -319,6 +338,7 @@ CHAT = (
         "if that's easier & quicker",
         14,
     ),
+    ALARM,
 )
 
 # Messages that arrive while the demo runs: (handle, text, reply-to-latest-thread?)
@@ -365,4 +385,62 @@ REQUESTS = (
         "Can we get the ccms-stage logs for yesterday 14:00–15:00? A provider reported a failed submission.",
     ),
     ("lucy", "CCMS PROD emails to providers seem delayed by ~30 minutes, anyone else seeing that?"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSeed:
+    """A colleague's incident, run through #laa-ops while the demo runs: declared, updated (cause
+    identified), resolved, each post as duty-tui makes it."""
+
+    lead: str  # handle of a colleague (one of TEAM[1:]): the lead, on whose behalf the bot posts
+    title: str
+    high: bool  # high priority (any of the process's four criteria) or normal
+    services: tuple[str, ...]
+    environment: str
+    impact: str
+    update: str  # posted in the thread, status "identified" (what we know / doing / need)
+    summary: str  # the resolution, in the thread and to the channel
+
+
+# The colleagues' incidents, one at a time, in this order (then again from the first).
+INCIDENTS = (
+    IncidentSeed(
+        "aisha",
+        "CWA PROD: claim submissions timing out for providers",
+        False,
+        ("CWA",),
+        "PROD",
+        "About 1 in 10 claim submissions time out after 60 seconds; retrying usually works.",
+        "What we know: the CWA database has been CPU-bound since this morning's manual batch re-run.\n"
+        "Doing: moving the re-run's report queries to the read replica with 6DG.\n"
+        "Need: nothing yet; providers can retry.",
+        "The batch re-run's report queries now run on the read replica; submissions are back to under "
+        "2 seconds and no timeouts since.",
+    ),
+    IncidentSeed(
+        "ewan",
+        "ERIC PROD: report generation failing for every user",
+        True,
+        ("ERIC",),
+        "PROD",
+        "No ERIC report can be generated; caseworkers are working from yesterday's reports.",
+        "What we know: the reports service lost its database connection pool after the Oracle "
+        "listener restart.\nDoing: restarting the reports managed server with 6DG.\n"
+        "Need: a caseworker to confirm once reports work again.",
+        "The reports managed server was restarted and reconnected to the database; reports generate "
+        "normally and the team confirmed.",
+    ),
+    IncidentSeed(
+        "grace",
+        "MI PROD: overnight extract missing from the reporting database",
+        False,
+        ("MI", "AWS"),
+        "PROD",
+        "MI dashboards show yesterday's figures; nothing is lost.",
+        "What we know: the Glue job that loads the extract failed on an expired IAM role session.\n"
+        "Doing: re-running the job with the role's session length fixed.\nNeed: nothing.",
+        "The extract was reloaded and the dashboards show today's figures; the role's session length "
+        "is fixed so tonight's run will not fail the same way.",
+    ),
 )

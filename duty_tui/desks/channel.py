@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from duty_tui import text
+from duty_tui.desks.boards import watched_boards
 from duty_tui.desks.channel_messages import BoardsLoaded, ChannelCached, MessageReloaded, PermalinkFound
 from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
 from duty_tui.desks.queueing import store_writes
@@ -217,12 +218,7 @@ class ChannelDesk(Vertical):
 
     def _boards(self) -> list[Board]:
         """Where tickets raised from the channel can go: the watched boards whose project is known."""
-        boards = []
-        for board in self.runtime.config.jira.boards:
-            info = self.runtime.store.tickets.board_info(board.id)
-            if info is not None and info.project_key:
-                boards.append(Board(board.id, board.name, info.project_key, board.component))
-        return boards
+        return watched_boards(self.runtime)
 
     @work(thread=True, group="store-read-boards", exit_on_error=False, description="boards")
     def load_boards_then_raise(self, ts: str | None) -> None:

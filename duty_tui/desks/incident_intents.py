@@ -6,6 +6,8 @@ works with (the store, the sources).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from textual.message import Message
@@ -20,10 +22,32 @@ INCIDENT_ACTIONS: Final = frozenset(
         "resolve",  # X
         "postmortem",  # P
         "open",  # Enter in pane 3
-        "runbook",  # o in pane 3
+        "runbook",  # o in pane 3 and the incident view
         "snooze",  # z in pane 3
+        "reopen",  # R in pane 3
+        "case",  # c in the incident view
+        "link",  # i in the tickets pane (subject: a LinkedTicket)
+        "pin",  # p in the channel pane (subject: a PinnedMessage)
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedTicket:
+    """The ticket `i` links to an incident."""
+
+    key: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedMessage:
+    """The #laa-ops message `p` pins into an incident's timeline (author: a name, already resolved)."""
+
+    ts: str
+    author: str
+    text: str
+    at: datetime
 
 
 class IncidentIntent(Message):
@@ -33,7 +57,10 @@ class IncidentIntent(Message):
     (declaring needs none).
     """
 
-    def __init__(self, action: str, incident_id: str | None) -> None:
+    def __init__(
+        self, action: str, incident_id: str | None, subject: LinkedTicket | PinnedMessage | None = None
+    ) -> None:
         super().__init__()
         self.action = action
         self.incident_id = incident_id
+        self.subject = subject

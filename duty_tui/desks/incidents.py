@@ -20,19 +20,28 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from textual import work
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 
-from duty_tui.desks.incident_intents import IncidentIntent
+from duty_tui.desks.boards import watched_boards
+from duty_tui.desks.incident_intents import IncidentIntent, LinkedTicket, PinnedMessage
+from duty_tui.desks.incident_messages import (
+    IncidentNotStored,
+    IncidentsChanged,
+    IncidentsLoaded,
+    PostmortemExported,
+    PostmortemLoaded,
+)
+from duty_tui.desks.incident_protocols import IncidentDialogs, IncidentView, LiveIncidentView, LivePostmortem
 from duty_tui.desks.queueing import store_writes
 from duty_tui.desks.ticket_collaborators import Sender
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.ui import DeskUI, post_from_thread
 from duty_tui.models import (
+    IMPROVEMENT_KEY,
     Incident,
     IncidentEvent,
     IncidentEventKind,
@@ -43,56 +52,20 @@ from duty_tui.models import (
     WriteKind,
 )
 from duty_tui.rules import incident_posts
+from duty_tui.rules.channel_actions import Board
 from duty_tui.rules.incidents import fold, next_update_after, payload, reminder
-from duty_tui.rules.postmortem import postmortem_filename, postmortem_markdown
+from duty_tui.rules.postmortem import (
+    Improvement,
+    improvement_ticket,
+    postmortem_filename,
+    postmortem_markdown,
+)
 from duty_tui.runtime import Runtime
+from duty_tui.sources.errors import SourceError
 from duty_tui.sync.store_writer import StoreWriter
 
 SNOOZES = (timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1))
 LOOK_BACK = timedelta(days=7)  # resolved incidents stay listed for the week
-
-
-class IncidentsLoaded(Message):
-    def __init__(self, incidents: list[Incident], snoozes: dict[str, datetime], exported: set[str]) -> None:
-        super().__init__()
-        self.incidents = incidents
-        self.snoozes = snoozes
-        self.exported = exported
-
-
-class IncidentsChanged(Message):
-    """The store's incident events changed off the UI thread: read them again."""
-
-
-class IncidentView(Protocol):
-    """What the desk needs of the incident pane (`widgets.incident.IncidentPane`)."""
-
-    @property
-    def selected_id(self) -> str | None: ...
-
-    def show(
-        self,
-        incidents: Sequence[Incident],
-        reminders: Mapping[str, tuple[datetime | None, bool]],
-        names: Mapping[str, str],
-        now: datetime,
-    ) -> None: ...
-
-
-class IncidentDialogs(Protocol):
-    """The dialogs the desk opens (`views.incident_dialogs.IncidentDialogs`)."""
-
-    def declare(self, people: Sequence[tuple[str, str]], me: str | None) -> Screen[Any]: ...
-
-    def update(self, incident: Incident) -> Screen[Any]: ...
-
-    def lead(self, people: Sequence[tuple[str, str]], current: str | None) -> Screen[Any]: ...
-
-    def note(self, incident: Incident) -> Screen[Any]: ...
-
-    def resolve(self, incident: Incident) -> Screen[Any]: ...
-
-    def detail(self, incident: Incident, names: Mapping[str, str]) -> Screen[Any]: ...
 
 
 class IncidentDesk(Vertical):
@@ -129,6 +102,9 @@ class IncidentDesk(Vertical):
         self.exported: set[str] = set()
         self._rang: set[tuple[str, datetime]] = set()  # reminders the bell has rung for
         self._pause = threading.Event()
+        self._boards: list[Board] = []  # where an improvement's ticket can go (read with the postmortem)
+        self._detail: Any = None  # the incident view (a LiveIncidentView), while it is open
+        self._postmortem: tuple[str, Screen[Any]] | None = None  # (incident id, screen) while open
 
     # -- reading ------------------------------------------------------------------------------------
 
@@ -164,9 +140,23 @@ class IncidentDesk(Vertical):
             found[incident.id] = (due.due_at, due.overdue)
         return found
 
+    def postmortem_owed(self) -> set[str]:
+        """Resolved high-priority incidents whose postmortem has not been exported from here."""
+        return {
+            i.id
+            for i in self.incidents
+            if not i.is_open and i.priority is IncidentPriority.HIGH and i.id not in self.exported
+        }
+
     def repaint(self) -> None:
         reminders = self.reminders()
-        self.pane.show(self.incidents, reminders, self.names(), self.runtime.now())
+        names = self.names()
+        self.pane.show(self.incidents, reminders, names, self.runtime.now(), self.postmortem_owed())
+        detail = self._detail
+        if isinstance(detail, LiveIncidentView) and detail.is_attached:
+            shown = self.incident(detail.incident.id)
+            if shown is not None:
+                detail.show(shown, names, reminders.get(shown.id, (None, False)))
         for incident_id, (due, overdue) in reminders.items():
             late = self.incident(incident_id)
             if overdue and due is not None and late is not None and (incident_id, due) not in self._rang:
@@ -199,35 +189,70 @@ class IncidentDesk(Vertical):
 
     def on_incident_intent(self, message: IncidentIntent) -> None:
         message.stop()
-        self.act(message.action, message.incident_id)
+        self.act(message.action, message.incident_id, message.subject)
 
-    def act(self, action: str, incident_id: str | None = None) -> None:
+    def act(  # noqa: PLR0912 - one branch per incident key, each a line or two
+        self, action: str, incident_id: str | None = None, subject: LinkedTicket | PinnedMessage | None = None
+    ) -> None:
         if action == "declare":
             self._declare()
+            return
+        if action == "link" and isinstance(subject, LinkedTicket):
+            self._link(subject)
+            return
+        if action == "pin" and isinstance(subject, PinnedMessage):
+            self._pin(subject)
             return
         incident = self.incident(incident_id or self.pane.selected_id)
         if incident is None:
             self.ui.notify("No incident selected: press I to declare one.", timeout=4, markup=False)
             return
         if action == "open":
-            self.ui.push_screen(self.dialogs.detail(incident, self.names()))
+            self._open(incident)
         elif action == "snooze":
             self._snooze(incident)
         elif action == "postmortem":
-            self.export_postmortem(incident)
+            self.load_postmortem(incident.id)
+        elif action == "runbook":
+            self._runbook(incident)
         elif action == "note":
             self.ui.push_screen(self.dialogs.note(incident), partial(self._noted, incident))
         elif not self._can_post():
             return
+        elif action == "reopen":
+            if incident.is_open:
+                self.ui.notify("That incident is open: only a resolved one can be reopened.", markup=False)
+                return
+            self.ui.push_screen(self.dialogs.reopen(incident), partial(self._reopened, incident))
+        elif action == "case":
+            self.ui.push_screen(self.dialogs.case(incident), partial(self._cased, incident))
+        elif not incident.is_open:
+            self.ui.notify(
+                "That incident is resolved: R on it in the incident pane reopens it.", timeout=5, markup=False
+            )
         elif action == "update":
             self.ui.push_screen(self.dialogs.update(incident), partial(self._updated, incident))
         elif action == "lead":
             self.ui.push_screen(self.dialogs.lead(self.people(), incident.lead), partial(self._led, incident))
         elif action == "resolve":
-            if not incident.is_open:
-                self.ui.notify("That incident is already resolved.", timeout=4, markup=False)
-                return
             self.ui.push_screen(self.dialogs.resolve(incident), partial(self._resolved, incident))
+
+    def leading(self) -> list[Incident]:
+        """The open incidents this engineer leads (quitting asks first while there are any)."""
+        me = self.me()
+        return [i for i in self.incidents if i.is_open and me is not None and i.lead == me]
+
+    def _open(self, incident: Incident) -> None:
+        screen = self.dialogs.detail(
+            incident,
+            self.names(),
+            reminder=self.reminders().get(incident.id),
+            runbooks=[url for _, url in self.runbook_links(incident)],
+            on_case=partial(self.act, "case", incident.id),
+            on_runbook=partial(self.act, "runbook", incident.id),
+        )
+        self._detail = screen
+        self.ui.push_screen(screen)
 
     def _can_post(self) -> bool:
         if self.runtime.read_only:
@@ -264,7 +289,8 @@ class IncidentDesk(Vertical):
                 next_update=next_update_after(now, priority, self.config.cadence),
                 text=draft.impact,
             )
-            stakeholders = self.config.stakeholders if priority is IncidentPriority.HIGH else ()
+            services = tuple(draft.services)
+            stakeholders = self.config.audience(services) if priority is IncidentPriority.HIGH else ()
             body = incident_posts.declared_text(
                 draft.title,
                 priority,
@@ -321,6 +347,107 @@ class IncidentDesk(Vertical):
         self.store_writer.submit(partial(self.runtime.store.incidents.save, [(key, event)]))
         self.incidents = fold([*(e for i in self.incidents for e in i.events), event])
         self.repaint()
+
+    def _reopened(self, incident: Incident, reason: str | None) -> None:
+        if not reason:
+            return
+        now = self.runtime.now()
+        event = replace(
+            self._base(incident, IncidentEventKind.REOPENED, now),
+            status=IncidentStatus.INVESTIGATING,
+            next_update=next_update_after(now, incident.priority, self.config.cadence),
+            text=reason,
+        )
+        # The channel was told it was resolved, so it is told it is not.
+        self.post(event, incident_posts.reopened_text(reason), broadcast=True)
+
+    # -- what an incident is linked to ------------------------------------------------------------
+
+    def _link(self, ticket: LinkedTicket) -> None:
+        if not self._can_post():
+            return
+        if not self.incidents:
+            self.ui.notify("No incident to link it to: press I to declare one.", timeout=5, markup=False)
+            return
+        purpose = f"Link {ticket.key} to which incident?"
+        screen = self.dialogs.choose(self.incidents, self.pane.selected_id, purpose)
+        self.ui.push_screen(screen, partial(self._linked, ticket))
+
+    def _linked(self, ticket: LinkedTicket, incident_id: str | None) -> None:
+        incident = self.incident(incident_id)
+        if incident is None:
+            return
+        if ticket.key in incident.tickets:
+            self.ui.notify(f"{ticket.key} is already linked to that incident.", timeout=4, markup=False)
+            return
+        event = replace(self._base(incident, IncidentEventKind.LINK, self.runtime.now()), subject=ticket.key)
+        self.post(event, incident_posts.link_text(ticket.key, ticket.summary), broadcast=False)
+        self.ui.notify(f"{ticket.key} linked to “{incident.title}”.", timeout=4, markup=False)
+
+    def _cased(self, incident: Incident, case: tuple[str, str] | None) -> None:
+        if case is None:
+            return
+        vendor, reference = case
+        if (vendor, reference) in incident.cases:
+            self.ui.notify("That case is already on the incident.", timeout=4, markup=False)
+            return
+        event = replace(
+            self._base(incident, IncidentEventKind.LINK, self.runtime.now()), subject=reference, vendor=vendor
+        )
+        self.post(event, incident_posts.case_text(vendor, reference), broadcast=False)
+
+    def _pin(self, message: PinnedMessage) -> None:
+        if not self._can_post():
+            return
+        open_ones = [i for i in self.incidents if i.is_open]
+        if not open_ones:
+            self.ui.notify("No open incident to pin it to: press I to declare one.", timeout=5, markup=False)
+        elif len(open_ones) == 1:
+            self._pinned(message, open_ones[0].id)
+        else:
+            screen = self.dialogs.choose(
+                open_ones, self.pane.selected_id, "Pin the message into which incident?"
+            )
+            self.ui.push_screen(screen, partial(self._pinned, message))
+
+    def _pinned(self, message: PinnedMessage, incident_id: str | None) -> None:
+        incident = self.incident(incident_id)
+        if incident is None:
+            return
+        if any(e.kind is IncidentEventKind.PIN and e.subject == message.ts for e in incident.events):
+            self.ui.notify("That message is already pinned to the incident.", timeout=4, markup=False)
+            return
+        zone = self.runtime.calendar.zone
+        body = incident_posts.pin_text(message.author, message.text, message.at, zone)
+        event = replace(
+            self._base(incident, IncidentEventKind.PIN, self.runtime.now()), subject=message.ts, text=body
+        )
+        self.post(event, body, broadcast=False)
+        self.ui.notify(f"Pinned into “{incident.title}”.", timeout=4, markup=False)
+
+    def runbook_links(self, incident: Incident) -> list[tuple[str, str]]:
+        """(service, URL) of every runbook of the incident's services (`[incidents.runbooks]`)."""
+        books = {service.casefold(): urls for service, urls in self.config.runbooks.items()}
+        return [(service, url) for service in incident.services for url in books.get(service.casefold(), ())]
+
+    def _runbook(self, incident: Incident) -> None:
+        links = self.runbook_links(incident)
+        if not links:
+            services = ", ".join(incident.services) or "its services (none recorded)"
+            self.ui.notify(
+                f"No runbook for {services}: add one under [incidents.runbooks] in the config.",
+                timeout=6,
+                markup=False,
+            )
+        elif len(links) == 1:
+            self.ui.open_url(links[0][1])
+        else:
+
+            def chosen(url: str | None) -> None:
+                if url:
+                    self.ui.open_url(url)
+
+            self.ui.push_screen(self.dialogs.runbook(links), chosen)
 
     def _base(self, incident: Incident, kind: IncidentEventKind, now: datetime) -> IncidentEvent:
         """The incident as it stands, for the payload every post carries."""
@@ -379,13 +506,17 @@ class IncidentDesk(Vertical):
         also = partial(store.incidents.save, [(uid, pending)])
         self.store_writer.submit(partial(self._store, [write], also))
 
-    def _store(self, writes: list[Write], also: Callable[[], None]) -> None:
+    def _store(self, writes: list[Write], also: Callable[[], None], postmortem_of: str | None = None) -> None:
+        store = self.runtime.store
         try:
-            store_writes(self.runtime.store, writes, self._pause, also)
+            store_writes(store, writes, self._pause, also)
         except sqlite3.Error as error:
             post_from_thread(self, IncidentNotStored(str(error.__class__.__name__)))
             return
-        post_from_thread(self, PendingWritesChanged(self.runtime.store.outbox.count_pending(), None))
+        if postmortem_of is not None:  # the improvement now says its ticket is on its way
+            improvements = store.incidents.improvements(postmortem_of)
+            post_from_thread(self, PostmortemLoaded(postmortem_of, improvements, open_screen=False))
+        post_from_thread(self, PendingWritesChanged(store.outbox.count_pending(), None))
         if self.sender is not None:
             self.sender.wake()
 
@@ -404,7 +535,9 @@ class IncidentDesk(Vertical):
         progress = message.progress
         note = progress.retrying if progress.pending else None
         self.post_message(PendingWritesChanged(progress.pending, note))
-        if progress.failure is not None:
+        if progress.write.key.startswith(IMPROVEMENT_KEY):
+            self._improvement_progressed(progress.write, progress.failure, progress.retrying)
+        elif progress.failure is not None:
             self.store_writer.submit(partial(self._drop, progress.write.uid))
             self.ui.notify(
                 f"Could not {progress.write.describe()}: {progress.failure}",
@@ -416,6 +549,31 @@ class IncidentDesk(Vertical):
         elif progress.retrying is None:
             self.reload()  # the writer confirmed the event in the store before it said so
 
+    def _improvement_progressed(self, write: Write, failure: str | None, retrying: str | None) -> None:
+        if failure is not None:
+            self.ui.notify(
+                f"Could not {write.describe()}: {failure}",
+                title="Jira refused",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+        elif retrying is not None:
+            return
+        self.store_writer.submit(partial(self._improvement_settled, write, failed=failure is not None))
+
+    def _improvement_settled(self, write: Write, *, failed: bool) -> None:
+        """On the store writer's thread: a refused creation is no longer on its way; either way the open
+        postmortem shows the improvement as the store now has it (with its key once created)."""
+        store = self.runtime.store
+        improvement_id = write.key.removeprefix(IMPROVEMENT_KEY)
+        if failed:
+            store.incidents.raising(improvement_id, None)
+        incident_id = store.incidents.incident_of_improvement(improvement_id)
+        if incident_id is not None:
+            improvements = store.incidents.improvements(incident_id)
+            post_from_thread(self, PostmortemLoaded(incident_id, improvements, open_screen=False))
+
     def _drop(self, uid: str) -> None:
         """On the store writer's thread: the refused post's pending copy goes, then the pane is rebuilt."""
         self.runtime.store.incidents.drop([uid])
@@ -426,22 +584,139 @@ class IncidentDesk(Vertical):
 
     # -- postmortem -------------------------------------------------------------------------------------
 
+    @work(thread=True, group="postmortem-read", exit_on_error=False, description="postmortem")
+    def load_postmortem(self, incident_id: str) -> None:
+        """Read the improvements agreed so far and who can own one, then open the postmortem (P)."""
+        improvements = self.runtime.store.incidents.improvements(incident_id)
+        loaded = PostmortemLoaded(
+            incident_id, improvements, owners=self._owners(), boards=watched_boards(self.runtime)
+        )
+        post_from_thread(self, loaded)
+
+    def _owners(self) -> list[tuple[str, str]]:
+        """On a worker thread: (Jira account id, name) of whoever can own an improvement: the people Jira
+        has told us of, the team first; teammates not yet known are asked of Jira (if it answers)."""
+        store, runtime = self.runtime.store, self.runtime
+        account = runtime.account.cached()
+        team = runtime.config.workflow.team.members | ({account.account_id} if account else set())
+        people = store.people.all(frozenset(team))
+        missing = team - {p.account_id for p in people}
+        if missing:
+            try:
+                found = [p for account_id in sorted(missing) if (p := runtime.jira_writer.user(account_id))]
+            except SourceError:
+                found = []  # offline: the list as known; a person can be chosen once Jira answers
+            if found:
+                store.people.save(found, runtime.now())
+                people = store.people.all(frozenset(team))
+        return [(p.account_id, p.name) for p in people]
+
+    def on_postmortem_loaded(self, message: PostmortemLoaded) -> None:
+        incident = self.incident(message.incident_id)
+        live = self._live_postmortem(message.incident_id)
+        if live is not None:  # an improvement's ticket arrived while it is open
+            live.show(message.improvements)
+            return
+        if message.open_screen is False or incident is None:
+            return
+        incident_id = incident.id
+
+        def render(improvements: Sequence[Improvement]) -> str:
+            now = self.incident(incident_id) or incident
+            return postmortem_markdown(
+                now, improvements, names=self.names(), zone=self.runtime.calendar.zone, now=self.runtime.now()
+            )
+
+        self._boards = message.boards
+        screen = self.dialogs.postmortem(
+            incident,
+            message.improvements,
+            render=render,
+            people=message.owners,
+            boards=[(board.id, board.name) for board in message.boards],
+            on_change=partial(self._improvements_changed, incident_id),
+            on_export=partial(self._export, incident_id),
+            on_raise=partial(self._raise_improvement, incident_id),
+            exported_to=None,
+        )
+        self._postmortem = (incident_id, screen)
+        self.ui.push_screen(screen)
+
+    def _live_postmortem(self, incident_id: str) -> LivePostmortem | None:
+        if self._postmortem is None or self._postmortem[0] != incident_id:
+            return None
+        screen = self._postmortem[1]
+        return screen if isinstance(screen, LivePostmortem) and screen.is_attached else None
+
+    def _improvements_changed(self, incident_id: str, improvements: list[Improvement]) -> None:
+        self.store_writer.submit(
+            partial(self.runtime.store.incidents.save_improvements, incident_id, improvements)
+        )
+
+    def _export(self, incident_id: str, improvements: list[Improvement]) -> None:
+        incident = self.incident(incident_id)
+        if incident is not None:
+            self.export_postmortem(incident, improvements)
+
+    def _raise_improvement(self, incident_id: str, improvement: Improvement, board_id: int) -> None:
+        """Raise the improvement as a Jira ticket on the chosen board, assigned to its owner, through the
+        outbox; the key shows in the postmortem once Jira has created it."""
+        incident = self.incident(incident_id)
+        board = next((b for b in self._boards if b.id == board_id), None)
+        if incident is None or board is None or not self._can_post():
+            return
+        account = self.runtime.account.cached()
+        ticket = improvement_ticket(
+            incident, improvement, board.id, zone=self.runtime.calendar.zone, permalink=None
+        )
+        uid = uuid.uuid4().hex
+        write = Write(
+            uid=uid,
+            batch=uid,
+            kind=WriteKind.CREATE,
+            key=IMPROVEMENT_KEY + improvement.id,
+            created_at=self.runtime.now(),
+            actor_id=account.account_id if account else "",
+            actor=self.runtime.engineer_name(),
+            service=Service.JIRA,
+            assignee_id=improvement.owner_account,
+            assignee=improvement.owner,
+            ticket=ticket,
+            project=board.project,
+            component=board.component,
+        )
+        store = self.runtime.store
+        also = partial(store.incidents.raising, improvement.id, uid)
+        self.store_writer.submit(partial(self._store, [write], also, incident_id))
+        self.ui.notify(
+            f"Raising “{ticket.summary}” on {board.name}, assigned to {improvement.owner or 'nobody'}.",
+            timeout=5,
+            markup=False,
+        )
+
     @work(thread=True, group="postmortem", exit_on_error=False, description="postmortem")
-    def export_postmortem(self, incident: Incident) -> None:
+    def export_postmortem(
+        self, incident: Incident, improvements: Sequence[Improvement] | None = None
+    ) -> None:
         folder = self.config.postmortem_dir or (self.runtime.data_dir / "postmortems")
         zone, now = self.runtime.calendar.zone, self.runtime.now()
-        markdown = postmortem_markdown(incident, [], names=self.names(), zone=zone, now=now)
+        store = self.runtime.store
+        agreed = list(improvements) if improvements is not None else store.incidents.improvements(incident.id)
+        markdown = postmortem_markdown(incident, agreed, names=self.names(), zone=zone, now=now)
         path = Path(folder) / postmortem_filename(incident, zone)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
         except OSError as error:
             post_from_thread(
-                self, PostmortemExported(None, f"{error.__class__.__name__}: {error.strerror or error}")
+                self,
+                PostmortemExported(
+                    incident.id, None, f"{error.__class__.__name__}: {error.strerror or error}"
+                ),
             )
             return
-        self.runtime.store.incidents.mark_exported(incident.id, now)
-        post_from_thread(self, PostmortemExported(path, None))
+        store.incidents.mark_exported(incident.id, now)
+        post_from_thread(self, PostmortemExported(incident.id, path, None))
 
     def on_postmortem_exported(self, message: PostmortemExported) -> None:
         if message.path is None:
@@ -450,17 +725,8 @@ class IncidentDesk(Vertical):
         self.ui.notify(
             f"Postmortem draft written to {message.path}", title="Postmortem", timeout=10, markup=False
         )
+        live = self._live_postmortem(message.incident_id)
+        if live is not None:
+            improvements = self.runtime.store.incidents.improvements(message.incident_id)
+            live.show(improvements, exported_to=str(message.path))
         self.reload()
-
-
-class IncidentNotStored(Message):
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
-class PostmortemExported(Message):
-    def __init__(self, path: Path | None, error: str | None) -> None:
-        super().__init__()
-        self.path = path
-        self.error = error

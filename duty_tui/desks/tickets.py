@@ -36,6 +36,7 @@ from duty_tui.messages import SourcePolled
 from duty_tui.models import Person, Ticket, TicketDetail, Transition, Write, WriteKind, ts_key
 from duty_tui.rules import actions
 from duty_tui.rules.actions import Actor, TicketAction, with_writes
+from duty_tui.rules.incidents import fold
 from duty_tui.rules.listing import is_mine
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress
@@ -220,7 +221,10 @@ class TicketDesk(Vertical):
                 found[ts] = raised
         mentions = tuple(sorted(found.values(), key=lambda m: ts_key(m.ts)))
         users = store.chat_users.all() if mentions else {}
-        return replace(detail, mentions=mentions, names=tuple((u.id, u.name) for u in users.values()))
+        linked = set(store.incidents.incidents_of_ticket(key))
+        incidents = tuple(fold(e for e in store.incidents.all() if e.incident_id in linked)) if linked else ()
+        names = tuple((u.id, u.name) for u in users.values())
+        return replace(detail, mentions=mentions, names=names, incidents=incidents)
 
     def _pick_assignee(self, ticket: Ticket, me: Actor) -> None:
         team = self.config.workflow.team.members | {me.account_id}

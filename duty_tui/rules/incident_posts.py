@@ -25,6 +25,8 @@ TITLE_LIMIT: Final = 200
 LINE_LIMIT: Final = 1_000
 BODY_LIMIT: Final = 3_000
 MAX_MENTIONS: Final = 20
+QUOTE_LINES: Final = 12
+_SAFE_URL: Final = re.compile(r"https://[^\s<>|]{1,500}")
 
 STATUS_WORDS: Final = {
     IncidentStatus.INVESTIGATING: "investigating",
@@ -144,3 +146,24 @@ def _lead(lead_id: str | None) -> str:
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> str:
     return clock(moment, zone) if moment is not None else "when there is news"
+
+
+def link_text(key: str, summary: str) -> str:
+    """A ticket linked to the incident, in its thread (the key is a Jira key, checked by the caller)."""
+    about = _line(summary)
+    return f":link: *Ticket linked:* {_line(key)}" + (f" · {about}" if about else "")
+
+
+def case_text(vendor: str, reference: str) -> str:
+    """A third-party case (AWS, 6DG, RedCentric…) opened for the incident, in its thread."""
+    return f":link: *{_line(vendor) or 'Third-party'} case:* {_line(reference)}"
+
+
+def pin_text(author: str, said: str, at: datetime, zone: ZoneInfo, permalink: str | None = None) -> str:
+    """A #laa-ops message pinned into the incident's timeline, quoted in its thread (never re-mentioning
+    anyone: the quote is escaped like any other text)."""
+    quoted = "\n".join(f"> {line}" for line in (_body(said) or "(no text)").splitlines()[:QUOTE_LINES])
+    source = f" (<{permalink}|in #laa-ops>)" if permalink and _SAFE_URL.fullmatch(permalink) else ""
+    return "\n".join(
+        [f":pushpin: *Pinned to the timeline:* {_line(author)} at {clock(at, zone)}{source}", quoted]
+    )

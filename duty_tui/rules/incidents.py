@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
+from duty_tui import text
 from duty_tui.models import (
     SHARED_INCIDENT_EVENTS,
     ChatMessage,
@@ -49,6 +50,10 @@ TITLE_LIMIT: Final = 200
 SERVICE_LIMIT: Final = 80
 MAX_SERVICES: Final = 20
 TEXT_LIMIT: Final = 12_000
+SUBJECT_LIMIT: Final = 120  # a ticket key, a case reference, a message ts
+VENDOR_LIMIT: Final = 40
+# The entries that point at something: a pinned message, a linked ticket or third-party case.
+_ENTRIES: Final = frozenset({IncidentEventKind.PIN, IncidentEventKind.LINK})
 # Ids: a uuid (or any short token of safe characters); Slack user ids.
 _ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 SLACK_USER: Final = re.compile(r"[UW][A-Z0-9]{1,30}")
@@ -106,6 +111,9 @@ def payload(event: IncidentEvent, *, outbox_id: str | None = None) -> dict[str, 
         "next_update": event.next_update.isoformat() if event.next_update else None,
         "event": event.kind.value,
     }
+    if event.kind in _ENTRIES:
+        body["subject"] = (event.subject or "")[:SUBJECT_LIMIT]
+        body["vendor"] = event.vendor[:VENDOR_LIMIT] if event.vendor else None
     if outbox_id is not None:
         body["outbox"] = outbox_id
     return body
@@ -142,6 +150,7 @@ def _event(message: ChatMessage) -> IncidentEvent:
     title = body.get("title", "")
     if not isinstance(title, str):
         raise _Malformed
+    subject, vendor = _entry(kind, body)
     return IncidentEvent(
         incident_id=incident_id,
         kind=kind,
@@ -156,7 +165,24 @@ def _event(message: ChatMessage) -> IncidentEvent:
         text=(message.text if isinstance(message.text, str) else "")[:TEXT_LIMIT],
         ts=message.ts,
         ref=outbox,
+        subject=subject,
+        vendor=vendor,
     )
+
+
+def _entry(kind: IncidentEventKind, body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A pin's message ts, or a link's ticket key or case (vendor and reference); None for the rest."""
+    if kind not in _ENTRIES:
+        return None, None
+    subject, vendor = body.get("subject"), body.get("vendor")
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > SUBJECT_LIMIT:
+        raise _Malformed
+    if vendor is not None and not (isinstance(vendor, str) and 0 < len(vendor) <= VENDOR_LIMIT):
+        raise _Malformed
+    if kind is IncidentEventKind.PIN and not _TS.fullmatch(subject):
+        raise _Malformed
+    clean_vendor = text.one_line(vendor, None, breaks=False) if vendor else None
+    return text.one_line(subject, None, breaks=False), clean_vendor or None
 
 
 def _no_constant(name: str) -> object:

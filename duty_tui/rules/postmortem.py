@@ -20,16 +20,18 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from duty_tui import text
-from duty_tui.models import SHARED_INCIDENT_EVENTS, Incident, IncidentEvent, IncidentEventKind
+from duty_tui.models import SHARED_INCIDENT_EVENTS, Incident, IncidentEvent, IncidentEventKind, NewTicket
 from duty_tui.rules.incident_posts import STATUS_WORDS
 
 ImprovementStatus = Literal["outstanding", "done", "won't do"]
 CELL_LIMIT: Final = 300
 SLUG_LIMIT: Final = 60
+SUMMARY_LIMIT: Final = 255  # Jira's cap on a summary
 
 _MD_ACTIVE: Final = re.compile(r"[\\`*_\[\]|~#]")
 _MD_LEADING: Final = re.compile(r"^(?:[#>+=-]|\d+(?=[.)]))")
 _SLUG_GAP: Final = re.compile(r"[^a-z0-9]+")
+_URL: Final = re.compile(r"https://[^\s|\[\]{}]{1,500}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,13 @@ class Improvement:
     priority: str  # "high", "medium", "low", as the session agrees
     status: ImprovementStatus = "outstanding"
     ticket: str | None = None  # the Jira key once raised
+    owner_account: str | None = None  # the owner's Jira account id: a raised ticket is assigned to it
+    id: str = ""  # stable across edits (a uuid), so a ticket raised for it finds it again
+    raising: bool = False  # its ticket is in the outbox, not yet created
+
+
+IMPROVEMENT_PRIORITIES: Final = ("high", "medium", "low")
+IMPROVEMENT_STATUSES: Final[tuple[ImprovementStatus, ...]] = ("outstanding", "done", "won't do")
 
 
 def md_inline(value: str, limit: int | None = CELL_LIMIT) -> str:
@@ -273,6 +282,39 @@ def _what(event: IncidentEvent, lookup: _Names) -> str:
         case IncidentEventKind.PIN:
             what = f"Pinned from #laa-ops{tail}"
         case IncidentEventKind.LINK:
-            linked = f" {md_inline(event.ref, 100)}" if event.ref else ""
-            what = f"Linked{linked}{tail}"
+            case = f"{md_inline(event.vendor, 40)} case " if event.vendor else "ticket "
+            what = f"Linked {case}{md_inline(event.subject or '', 100)}"
     return what + (" (not posted yet)" if event.pending else "")
+
+
+JIRA_PRIORITY: Final = {"high": "High", "medium": "Medium", "low": "Low"}
+
+
+def improvement_ticket(
+    incident: Incident, improvement: Improvement, board_id: int, *, zone: ZoneInfo, permalink: str | None
+) -> NewTicket:
+    """The Jira ticket an improvement is raised as: its action as the summary, and a description (Jira
+    wiki text) that says which incident's postmortem agreed it, and when."""
+    declared = incident.declared_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        "An improvement agreed in the postmortem of the incident "
+        f'"{_wiki(incident.title, 200)}" (declared {declared}, '
+        f"{incident.priority.value} priority).",
+        "",
+        f"Action: {_wiki(improvement.action, 2000)}",
+        f"Owner: {_wiki(improvement.owner, 100) or 'not set'}",
+        f"Priority in the postmortem: {_wiki(improvement.priority, 20)}",
+    ]
+    if permalink and _URL.fullmatch(permalink):
+        lines += ["", f"Incident thread in #laa-ops: {permalink}"]
+    return NewTicket(
+        board_id=board_id,
+        summary=text.one_line(improvement.action, SUMMARY_LIMIT, breaks=False) or "Postmortem improvement",
+        priority=JIRA_PRIORITY.get(improvement.priority, "Medium"),
+        description="\n".join(lines),
+    )
+
+
+def _wiki(value: str, limit: int) -> str:
+    """One line of people's text as literal Jira wiki text (no markup, links or macros of theirs)."""
+    return text.wiki_literal(text.one_line(value, limit, breaks=False))

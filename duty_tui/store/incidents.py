@@ -7,13 +7,14 @@ The shared truth is the channel: delete the store and the incidents come back fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from duty_tui.models import IncidentEvent
+from duty_tui.rules.postmortem import Improvement
 from duty_tui.store.db import Database
-from duty_tui.store.rows import incident_event_from_row, incident_event_row
+from duty_tui.store.rows import improvement_from_row, incident_event_from_row, incident_event_row
 
 
 class IncidentEvents:
@@ -89,3 +90,71 @@ class IncidentEvents:
                 "ON CONFLICT (incident_id) DO UPDATE SET exported_at = excluded.exported_at",
                 [incident_id, at.isoformat()],
             )
+
+    # -- a postmortem's improvements ------------------------------------------------------------------
+
+    def improvements(self, incident_id: str) -> list[Improvement]:
+        rows = self.db.rows(
+            "SELECT * FROM incident_improvements WHERE incident_id = ? ORDER BY position", [incident_id]
+        )
+        return [improvement_from_row(row) for row in rows]
+
+    def save_improvements(self, incident_id: str, improvements: Sequence[Improvement]) -> None:
+        """The list as the engineer left it, in its order. A ticket key or a creation on its way that the
+        store knows and the list does not (the key arrived while the list was being edited) is kept."""
+        with self.db.write():
+            known = {
+                row["id"]: (row["ticket"], row["raising"])
+                for row in self.db.rows(
+                    "SELECT id, ticket, raising FROM incident_improvements WHERE incident_id = ?",
+                    [incident_id],
+                )
+            }
+            self.db.conn.execute("DELETE FROM incident_improvements WHERE incident_id = ?", [incident_id])
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO incident_improvements (id, incident_id, position, action, owner, "
+                "owner_account, priority, status, ticket, raising) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        item.id,
+                        incident_id,
+                        position,
+                        item.action,
+                        item.owner,
+                        item.owner_account,
+                        item.priority,
+                        item.status,
+                        item.ticket or known.get(item.id, (None, None))[0],
+                        known.get(item.id, (None, None))[1] if item.raising else None,
+                    )
+                    for position, item in enumerate(improvements)
+                ],
+            )
+
+    def raising(self, improvement_id: str, outbox_uid: str | None) -> None:
+        """Its ticket's creation is in the outbox (or, None: it is not any more)."""
+        with self.db.write():
+            self.db.conn.execute(
+                "UPDATE incident_improvements SET raising = ? WHERE id = ?", [outbox_uid, improvement_id]
+            )
+
+    def raised(self, improvement_id: str, key: str) -> None:
+        """Jira created its ticket."""
+        with self.db.write():
+            self.db.conn.execute(
+                "UPDATE incident_improvements SET ticket = ?, raising = NULL WHERE id = ?",
+                [key, improvement_id],
+            )
+
+    def incident_of_improvement(self, improvement_id: str) -> str | None:
+        rows = self.db.rows("SELECT incident_id FROM incident_improvements WHERE id = ?", [improvement_id])
+        return str(rows[0][0]) if rows else None
+
+    def incidents_of_ticket(self, key: str) -> list[str]:
+        """The incidents a ticket is linked to (their ids)."""
+        rows = self.db.rows(
+            "SELECT DISTINCT incident_id FROM incident_events WHERE kind = 'link' "
+            "AND json_extract(body, '$.subject') = ? AND json_extract(body, '$.vendor') IS NULL",
+            [key],
+        )
+        return [row[0] for row in rows]

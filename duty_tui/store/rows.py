@@ -33,6 +33,7 @@ from duty_tui.models import (
     WriteState,
 )
 from duty_tui.rules.actions import Reached
+from duty_tui.rules.postmortem import IMPROVEMENT_STATUSES, Improvement, ImprovementStatus
 
 SEPARATOR = "\x1f"
 # The fields of a `Write` kept in the outbox's `payload` column (the others have columns of their own).
@@ -344,6 +345,8 @@ def incident_event_row(key: str, event: IncidentEvent) -> dict[str, Any]:
         "next_update": iso(event.next_update),
         "text": event.text,
         "ref": event.ref,
+        "subject": event.subject,
+        "vendor": event.vendor,
     }
     return {
         "key": key,
@@ -374,4 +377,20 @@ def incident_event_from_row(row: sqlite3.Row) -> IncidentEvent:
         ts=row["ts"],
         ref=body.get("ref"),
         pending=bool(row["pending"]),
+        subject=body.get("subject"),
+        vendor=body.get("vendor"),
+    )
+
+
+def improvement_from_row(row: sqlite3.Row) -> Improvement:
+    status: ImprovementStatus = next((s for s in IMPROVEMENT_STATUSES if s == row["status"]), "outstanding")
+    return Improvement(
+        action=row["action"],
+        owner=row["owner"],
+        priority=row["priority"],
+        status=status,
+        ticket=row["ticket"],
+        owner_account=row["owner_account"],
+        id=row["id"],
+        raising=row["raising"] is not None,
     )

@@ -102,6 +102,16 @@ CREATE TABLE incident_local (
     incident_id TEXT PRIMARY KEY, snoozed_until TEXT, postmortem TEXT, exported_at TEXT
 );
 """,
+    # Issue 8: a postmortem's improvements, edited in the app (in priority order); a raised one keeps its
+    # Jira key, and the outbox id of its creation while that is on its way.
+    7: """
+CREATE TABLE incident_improvements (
+    id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, position INTEGER NOT NULL, action TEXT NOT NULL,
+    owner TEXT NOT NULL, owner_account TEXT, priority TEXT NOT NULL, status TEXT NOT NULL, ticket TEXT,
+    raising TEXT
+);
+CREATE INDEX incident_improvements_incident ON incident_improvements (incident_id, position);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

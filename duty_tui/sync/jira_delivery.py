@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from duty_tui import text
-from duty_tui.models import Ticket, Write, WriteKind
+from duty_tui.models import IMPROVEMENT_KEY, Ticket, Write, WriteKind
 from duty_tui.rules.actions import Reached
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.jira.creation import TicketCreator
@@ -30,6 +30,7 @@ from duty_tui.store.tickets import Listed
 from duty_tui.sync.outbox import Delivered
 
 PREFERRED_IN_PROGRESS = "In Progress"
+POSTMORTEM_LABELS = ("postmortem", "duty-tui")  # an improvement's ticket says where it came from
 
 
 class Conflict(SourceError):
@@ -84,7 +85,9 @@ class JiraDelivery:
         return Delivered(_Carry(state, before), reached)
 
     def confirmed(self, write: Write, delivered: Delivered, at: datetime) -> None:
-        if write.kind is WriteKind.CREATE and delivered.result:
+        if write.kind is WriteKind.CREATE and delivered.result and write.key.startswith(IMPROVEMENT_KEY):
+            self.store.incidents.raised(write.key.removeprefix(IMPROVEMENT_KEY), delivered.result)
+        elif write.kind is WriteKind.CREATE and delivered.result:
             self.store.raised.link(self.channel, write.key, delivered.result, at)
         elif write.kind is not WriteKind.LINK:
             self.store.tickets.confirm(write, at, self.listed, delivered.reached)
@@ -108,6 +111,8 @@ class JiraDelivery:
             issue_type=self.issue_type,
             component=write.component,
             uid=write.uid,
+            assignee=write.assignee_id,
+            labels=POSTMORTEM_LABELS if write.key.startswith(IMPROVEMENT_KEY) else (),
         )
 
     def link(self, write: Write) -> None:

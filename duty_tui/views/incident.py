@@ -9,11 +9,13 @@ Everything people wrote (titles, updates, notes, names) is untrusted: posted tex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
@@ -22,6 +24,7 @@ from duty_tui import text
 from duty_tui.models import Incident, IncidentEvent, IncidentEventKind, IncidentPriority
 from duty_tui.text.timefmt import day_clock, duration
 from duty_tui.views.detail import DetailScreen
+from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 
 Parts = list[Content | str | tuple[str, str]]
@@ -37,12 +40,17 @@ POSTED = frozenset(
         IncidentEventKind.REOPENED,
         IncidentEventKind.LEAD_CHANGED,
         IncidentEventKind.PIN,
+        IncidentEventKind.LINK,
     }
 )
 
 
 class IncidentScreen(DetailScreen):
-    """One incident and its timeline. Esc closes; j/k and PgUp/PgDn scroll."""
+    """One incident and its timeline. Esc closes; j/k and PgUp/PgDn scroll; `c` adds a third-party
+    case, `o` opens a runbook (through the desk's callbacks). `show` repaints it when the incident moves
+    on while it is open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("incident.case", "incident.view_runbook")
 
     DEFAULT_CSS = """
     IncidentScreen { align: center middle; }
@@ -62,9 +70,15 @@ class IncidentScreen(DetailScreen):
         zone: ZoneInfo,
         *,
         reminder: tuple[datetime | None, bool] | None = None,
+        runbooks: Sequence[str] = (),
+        on_case: Callable[[], None] | None = None,
+        on_runbook: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.incident = incident
+        self.runbooks = tuple(runbooks)
+        self.on_case = on_case
+        self.on_runbook = on_runbook
         self.names = dict(names)
         self.lookup = text.KnownNames(self.names)
         self.now = now
@@ -83,17 +97,44 @@ class IncidentScreen(DetailScreen):
             )
             yield self.fields
             yield Static(
-                Content.styled(f"Timeline ({len(self.incident.events)})", "bold"),
+                self.timeline_heading(),
                 classes="section",
                 id="incident-timeline-heading",
             )
             with self.timeline:
-                if not self.incident.events:
-                    yield Static(Content.styled("Nothing recorded yet.", "dim"))
-                # One Static per entry: scrolling repaints only the entries in view.
-                for event in self.incident.events:
-                    yield Static(self.entry(event), classes="entry")
+                yield from self.entries()
         yield Footer()  # this screen's keys, not the dashboard's underneath
+
+    def entries(self) -> list[Static]:
+        if not self.incident.events:
+            return [Static(Content.styled("Nothing recorded yet.", "dim"))]
+        # One Static per entry: scrolling repaints only the entries in view.
+        return [Static(self.entry(event), classes="entry") for event in self.incident.events]
+
+    def show(
+        self, incident: Incident, names: Mapping[str, str], reminder: tuple[datetime | None, bool]
+    ) -> None:
+        """The incident as it stands now (a post confirmed, a case added, a colleague's update)."""
+        changed = incident.events != self.incident.events
+        self.incident, self.reminder = incident, reminder
+        self.names = dict(names)
+        self.lookup = text.KnownNames(self.names)
+        self.fields.update(self.fields_text())
+        if changed:
+            self.query_one("#incident-timeline-heading", Static).update(self.timeline_heading())
+            self.timeline.remove_children()
+            self.timeline.mount_all(self.entries())
+
+    def timeline_heading(self) -> Content:
+        return Content.styled(f"Timeline ({len(self.incident.events)})", "bold")
+
+    def action_case(self) -> None:
+        if self.on_case is not None:
+            self.on_case()
+
+    def action_runbook(self) -> None:
+        if self.on_runbook is not None:
+            self.on_runbook()
 
     def on_mount(self) -> None:
         incident = self.incident
@@ -139,6 +180,14 @@ class IncidentScreen(DetailScreen):
             rows.append(("Next update", self.next_update(now)))
         services = ", ".join(incident.services)
         rows.append(("Services", [content(services or "—", limit=1000)]))
+        tickets = ", ".join(incident.tickets)
+        rows.append(
+            ("Tickets", [content(tickets, limit=1000) if tickets else ("— (i on a ticket links it)", "dim")])
+        )
+        cases = "; ".join(f"{vendor} {reference}" for vendor, reference in incident.cases)
+        rows.append(("Cases", [content(cases, limit=1000) if cases else ("— (c adds one)", "dim")]))
+        if self.runbooks:
+            rows.append(("Runbooks", [content(" ".join(self.runbooks), limit=1000), ("  (o opens)", "dim")]))
         if incident.pending:
             rows.append(("Slack", [("⟳ not all of it has reached Slack yet", "$text-warning")]))
         parts: Parts = []
@@ -191,9 +240,8 @@ class IncidentScreen(DetailScreen):
             return [("note", "bold")]
         if kind is IncidentEventKind.PIN:
             return [("pinned a message from #laa-ops", "bold")]
-        parts = [("linked ", "bold")]
-        if event.ref:
-            parts.append(content(event.ref, "bold", single_line=True, limit=120))
+        parts = [(f"linked {event.vendor} case " if event.vendor else "linked ticket ", "bold")]
+        parts.append(content(event.subject or "", "bold", single_line=True, limit=120))
         return parts
 
     def entry(self, event: IncidentEvent) -> Content:

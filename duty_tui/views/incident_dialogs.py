@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from textual.screen import Screen
 
 from duty_tui.models import Incident
+from duty_tui.rules.postmortem import Improvement
 from duty_tui.rules.triage import DEFAULT_SERVICES
 
 
@@ -43,7 +44,74 @@ class IncidentDialogs:
 
         return ResolveScreen(incident.title)
 
-    def detail(self, incident: Incident, names: Mapping[str, str]) -> Screen[Any]:
+    def detail(
+        self,
+        incident: Incident,
+        names: Mapping[str, str],
+        *,
+        reminder: tuple[datetime | None, bool] | None,
+        runbooks: Sequence[str],
+        on_case: Callable[[], None],
+        on_runbook: Callable[[], None],
+    ) -> Screen[Any]:
         from duty_tui.views.incident import IncidentScreen
 
-        return IncidentScreen(incident, names, self.now, self.zone)
+        return IncidentScreen(
+            incident,
+            names,
+            self.now,
+            self.zone,
+            reminder=reminder,
+            runbooks=runbooks,
+            on_case=on_case,
+            on_runbook=on_runbook,
+        )
+
+    def choose(self, incidents: Sequence[Incident], selected: str | None, purpose: str) -> Screen[Any]:
+        from duty_tui.views.incident_choice import ChoiceScreen, incident_row
+
+        return ChoiceScreen([(i.id, incident_row(i)) for i in incidents], selected, purpose)
+
+    def runbook(self, links: Sequence[tuple[str, str]]) -> Screen[Any]:
+        from duty_tui.views.incident_choice import ChoiceScreen, runbook_row
+
+        return ChoiceScreen(
+            [(url, runbook_row(service, url)) for service, url in links], None, "Open a runbook"
+        )
+
+    def case(self, incident: Incident) -> Screen[Any]:
+        from duty_tui.views.incident_choice import CaseScreen
+
+        return CaseScreen(incident.title)
+
+    def reopen(self, incident: Incident) -> Screen[Any]:
+        from duty_tui.views.incident_update import ReopenScreen
+
+        return ReopenScreen(incident.title)
+
+    def postmortem(
+        self,
+        incident: Incident,
+        improvements: Sequence[Improvement],
+        *,
+        render: Callable[[Sequence[Improvement]], str],
+        people: Sequence[tuple[str, str]],
+        boards: Sequence[tuple[int, str]],
+        on_change: Callable[[list[Improvement]], None],
+        on_export: Callable[[list[Improvement]], None],
+        on_raise: Callable[[Improvement, int], None],
+        exported_to: str | None,
+    ) -> Screen[Any]:
+        from duty_tui.views.postmortem import PostmortemScreen
+
+        return PostmortemScreen(
+            incident,
+            improvements,
+            render=render,
+            people=people,
+            boards=boards,
+            on_change=on_change,
+            on_export=on_export,
+            on_raise=on_raise,
+            exported_to=exported_to,
+        )

@@ -5,6 +5,7 @@
   preselected) and "also send to #laa-ops". ctrl+s posts; a template left as it was is refused.
 * ResolveScreen: a resolution summary (focused); ctrl+s resolves.
 * NoteScreen: a note for the timeline (kept here, not posted); ctrl+s adds it.
+* ReopenScreen: why a resolved incident is open again; ctrl+s reopens it.
 * LeadScreen: the team, type to search, Enter hands the lead to the highlighted person.
 
 Esc in an editor never throws typed words away without asking (`cancel_editing`). The incident's title
@@ -201,6 +202,16 @@ class NoteScreen(_TextScreen):
     WHAT = "note"
     HINT = "ctrl+s adds it to the timeline (not posted) · Esc cancels"
     EMPTY = "Write the note first"
+
+
+class ReopenScreen(_TextScreen):
+    """Why a resolved incident is open again (posted in its thread). Dismisses the reason on ctrl+s."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("reopen.post", "reopen.cancel")
+    ACTION = "Reopen"
+    WHAT = "reason"
+    HINT = "What came back · ctrl+s reopens it (posted in its thread) · Esc cancels"
+    EMPTY = "Say why it is reopened first"
 
 
 def _marked(value: str, positions: tuple[int, ...]) -> Content:

@@ -234,6 +234,7 @@ class TicketScreen(DetailScreen):
             *self.comments(detail.comments),
             Content.assemble(*self.history(detail)),
             *self.channel_mentions(detail),
+            *self.incidents(detail),
         ]
         # One Static per block: scrolling then repaints only the blocks in view, not one huge text.
         self.sections.mount_all(Static(block, classes="block") for block in blocks)
@@ -256,6 +257,21 @@ class TicketScreen(DetailScreen):
                 )
             )
         return blocks
+
+    def incidents(self, detail: TicketDetail) -> list[Content]:
+        """The incidents the ticket is linked to (`i` on it), open ones first."""
+        if not detail.incidents:
+            return []
+        lines: Parts = [(f"Incidents ({len(detail.incidents)})", "bold")]
+        for incident in detail.incidents:
+            state: tuple[str, str] = (
+                (f"{incident.priority.value} · {incident.status.value}", "$text-warning")
+                if incident.is_open
+                else ("✓ resolved", "$text-success")
+            )
+            lines += ["\n", state, "  ", content(incident.title or "(untitled)", single_line=True, limit=200)]
+            lines += [(f"  declared {self.when(incident.declared_at)}", "dim")]
+        return [Content.assemble(*lines)]
 
     def channel_mentions(self, detail: TicketDetail) -> list[Content]:
         """Where #laa-ops talked about the ticket (or where it was raised from), as the channel showed it."""

@@ -20,6 +20,7 @@ from textual.binding import BindingType
 
 from duty_tui import text
 from duty_tui.config import ChannelConfig
+from duty_tui.desks.incident_intents import IncidentIntent, PinnedMessage
 from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
 from duty_tui.models import ChatMessage, ChatUser, SourceStatus, WriteKind, ts_key
 from duty_tui.rules.calendar import SupportCalendar
@@ -70,7 +71,13 @@ class MessageTable(KeyedTable[ChatMessage]):
     """Messages keyed by ts, with the channel keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(
-        "channel.reply", "channel.react", "channel.claim", "channel.raise", "channel.open", "channel.copy"
+        "channel.reply",
+        "channel.react",
+        "channel.claim",
+        "channel.raise",
+        "channel.open",
+        "channel.copy",
+        "channel.pin",
     )
 
     read_only = False
@@ -79,10 +86,19 @@ class MessageTable(KeyedTable[ChatMessage]):
         if self.cursor_key is not None:
             self.post_message(MessageIntent(MessageAction(action), self.cursor_key))
 
+    def action_pin_incident(self) -> None:
+        """`p`: the incident desk pins the message into an open incident's timeline."""
+        pane = self.parent
+        message = self.item(self.cursor_key) if self.cursor_key is not None else None
+        if message is not None and isinstance(pane, ChannelPane):
+            said = text.slack_text(message.text, pane.names).plain
+            pinned = PinnedMessage(message.ts, pane.author(message), said, message.sent_at)
+            self.post_message(IncidentIntent("pin", None, pinned))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # --read-only hides the write keys, so the footer has room to say why.
         writes = action == "message" and bool(parameters) and MessageAction(str(parameters[0])).writes
-        return not (writes and self.read_only)
+        return not ((writes or action == "pin_incident") and self.read_only)
 
 
 class ChannelPane(ListPane):

@@ -160,7 +160,7 @@ class IncidentRows:
 class IncidentTable(KeyedTable[Incident]):
     """Incidents keyed by id, with the pane's own keys (Enter opens, via `KeyedTable.Selected`)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("incident.runbook", "incident.snooze")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("incident.runbook", "incident.snooze", "incident.reopen")
 
     def action_incident(self, action: str) -> None:
         self.post_message(IncidentIntent(action, self.cursor_key))
@@ -244,11 +244,14 @@ class IncidentPane(ListPane):
     @property
     def selected_id(self) -> str | None:
         """The incident the incident keys act on: the row under the cursor once the pane has been
-        focused; before that, the newest open incident (None when none is open)."""
+        focused; before that, the newest open incident, else the one resolved last (for its postmortem)."""
         if self.focused_once:
             return self.table.cursor_key
-        open_ones = [i for i in self.table.items() if i.is_open]
+        incidents = self.table.items()
+        open_ones = [i for i in incidents if i.is_open]
         newest = max(open_ones, key=lambda i: i.declared_at, default=None)
+        if newest is None:
+            newest = max(incidents, key=lambda i: i.resolved_at or i.declared_at, default=None)
         return newest.id if newest else None
 
     def update_counts(self) -> None:

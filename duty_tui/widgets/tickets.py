@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.binding import BindingType
 
 from duty_tui import text
+from duty_tui.desks.incident_intents import IncidentIntent, LinkedTicket
 from duty_tui.desks.intents import TicketIntent
 from duty_tui.models import SourceStatus, Ticket
 from duty_tui.rules.actions import TicketAction
@@ -65,6 +66,7 @@ class TicketTable(KeyedTable[Ticket]):
         "ticket.copy",
         "tickets.view",
         "tickets.board",
+        "ticket.incident",
     )
 
     read_only = False
@@ -72,6 +74,12 @@ class TicketTable(KeyedTable[Ticket]):
     def action_ticket(self, action: str) -> None:
         if self.cursor_key is not None:
             self.post_message(TicketIntent(TicketAction(action), self.cursor_key))
+
+    def action_link_incident(self) -> None:
+        """`i`: the incident desk asks which incident the ticket goes to."""
+        ticket = self.item(self.cursor_key) if self.cursor_key is not None else None
+        if ticket is not None:
+            self.post_message(IncidentIntent("link", None, LinkedTicket(ticket.key, ticket.summary)))
 
     def action_switch_view(self) -> None:
         pane = self.parent
@@ -86,7 +94,7 @@ class TicketTable(KeyedTable[Ticket]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # --read-only hides the write keys, so the footer has room to say why.
         writes = action == "ticket" and bool(parameters) and TicketAction(str(parameters[0])).writes
-        return not (writes and self.read_only)
+        return not ((writes or action == "link_incident") and self.read_only)
 
 
 class Tally(NamedTuple):

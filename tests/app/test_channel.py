@@ -157,7 +157,10 @@ async def test_raise_a_ticket_from_a_6dg_request(h: Harness) -> None:
         assert isinstance(screen, RaiseTicketScreen)
         await settle(pilot, lambda: "Slack: https://" in screen.description.text)  # permalink and replies
         assert "Re-running it manually" in screen.description.text
-        await pilot.press("down", "ctrl+s")  # the 6DG board
+        await settle(pilot, lambda: screen.board_list.has_focus)
+        await pilot.press("down")  # the 6DG board
+        await settle(pilot, lambda: screen.board_list.highlighted == 1)
+        await pilot.press("ctrl+s")
         await settle(pilot, lambda: settled(app) and bool(set(h.world.jira.world.issue_keys()) - before))
         [key] = set(h.world.jira.world.issue_keys()) - before
         issue = h.world.jira.world.issue(key)

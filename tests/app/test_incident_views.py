@@ -388,7 +388,7 @@ TIMELINE = (
     event("inc-1", IncidentEventKind.NOTE, 40, by="Sam Duty", text="Called AWS support"),
     event("inc-1", IncidentEventKind.LEAD_CHANGED, 35, lead="U-PRIYA"),
     event("inc-1", IncidentEventKind.UPDATED, 30, status=IncidentStatus.IDENTIFIED, text="DB failover"),
-    event("inc-1", IncidentEventKind.LINK, 25, by="Sam Duty", ref="LAA-123"),
+    event("inc-1", IncidentEventKind.LINK, 25, by="Sam Duty", subject="LAA-123"),
     event(
         "inc-1", IncidentEventKind.UPDATED, 1, status=IncidentStatus.MONITORING, text="watching", pending=True
     ),
@@ -417,7 +417,7 @@ async def test_incident_view_shows_fields_and_timeline_in_words() -> None:
         assert "note" in shown and "Called AWS support" in shown
         assert "lead handed to Priya Patel" in shown
         assert "update · status identified" in shown and "DB failover" in shown
-        assert "linked LAA-123" in shown
+        assert "linked ticket LAA-123" in shown and "Tickets     LAA-123" in shown
         assert "⟳" in shown and "(not yet in Slack)" in shown
         await pilot.press("j", "k", "end", "home")
         await pilot.press("escape")
@@ -535,16 +535,16 @@ async def test_pane_snoozed_reminder_and_pending_marker() -> None:
         assert "overdue 1m" in row(app, "p")
 
 
-async def test_selected_is_the_newest_open_until_the_pane_is_focused_then_the_cursor() -> None:
+async def test_selected_is_the_newest_open_else_the_last_resolved_until_focused_then_the_cursor() -> None:
     app = PaneHost()
     async with app.run_test(size=(120, 20)) as pilot:
         pane = app.pane
         selected: list[str | None] = [pane.selected_id]
         pane.show([RESOLVED], REMINDERS, NAMES, MORNING)
-        selected.append(pane.selected_id)  # nothing open
+        selected.append(pane.selected_id)  # nothing open: the one resolved last (P opens its postmortem)
         pane.show([HIGH_LATE, NORMAL, RESOLVED], REMINDERS, NAMES, MORNING)
         selected.append(pane.selected_id)
-        assert selected == [None, None, "inc-normal"]
+        assert selected == [None, "inc-done", "inc-normal"]
         pane.table.focus()
         await pilot.press("j", "j")
         assert pane.selected_id == "inc-done"

@@ -10,9 +10,12 @@ import pytest
 
 from duty_tui.models import IncidentPriority, IncidentStatus
 from duty_tui.rules.incident_posts import (
+    case_text,
     declared_text,
     lead_text,
+    link_text,
     mention,
+    pin_text,
     reopened_text,
     resolved_text,
     update_text,
@@ -23,6 +26,7 @@ LONDON = ZoneInfo("Europe/London")
 NEXT = datetime(2026, 7, 1, 9, 45, tzinfo=UTC)  # 10:45 in London (BST)
 MENTION = re.compile(r"<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>")
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
+QUOTE = re.compile(r"(?m)^> ")
 
 
 def declare(
@@ -176,9 +180,23 @@ def test_hostile_text_is_escaped_everywhere(evil: str) -> None:
         lead_text(evil, evil),
         resolved_text(evil, timedelta(hours=1), title=evil),
         reopened_text(evil),
+        link_text(evil, evil),
+        case_text(evil, evil),
+        QUOTE.sub("", pin_text(evil, evil, NEXT, LONDON, permalink=evil)),  # its quote marks are ours
     ]
     for post in posts:
         assert_safe(post)
     assert MENTION.findall(posts[0]) == ["<@UTOM>", "<@UNISHA>"]
     assert MENTION.findall(posts[1]) == []
     assert len(posts[0].splitlines()) == 6  # the announcement keeps its shape
+
+
+def test_links_cases_and_pins() -> None:
+    assert link_text("LAA-12", "Disk full on *db1*") == ":link: *Ticket linked:* LAA-12 · Disk full on *db1*"
+    assert case_text("AWS", "1234567890") == ":link: *AWS case:* 1234567890"
+    pin = pin_text("Raj Mehta", "CCMS <@UEVE> is\nslow", NEXT, LONDON, "https://slack.example/p1")
+    assert pin.splitlines()[0] == (
+        ":pushpin: *Pinned to the timeline:* Raj Mehta at 10:45 (<https://slack.example/p1|in #laa-ops>)"
+    )
+    assert pin.splitlines()[1:] == ["> CCMS &lt;@UEVE&gt; is", "> slow"]  # quoted, and nobody is pinged
+    assert "<http" not in pin_text("Raj", "x", NEXT, LONDON, "javascript:alert(1)")

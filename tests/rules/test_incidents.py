@@ -504,3 +504,38 @@ def test_long_lists_and_strings_are_capped_not_refused() -> None:
     assert parsed is not None
     assert parsed.title == "t" * 200
     assert len(parsed.services) == 20 and parsed.services[0] == "s" * 80
+
+
+# -- pins, links and cases ---------------------------------------------------------------------------
+
+
+def test_a_pin_a_ticket_and_a_case_round_trip_and_list_once() -> None:
+    pinned = replace(declared(), kind=K.PIN, subject="1764150000.000200", text="the pin")
+    ticket = replace(declared(1), kind=K.LINK, subject="LAA-12")
+    case = replace(declared(2), kind=K.LINK, subject="1234567890", vendor="AWS")
+    for number, original in enumerate((pinned, ticket, case)):
+        body = payload(original, outbox_id=f"w-{number}")
+        assert body["subject"] == original.subject and body["vendor"] == original.vendor
+        message = message_for(body, at=original.at, text=original.text)
+        assert event_from_message(message) == replace(original, by="UBOT", ts=message.ts, ref=f"w-{number}")
+    again = replace(declared(3), kind=K.LINK, subject="LAA-12")  # a colleague linked it too
+    [incident] = fold([declared(), pinned, ticket, case, again])
+    assert incident.tickets == ("LAA-12",) and incident.cases == (("AWS", "1234567890"),)
+    assert incident.status is IncidentStatus.INVESTIGATING  # entries change nothing but the timeline
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject", "vendor"),
+    [
+        ("pin", "not-a-ts", None),  # a pin names a message by its ts
+        ("pin", None, None),
+        ("link", "", None),
+        ("link", "x" * 500, None),
+        ("link", "LAA-1", 42),
+        ("link", "LAA-1", "v" * 100),
+        ("link", ["LAA-1"], None),
+    ],
+)
+def test_malformed_entries_are_ignored(kind: str, subject: object, vendor: object) -> None:
+    body = payload(declared(), outbox_id="w-1") | {"event": kind, "subject": subject, "vendor": vendor}
+    assert event_from_message(message_for(body)) is None

@@ -81,7 +81,7 @@ def the_incident() -> Incident:
             ),
         ),
         IncidentEvent(
-            ID, K.PIN, at(3), "Tom Jones", text="CloudWatch alarm: SOA 5xx > 5%", ref="1795686000.000100"
+            ID, K.PIN, at(3), "Tom Jones", text="CloudWatch alarm: SOA 5xx > 5%", subject="1795686000.000100"
         ),
         IncidentEvent(ID, K.NOTE, at(10), "Tom Jones", text="RDS CPU at 100% since 09:50"),
         post(
@@ -94,7 +94,8 @@ def the_incident() -> Incident:
             ),
         ),
         post(base(K.LEAD_CHANGED, 40, lead="UAISHA"), lead_text("UTOM", "UAISHA")),
-        IncidentEvent(ID, K.LINK, at(45), "Aisha Khan", text="AWS support case", ref="AWS 1234567890"),
+        IncidentEvent(ID, K.LINK, at(45), "Aisha Khan", subject="1234567890", vendor="AWS"),
+        IncidentEvent(ID, K.LINK, at(46), "Aisha Khan", subject="LAA-812"),
         post(
             base(K.RESOLVED, 72, status=IncidentStatus.RESOLVED, lead="UAISHA"),
             resolved_text("Stopped the report query; submissions work again.", timedelta(minutes=72)),
@@ -147,7 +148,7 @@ def test_the_draft_has_every_section_and_blameless_prompts() -> None:
     markdown = postmortem_markdown(the_incident(), IMPROVEMENTS, names=NAMES, zone=LONDON, now=NOW)
     assert [line for line in markdown.splitlines() if line.startswith("## ")] == HEADINGS
     assert "not who was at fault" in markdown and 'never "who"' in markdown
-    assert table_shapes(markdown) == [3] * 6 + [4] * 9 + [7] * 5
+    assert table_shapes(markdown) == [3] * 6 + [4] * 10 + [7] * 5
 
 
 def test_an_open_incident_without_improvements() -> None:
@@ -216,7 +217,7 @@ def test_hostile_text_cannot_break_the_document(evil: str) -> None:
         ),
         IncidentEvent(ID, K.NOTE, at(1), evil, text=evil),
         IncidentEvent(ID, K.PIN, at(2), "UEVIL", text=evil, ts="1795686000.000200"),
-        IncidentEvent(ID, K.LINK, at(3), "UEVIL", text=evil, ref=evil),
+        IncidentEvent(ID, K.LINK, at(3), "UEVIL", text=evil, subject=evil, vendor=evil),
         post(base(K.UPDATED, 4, title=evil), update_text(IncidentStatus.MONITORING, evil, None, LONDON)),
         post(base(K.RESOLVED, 5, title=evil), resolved_text(evil, timedelta(minutes=5))),
     ]

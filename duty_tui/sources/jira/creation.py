@@ -27,9 +27,17 @@ class TicketCreator:
         self.writer = writer
 
     def create(
-        self, ticket: NewTicket, *, project: str, issue_type: str, component: str | None, uid: str
+        self,
+        ticket: NewTicket,
+        *,
+        project: str,
+        issue_type: str,
+        component: str | None,
+        uid: str,
+        assignee: str | None = None,
+        labels: tuple[str, ...] = (),
     ) -> str:
-        """Create the ticket; returns its key."""
+        """Create the ticket (assigned to `assignee`, an account id, when given); returns its key."""
         fields: dict[str, Any] = {
             "project": {"key": project},
             "issuetype": {"name": issue_type},
@@ -39,6 +47,10 @@ class TicketCreator:
         }
         if component:
             fields["components"] = [{"name": component}]
+        if assignee:
+            fields["assignee"] = {"accountId": assignee}
+        if labels:
+            fields["labels"] = list(labels)
         payload = {"fields": fields, "properties": [{"key": PROPERTY_KEY, "value": {"outbox": uid}}]}
         answer = mapping(self.writer.send("post", "issue", payload, f"creating a ticket in {project}"))
         key = optional_text(answer.get("key"))
