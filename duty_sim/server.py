@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -184,6 +185,14 @@ class _Server(ThreadingHTTPServer):
         with self.connections_lock:
             self.connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up waiting (a probe's timeout, a slow answer) is no error of the server's."""
+        error = sys.exc_info()[1]
+        if isinstance(error, BrokenPipeError | ConnectionResetError):
+            _log.debug("client %s closed the connection before the answer", client_address)
+            return
+        super().handle_error(request, client_address)
 
     def sever_all(self) -> None:
         """Close open keep-alive connections too, so an outage refuses pooled clients as well."""

@@ -54,7 +54,13 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"duty-tui {__version__}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
     init = commands.add_parser("init", parents=[common], help="write a commented config for the LAA Ops team")
-    init.add_argument("--force", action="store_true", help="overwrite an existing config")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument(
+        "--checklist",
+        action="store_true",
+        help="write a copy of the shipped checklist to edit (checklists.toml beside the config, or the "
+        "config's [checklist] file) instead of the config",
+    )
     sync = commands.add_parser("sync", parents=[common], help="poll every source into the store")
     sync.add_argument("--once", action="store_true", required=True, help="poll once and exit (the only mode)")
     return main
@@ -64,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "init":
+            if args.checklist:
+                return init_checklist(args.config or default_config_path(), force=args.force)
             return init_config(args.config or default_config_path(), force=args.force)
         if args.command == "sync":
             return sync_once(args)
@@ -86,6 +94,28 @@ def init_config(path: Path, *, force: bool) -> int:
     print(f"  export {ENV_JIRA_TOKEN}=...      # https://id.atlassian.com/manage-profile/security/api-tokens")
     print(f"  export {ENV_SLACK_TOKEN}=xoxb-... # bot token of the duty-tui Slack app")
     print("Then run: duty-tui")
+    print("To make the duty checklist your own: duty-tui init --checklist")
+    return 0
+
+
+def init_checklist(config_path: Path, *, force: bool) -> int:
+    """Write the shipped checklist where duty-tui will read it: the config's [checklist] file, or
+    checklists.toml beside the config."""
+    from duty_tui.config.checklist import DEFAULT_FILE, shipped_text
+
+    path = config_path.parent / DEFAULT_FILE
+    if config_path.exists():
+        path = load_config(config_path).checklist.file or path
+    if path.exists() and not force:
+        raise ConfigError(
+            f"{path} already exists: edit it, or run `duty-tui init --checklist --force` to overwrite it."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(shipped_text(), encoding="utf-8")
+    print(f"Wrote {path}: a copy of the shipped checklist.")
+    print("Add, remove, rename and reorder its sections and items; keep an item's id and today's tick")
+    print("stays with it. duty-tui reads it at start (a malformed file: it says why, and uses the")
+    print("shipped list).")
     return 0
 
 

@@ -10,8 +10,9 @@ writer, in order, off the UI thread.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -24,31 +25,47 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from duty_tui.config.cover import support_ways
+from duty_tui.desks.attention import COVER, DAY, AttentionDesk
 from duty_tui.desks.channel import ChannelDesk
+from duty_tui.desks.checklist import ChecklistDesk
+from duty_tui.desks.cover import CoverChanged, CoverDesk
+from duty_tui.desks.handover import HandoverDesk
 from duty_tui.desks.incident_intents import IncidentIntent
 from duty_tui.desks.incidents import IncidentDesk
+from duty_tui.desks.notifier import DesktopNotifier
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
 from duty_tui.desks.ui import post_from_thread
 from duty_tui.keymap import KEYS, display_key
-from duty_tui.messages import CacheLoaded, ChecklistLoaded, Snapshot, SourcePolled
+from duty_tui.messages import CacheLoaded, Snapshot, SourcePolled
 from duty_tui.models import IMPROVEMENT_KEY, Service, WriteKind
+from duty_tui.rules.attention import Engineer
+from duty_tui.rules.checklist import Evidence, Place
+from duty_tui.rules.cover import EVENT_TYPE as COVER_EVENT
 from duty_tui.rules.facts import TicketFacts
+from duty_tui.rules.handover import EVENT_TYPE as HANDOVER_EVENT
+from duty_tui.rules.handover import HandoverFacts
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
 from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
 from duty_tui.sync.poll import PollLoop
+from duty_tui.sync.probes import ProbeLoop
 from duty_tui.sync.store_writer import StoreWriter
 from duty_tui.views.channel_dialogs import ChannelDialogs
+from duty_tui.views.cover import cover_form
+from duty_tui.views.handover_dialogs import HandoverDialogs
 from duty_tui.views.incident_dialogs import IncidentDialogs
 from duty_tui.views.ticket_dialogs import TicketDialogs
+from duty_tui.widgets.attention_facts import AttentionFacts
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.channel import WINDOW, ChannelPane
-from duty_tui.widgets.checklist import ChecklistPane, ChecklistToggled
+from duty_tui.widgets.checklist import ChecklistGo, ChecklistPane
+from duty_tui.widgets.handover_facts import gather as gather_handover
 from duty_tui.widgets.incident import IncidentPane
 from duty_tui.widgets.list_pane import ListPane
 from duty_tui.widgets.status import StatusBar
-from duty_tui.widgets.tickets import TicketsPane
+from duty_tui.widgets.tickets import UNACKNOWLEDGED, UNASSIGNED, TicketsPane
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +94,8 @@ class DutyApp(App[None]):
         "incident.note",
         "incident.resolve",
         "incident.postmortem",
+        "app.handover",
+        "app.cover",
     )
 
     def __init__(self, runtime: Runtime) -> None:
@@ -85,6 +104,7 @@ class DutyApp(App[None]):
         self.config = runtime.config
         self.zone = runtime.calendar.zone
         self.loops: list[PollLoop] = []
+        self.probes: ProbeLoop | None = None  # the health checks, once polling starts (when any are set)
         self.statuses = runtime.store.statuses.all()
         self.refreshing: set[str] = set()  # sources polled on request whose answer has not come yet
         self.exit_message: str | None = None
@@ -112,7 +132,14 @@ class DutyApp(App[None]):
             runtime.now, self.zone, runtime.calendar, self.config.channel, read_only=runtime.read_only
         )
         self.incident = IncidentPane()
-        self.checklist = ChecklistPane(runtime.sections, self.zone, runtime.now, runtime.engineer_name)
+        self.checklist = ChecklistPane(
+            runtime.sections,
+            self.zone,
+            runtime.now,
+            runtime.engineer_name,
+            calendar=runtime.calendar,
+            tick_key=display_key(self.current_keys()["checklist.toggle"]).split()[-1],
+        )
         # Store writes the UI makes (ticks, queued outbox writes), in the order they were made.
         self.store_writer = StoreWriter("store writes", on_error=self._store_write_failed)
         # The one writer for every service's writes; none with --read-only.
@@ -147,7 +174,43 @@ class DutyApp(App[None]):
             me=lambda: self.channel.me,
             names=lambda: {u.id: u.name for u in self.channel.directory.users.values()},
         )
+        self.handover_desk = HandoverDesk(
+            runtime,
+            ui=self,
+            dialogs=HandoverDialogs(runtime.now, self.zone, lambda: self.channel.title),
+            store_writer=self.store_writer,
+            sender=self.outbox,
+            gather=self._handover_facts,
+            me=lambda: self.channel.me,
+        )
+        self.checklist_desk = ChecklistDesk(
+            runtime,
+            pane=self.checklist,
+            ui=self,
+            store_writer=self.store_writer,
+            evidence=self._checklist_evidence,
+        )
+        # Today's sub-team and who is on #laa-ops when (`D`); the status bar shows who is on now.
+        self.cover_desk = CoverDesk(
+            runtime,
+            ui=self,
+            form=lambda cover, people, can_post: cover_form(cover, people, self.zone, can_post=can_post),
+            store_writer=self.store_writer,
+            sender=self.outbox,
+            people=self._slack_people,
+            names=lambda: {u.id: u.name for u in self.channel.directory.users.values()},
+            me=lambda: self.channel.me,
+        )
         self.status_bar = StatusBar()
+        notify = self.config.notify
+        # What needs the engineer now: counted in the status bar, each new item announced once.
+        self.attention = AttentionDesk(
+            self,
+            runtime.calendar,
+            DesktopNotifier(notify, os.environ, self.write_to_terminal) if notify.desktop else None,
+            bell=notify.bell,
+        )
+        self.attention_facts = AttentionFacts()
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -162,7 +225,10 @@ class DutyApp(App[None]):
             with Vertical(id="duty"):
                 with self.incident_desk:
                     yield self.incident
-                yield self.checklist
+                with self.checklist_desk:
+                    yield self.checklist
+        yield self.handover_desk
+        yield self.cover_desk
         yield Footer()
 
     def on_mount(self) -> None:
@@ -197,11 +263,12 @@ class DutyApp(App[None]):
         snapshot = message.snapshot
         self.tickets.show(snapshot.tickets)
         self.channel_desk.show_cache(snapshot.messages, snapshot.users, snapshot.channel_name)
-        self.checklist.show_ticks(snapshot.day, snapshot.ticks)
+        self.checklist_desk.show_cache(snapshot.day, snapshot.ticks)
         self.statuses.update(snapshot.statuses)
         self.pending_writes = snapshot.pending  # shown in this first status, before the desk says so
         self.ticket_desk.show_cache(snapshot.people, snapshot.pending)
         self.refresh_status()
+        self.attention.settle(DAY)  # what the cache and the clock show now is not news
         self.painted = True
         self.incident_desk.reload()
         self.start_polling()
@@ -220,6 +287,9 @@ class DutyApp(App[None]):
             loop = PollLoop(poller, runtime.store, runtime.clock, interval, partial(self._post_poll, target))
             self.loops.append(loop)
             loop.start()
+        self.probes = runtime.probe_loop()  # availability: results go to the store
+        if self.probes is not None:
+            self.probes.start()
 
     def _post_poll(self, target: Widget, outcome: PollOutcome) -> None:
         """Called on a poller's thread; post_message is thread-safe."""
@@ -234,7 +304,11 @@ class DutyApp(App[None]):
         self.refreshing.discard(outcome.status.source)
         if isinstance(outcome, PollFailed):
             self.on_poll_failed(outcome)
+        self.checklist_desk.refresh_hints()  # what the poll brought may undo (or do) a checklist item
+        if outcome.status.source == Service.SLACK:  # a newer cover post for today, and the launch check
+            self.cover_desk.polled_slack(outcome.changed if isinstance(outcome, MessagesPolled) else ())
         self.refresh_status()
+        self.attention.settle(outcome.status.source)  # its first poll was the backlog; from now on, news
 
     def on_poll_failed(self, outcome: PollFailed) -> None:
         error = outcome.error
@@ -250,13 +324,14 @@ class DutyApp(App[None]):
 
     def on_clock_tick(self) -> None:
         today = self.runtime.calendar.local_date(self.runtime.now())
-        if today != self.day:  # a new support day starts unticked
+        if today != self.day:  # a new support day (the checklist desk reads its ticks)
             self.day = today
-            self.load_ticks(today)
+        self.checklist_desk.tick()  # a new day's list, the 10:00 flags, the end-of-day offer
         self.tickets.table.invalidate()  # ages
         self.tickets.update_counts()  # breached and due-soon move on with the clock, polls or not
         self.channel_desk.tick()  # waiting and triage clocks, day labels
         self.incident_desk.tick()  # update reminders
+        self.cover_desk.tick()  # who is on the channel; a period starting with nobody on it
         for pane, source in ((self.tickets, "jira"), (self.channel, "slack")):
             pane.show_status(self.statuses.get(source))
         self.refresh_status()
@@ -264,6 +339,7 @@ class DutyApp(App[None]):
     def refresh_status(self) -> None:
         now = self.runtime.now()
         open_incidents, overdue = self.incident_desk.overdue()
+        on_channel = self.cover_desk.on_channel_now()
         self.status_bar.show(
             now,
             self.zone,
@@ -276,22 +352,40 @@ class DutyApp(App[None]):
             overdue_update=overdue,
             read_only=self.runtime.read_only,
             demo=self.runtime.demo,
+            covering=on_channel.words if on_channel else None,
+            uncovered=bool(on_channel and on_channel.gap),
+            attention=self._attention_now(now),
         )
+
+    def _attention_now(self, now: datetime) -> tuple[int, str | None]:
+        """What needs the engineer now (each new thing announced once): how many, and the most urgent."""
+        account = self.runtime.account.cached()
+        situation = self.attention_facts.gather(
+            now=now,
+            calendar=self.runtime.calendar,
+            me=Engineer(account.account_id, account.display_name, self.channel.me)
+            if account is not None
+            else Engineer(slack_id=self.channel.me),
+            tickets=self.tickets,
+            channel=self.channel,
+            incidents=self.incident_desk.incidents,
+            reminders=self.incident_desk.reminders(),
+            checklist=self.checklist,
+            end_of_day=self.config.checklist.end_of_day,
+            uncovered=self.cover_desk.uncovered_now(),
+        )
+        found = self.attention.update(situation)
+        if self.cover_desk.loaded and self.cover_desk.polled:
+            self.attention.settle(COVER)  # the day's cover as it stood at start is the backlog, not news
+        return found
+
+    def write_to_terminal(self, sequence: str) -> None:
+        """A control sequence duty-tui built itself (a notification escape; never untrusted text), written
+        between frames on the UI thread, the way Textual rings its bell."""
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(sequence)
 
     # -- checklist ------------------------------------------------------------------------------
-
-    def on_checklist_toggled(self, message: ChecklistToggled) -> None:
-        tick = message.tick
-        self.store_writer.submit(
-            partial(
-                self.runtime.store.checklist.set,
-                tick.item_id,
-                tick.day,
-                ticked=message.ticked,
-                by=tick.by,
-                at=tick.at,
-            )
-        )
 
     def _store_write_failed(self, error: Exception) -> None:
         """On the serial writer's thread: say so, and show the checklist as actually stored."""
@@ -301,15 +395,38 @@ class DutyApp(App[None]):
             severity="error",
             markup=False,
         )
-        self.load_ticks(self.day)
+        self.call_from_thread(self.checklist_desk.reload)
 
-    @work(thread=True, group="checklist", exit_on_error=False, description="read checklist ticks")
-    def load_ticks(self, day: date) -> None:
-        self.post_message(ChecklistLoaded(day, self.runtime.store.checklist.of_day(day)))
+    async def on_checklist_go(self, message: ChecklistGo) -> None:
+        """Enter on a checklist item: to the pane (and the view of it) where that duty is done."""
+        place, board_id = message.target.place, message.target.board
+        board = next((b.name for b in self.config.jira.boards if b.id == board_id), None)
+        if place is Place.CHANNEL:
+            self.channel.go_to_unread()
+            self.action_focus_pane("channel")
+        elif place is Place.BOARD and board is None:
+            self.notify(f"Board {board_id} is not one of the config's [[jira.boards]].", markup=False)
+        elif place in (Place.BOARD, Place.TICKETS, Place.UNACKNOWLEDGED):
+            self.tickets.show_view(UNACKNOWLEDGED if place is Place.UNACKNOWLEDGED else UNASSIGNED, board)
+            self.action_focus_pane("tickets")
+        elif place is Place.INCIDENTS:
+            self.action_focus_pane("incident")
+        else:  # the handover desk's: the latest handover, or the composer
+            await self.run_action("latest_handover" if place is Place.HANDOVER else "handover")
 
-    def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
-        if message.day == self.day:
-            self.checklist.show_ticks(message.day, message.ticks)
+    def _checklist_evidence(self) -> Evidence:
+        """What the panes show that says a checklist item is done: the channel read to its end today, and
+        the boards whose waiting tickets are all acknowledged (as Jira last said, while it answers)."""
+        jira, read = self.statuses.get("jira"), self.channel.read_to_end()
+        channel_read = read is not None and self.runtime.calendar.local_date(read) == self.day
+        if jira is None or jira.last_success is None or not jira.ok:
+            return Evidence(channel_read=channel_read)
+        waiting = self.tickets.unacknowledged_boards()
+        return Evidence(
+            channel_read=channel_read,
+            acknowledged_boards=frozenset(b.id for b in self.config.jira.boards if b.name not in waiting),
+            all_acknowledged=not waiting,
+        )
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -357,6 +474,35 @@ class DutyApp(App[None]):
         message.stop()
         self.incident_desk.act(message.action, message.incident_id, message.subject)
 
+    def action_cover(self) -> None:
+        """`D`: today's cover (not over a dialog, where D is a letter)."""
+        if not self.screen.is_modal:
+            self.cover_desk.open_form()
+
+    def on_cover_changed(self, message: CoverChanged) -> None:
+        message.stop()
+        self.refresh_status()
+
+    def action_handover(self) -> None:
+        """`H`: compose the handover (not over a dialog, where H is a letter)."""
+        if not self.screen.is_modal:
+            self.handover_desk.compose_handover()
+
+    def action_latest_handover(self) -> None:
+        self.handover_desk.show_latest()
+
+    def _handover_facts(self) -> HandoverFacts:
+        desk = self.incident_desk
+        return gather_handover(
+            tickets=self.tickets,
+            channel=self.channel,
+            incidents=desk.incidents,
+            reminders=desk.reminders(),
+            slack_names=desk.names(),
+            checklist=self.checklist,
+            now=self.runtime.now(),
+        )
+
     def _slack_people(self) -> list[tuple[str, str]]:
         """Everyone the channel knows by name, the team first (for the lead pickers)."""
         team = self.channel.state.team.members
@@ -365,9 +511,20 @@ class DutyApp(App[None]):
         return [(u.id, u.name) for u in users]
 
     def action_help(self) -> None:
-        from duty_tui.views.help import HelpScreen
+        from duty_tui.views.help import HelpScreen, SupportWays
 
-        self.push_screen(HelpScreen(self.current_keys()))
+        support = SupportWays(self._support_ways(), self.config.contacts.escalation)
+        self.push_screen(HelpScreen(self.current_keys(), support=support))
+
+    def _support_ways(self) -> list[tuple[str, str]]:
+        """How users get support (the channel, each board), for the help screen."""
+        config, boards = self.config, self.config.jira.boards
+        return support_ways(
+            config.slack.channel,
+            self.channel.title.lstrip("#") or "laa-ops",
+            config.jira.url,
+            [(board.name, board.id, board.component) for board in boards],
+        )
 
     def current_keys(self) -> dict[str, str]:
         """Binding id → keys as now in force (defaults plus the config's [keys])."""
@@ -395,6 +552,8 @@ class DutyApp(App[None]):
     def stop_polling(self) -> None:
         for loop in self.loops:
             loop.stop()
+        if self.probes is not None:
+            self.probes.stop()
         self.store_writer.stop()
         if self.outbox is not None:
             self.outbox.stop()
@@ -406,6 +565,15 @@ class DutyApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Refresh now", "Poll Jira and Slack now", self.action_refresh)
         yield SystemCommand("Keys and help", "Every key binding and what the panes show", self.action_help)
+        yield SystemCommand(
+            "Latest handover", "Read the latest handover in #laa-ops", self.action_latest_handover
+        )
+        yield SystemCommand("Write a handover", "Hand over to the next engineer (H)", self.action_handover)
+        yield SystemCommand(
+            "Today's cover",
+            "The engineer, the DBA, the duty consultant and who is on #laa-ops (D)",
+            self.action_cover,
+        )
         for pane_id, title in (
             ("tickets", "Tickets"),
             ("channel", "#laa-ops"),
@@ -427,6 +595,7 @@ class DutyApp(App[None]):
         self.ticket_desk.sender = None
         self.channel_desk.sender = None
         self.incident_desk.sender = None
+        self.cover_desk.sender = None
         self.sending_elsewhere = True
         self.refresh_status()
         self.notify(
@@ -444,6 +613,10 @@ class DutyApp(App[None]):
             desk: Widget = self.ticket_desk
             if write.kind is WriteKind.ANNOUNCE or write.key.startswith(IMPROVEMENT_KEY):
                 desk = self.incident_desk
+            elif write.key == HANDOVER_EVENT:
+                desk = self.handover_desk
+            elif write.key == COVER_EVENT:
+                desk = self.cover_desk
             elif write.service is Service.SLACK or write.kind in (WriteKind.CREATE, WriteKind.LINK):
                 desk = self.channel_desk
             post_from_thread(desk, OutboxProgressed(progress))

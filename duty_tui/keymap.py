@@ -148,6 +148,35 @@ KEYS: tuple[KeySpec, ...] = (
         _WHERE,
         show=False,
     ),
+    KeySpec(
+        "app.handover",
+        "H",
+        "handover",
+        "Handover",
+        "Write the handover to the next engineer (assembled from the dashboard; posted to #laa-ops)",
+        _WHERE,
+        show=False,
+    ),
+    # Today's cover (`D`): the support sub-team and who is on #laa-ops in each period.
+    KeySpec(
+        "app.cover",
+        "D",
+        "cover",
+        "Cover",
+        "Set today's cover: the engineer, the DBA, the 6DG duty consultant and who is on #laa-ops when",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
+        "cover.save",
+        "ctrl+s",
+        "save",
+        "Save",
+        "Save today's cover (and post it, if ticked)",
+        "Cover form",
+        priority=True,
+    ),
+    KeySpec("cover.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when changed)", "Cover form"),
     KeySpec("list.down", "down,j", "cursor_down", "Down", "Next row", _LISTS, show=False),
     KeySpec("list.up", "up,k", "cursor_up", "Up", "Previous row", _LISTS, show=False),
     KeySpec("list.page_down", "pagedown", "page_down", "Page down", "Page down", _LISTS, show=False),
@@ -231,6 +260,30 @@ KEYS: tuple[KeySpec, ...] = (
         "channel.copy", "y", "message('copy')", "Copy", "Copy the message's permalink", _CHANNEL, show=False
     ),
     KeySpec("checklist.toggle", "space,x", "tick", "Tick", "Tick or untick the selected item", "Checklist"),
+    KeySpec(
+        "checklist.go",
+        "enter",
+        "go",
+        "Go",
+        "Go where the item is done (items marked ↵): the channel, a board, an incident, the handover",
+        "Checklist",
+    ),
+    KeySpec(
+        "checklist.previous_day",
+        "left_square_bracket",
+        "day(-1)",
+        "Past day",
+        "Show the list of the support day before (past days are read-only)",
+        "Checklist",
+    ),
+    KeySpec(
+        "checklist.next_day",
+        "right_square_bracket",
+        "day(1)",
+        "Next day",
+        "Show the list of the next support day, up to today",
+        "Checklist",
+    ),
     KeySpec(
         "assign.pick", "enter", "pick", "Assign", "Assign to the highlighted person", _ASSIGN, priority=True
     ),
@@ -449,6 +502,10 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("detail.close", "escape,q", "close", "Close", "Close", _DETAIL),
     KeySpec("view.close", "escape,q", "close", "Close", "Close", "Thread view"),
     KeySpec("help.close", "escape,q,question_mark", "dismiss_help", "Close", "Close", "Help"),
+    KeySpec("handover.post", "ctrl+s", "post", "Post", "Post the handover", "Handover editor", priority=True),
+    KeySpec(
+        "handover.cancel", "escape", "cancel", "Cancel", "Cancel (asks first when edited)", "Handover editor"
+    ),
     # The postmortem screen (`P`): its improvements, the improvement form, the board picker.
     KeySpec("postmortem.add", "a", "add", "Add", "Add an improvement", "Postmortem"),
     KeySpec(
@@ -566,5 +623,7 @@ def display_key(keys: str) -> str:
         "pageup": "PgUp",
         "home": "Home",
         "end": "End",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
     }
     return " ".join(names.get(key, key) for key in keys.split(","))

@@ -167,8 +167,9 @@ class SourceStatus:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
-    id: str
+    id: str  # the key its ticks are stored by: stable across renames
     text: str
+    opens: str | None = None  # where `enter` takes the engineer ("channel", "board:262"…; rules.checklist)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,7 @@ class ChecklistSection:
     id: str
     title: str
     items: tuple[ChecklistItem, ...]
+    when: str | None = None  # "start" or "end": the start- and end-of-day lists (rules.checklist)
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +380,10 @@ class Incident:
 IMPROVEMENT_KEY: Final = "improvement:"
 
 
+# What a POST write shares, by its metadata event type (for messages about it).
+POSTED: Final = {"duty_tui_cover": "today's cover", "duty_tui_handover": "the handover"}
+
+
 class WriteKind(StrEnum):
     ASSIGN = "assign"  # assignee_id None unassigns
     TRANSITION = "transition"
@@ -389,6 +395,10 @@ class WriteKind(StrEnum):
     # Shared state posted with the bot's token and Slack metadata (key: the incident id; body: the text,
     # already mrkdwn; metadata: the payload). The first of an incident's is its thread; the rest go there.
     ANNOUNCE = "announce"
+    # A top-level #laa-ops post with metadata, posted with the bot's token (key: the metadata event type,
+    # `duty_tui_…`; body: the text, already mrkdwn; metadata: the payload as a JSON object, to which the
+    # delivery adds "outbox": the write's uid). Used for today's cover and for handovers.
+    POST = "post"
 
 
 class WriteState(StrEnum):
@@ -432,7 +442,7 @@ class Write:
     # A reply that announces the ticket created earlier in its keypress: "{ticket}" in `body` becomes
     # the key and link once Jira has said what they are.
     announces: bool = False
-    metadata: str | None = None  # ANNOUNCE: the metadata payload, as JSON
+    metadata: str | None = None  # ANNOUNCE, POST: the metadata payload, as JSON
     result: str | None = None  # what the service made of it: the created ticket's key, a post's ts
     state: WriteState = WriteState.PENDING
     attempts: int = 0
@@ -457,4 +467,6 @@ class Write:
             return f"react :{self.body}:"
         if self.kind is WriteKind.ANNOUNCE:
             return "post the incident to #laa-ops"
+        if self.kind is WriteKind.POST:
+            return f"post {POSTED.get(self.key, 'a message')} to #laa-ops"
         return f"comment on {self.key}"

@@ -11,14 +11,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.resources import files
 from pathlib import Path
 
 from duty_tui.clock import Clock
 from duty_tui.config import ENV_SLACK_USER_TOKEN, Config, ConfigError, Secrets, require_secrets
+from duty_tui.config.checklist import load_checklist, shipped_sections
 from duty_tui.models import ChecklistSection, Service, Ticket
+from duty_tui.rules.availability import ProbeResult
 from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
-from duty_tui.rules.checklist import parse_sections
 from duty_tui.sources.jira.client import JiraSource
 from duty_tui.sources.jira.writes import JiraWriter
 from duty_tui.sources.slack.client import SlackSource
@@ -29,6 +29,7 @@ from duty_tui.sync.jira_delivery import JiraDelivery
 from duty_tui.sync.jira_poll import JiraPoller
 from duty_tui.sync.outbox import Delivery, OutboxProgress, OutboxWriter
 from duty_tui.sync.outcomes import Poller
+from duty_tui.sync.probes import ProbeLoop
 from duty_tui.sync.slack_delivery import SlackDelivery
 from duty_tui.sync.slack_poll import SlackPoller
 from duty_tui.sync.slack_team import SlackTeam
@@ -56,6 +57,7 @@ class Runtime:
     data_dir: Path
     read_only: bool = False
     demo: bool = False
+    checklist_warning: str | None = None  # why the engineer's checklist file is not in use
     # Called when the app ends (the demo stops its simulators here).
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
@@ -102,6 +104,12 @@ class Runtime:
         }
         return OutboxWriter(self.store, deliveries, self.clock, emit)
 
+    def probe_loop(self, emit: Callable[[tuple[ProbeResult, ...]], None] | None = None) -> ProbeLoop | None:
+        """The health checks' one loop (`[[availability.checks]]`), reporting each step's results to
+        `emit`; None when no check is configured."""
+        checks = self.config.availability.checks
+        return ProbeLoop(checks, self.store, self.clock, emit) if checks else None
+
     def close(self) -> None:
         self.store.close()
         for cleanup in reversed(self.cleanups):
@@ -110,7 +118,7 @@ class Runtime:
 
 
 def shipped_checklist() -> tuple[ChecklistSection, ...]:
-    return parse_sections(files("duty_tui.data").joinpath("checklists.toml").read_text(encoding="utf-8"))
+    return shipped_sections()
 
 
 def build_calendar(config: Config) -> SupportCalendar:
@@ -154,12 +162,13 @@ def build_runtime(
     slack_writer = SlackWriter(slack, poster)
     account = JiraAccount(jira, store, config.jira)
     team = config.workflow.team.members
+    checklist = load_checklist(config.checklist)  # the engineer's own, or the shipped one
     return Runtime(
         config=config,
         store=store,
         clock=clock,
         calendar=build_calendar(config),
-        sections=shipped_checklist(),
+        sections=checklist.sections,
         jira=jira,
         slack=slack,
         slack_writer=slack_writer,
@@ -174,6 +183,7 @@ def build_runtime(
         data_dir=data_dir,
         read_only=read_only,
         demo=demo,
+        checklist_warning=checklist.warning,
     )
 
 

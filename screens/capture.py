@@ -222,6 +222,37 @@ async def postmortem(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
     await wait_for(pilot, lambda: any(i.ticket for i in getattr(app.screen, "improvements", [])))
 
 
+async def handover(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """The handover composer, assembled from the dashboard, an incident open."""
+    await incidents(pilot, app, world)
+    await pilot.press("H")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "HandoverScreen")
+    await pilot.press(*"LAA-2: EBS resize booked for 19:00 with the DBA; watch the disk alarm.")
+
+
+async def cover_form(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """`D`: today's sub-team and who is on #laa-ops in each period, lunch split between two people."""
+    await pilot.press("D")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "CoverScreen")
+    screen: Any = app.screen
+    slack = world.cast.slack
+    for name, handle in (("engineer", "aisha"), ("dba", "sam"), ("duty_consultant", "ewan")):
+        screen.roles[name].value = slack[handle]
+    for select, handle in zip(screen.slots, ("aisha", "tom", "grace", "aisha"), strict=True):
+        select.value = slack[handle]
+
+
+async def cover_status(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """The cover saved and posted: the status bar says who is on the channel, the post is in #laa-ops."""
+    await cover_form(pilot, app, world)
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: app.runtime.store.outbox.count_pending() == 0)
+    app.runtime.slack_poller.rescan_soon()
+    await pilot.press("r")
+    await wait_for(pilot, lambda: not app.refreshing)
+    await pilot.press("2", "end")
+
+
 SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("dashboard", (120, 35), nothing),
     ("dashboard-100x30", (100, 30), nothing),
@@ -241,6 +272,9 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("declare-incident", (120, 35), declare_form),
     ("incident-view", (120, 35), incident_view),
     ("postmortem", (120, 35), postmortem),
+    ("handover", (120, 35), handover),
+    ("cover-form", (120, 35), cover_form),
+    ("cover-status", (160, 40), cover_status),
     ("help", (120, 35), help_screen),
     ("command-palette", (120, 35), palette),
 ]

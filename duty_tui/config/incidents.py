@@ -2,7 +2,7 @@
 
 [incidents]
 stakeholders = ["U…", "S…"]        # Slack users or user groups told of high-priority incidents
-stakeholders_6dg = ["S…"]           # told instead, when a 6DG/STEC service is affected
+stakeholders_6dg = ["S…"]           # told too, when a 6DG/STEC service is affected
 services_6dg = ["CCMS", "CIS", "MI", "CWA", "ERIC", "STEC"]  # the services hosted by 6DG/STEC
 update_minutes = { high = 30, normal = 60 }
 postmortem_dir = "~/postmortems"    # default: <data dir>/postmortems
@@ -44,11 +44,11 @@ class IncidentsConfig:
     postmortem_dir: Path | None = None
 
     def audience(self, services: tuple[str, ...]) -> tuple[str, ...]:
-        """Who is told of a high-priority incident: the 6DG/STEC stakeholders when one of its services is
-        6DG's (and they are configured), otherwise the stakeholders."""
+        """Who is told of a high-priority incident: the stakeholders (senior-leadership communication),
+        and the 6DG/STEC stakeholders too when one of its services is 6DG's."""
         hosted = {name.casefold() for name in self.services_6dg}
-        if self.stakeholders_6dg and any(service.casefold() in hosted for service in services):
-            return self.stakeholders_6dg
+        if any(service.casefold() in hosted for service in services):
+            return tuple(dict.fromkeys((*self.stakeholders, *self.stakeholders_6dg)))
         return self.stakeholders
 
 

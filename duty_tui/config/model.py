@@ -12,8 +12,12 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from duty_tui.config.availability import AvailabilityConfig
 from duty_tui.config.channel import ChannelConfig
+from duty_tui.config.checklist import ChecklistConfig
+from duty_tui.config.cover import ContactsConfig, CoverConfig
 from duty_tui.config.incidents import IncidentsConfig
+from duty_tui.config.notify import NotifyConfig
 from duty_tui.config.workflow import WorkflowConfig
 
 
@@ -82,4 +86,9 @@ class Config:
     workflow: WorkflowConfig = field(default_factory=WorkflowConfig)
     channel: ChannelConfig = field(default_factory=ChannelConfig)
     incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    checklist: ChecklistConfig = field(default_factory=ChecklistConfig)
+    cover: CoverConfig = field(default_factory=CoverConfig)
+    contacts: ContactsConfig = field(default_factory=ContactsConfig)
+    availability: AvailabilityConfig = field(default_factory=AvailabilityConfig)
     path: Path | None = None

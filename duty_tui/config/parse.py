@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from duty_tui.config.availability import parse_availability
 from duty_tui.config.channel import parse_channel
+from duty_tui.config.checklist import parse_checklist
+from duty_tui.config.cover import parse_contacts, parse_cover
 from duty_tui.config.incidents import parse_incidents
 from duty_tui.config.model import BoardConfig, Config, JiraConfig, SlackConfig, StoreConfig, SupportConfig
+from duty_tui.config.notify import parse_notify
 from duty_tui.config.reader import ConfigError, Reader
 from duty_tui.config.workflow import parse_workflow
 from duty_tui.keymap import KEYS_BY_ID
@@ -45,7 +49,23 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     reader.known(
         raw,
         "",
-        {"jira", "slack", "support", "store", "keys", "team", "triage", "tickets", "channel", "incidents"},
+        {
+            "jira",
+            "slack",
+            "support",
+            "store",
+            "keys",
+            "team",
+            "triage",
+            "tickets",
+            "channel",
+            "incidents",
+            "checklist",
+            "notify",
+            "cover",
+            "contacts",
+            "availability",
+        },
     )
     jira = _parse_jira(reader, reader.table(raw, "jira", required=True))
     slack = _parse_slack(reader, reader.table(raw, "slack", required=True))
@@ -55,6 +75,11 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     workflow = parse_workflow(reader, raw)
     channel = parse_channel(reader, reader.table(raw, "channel"))
     incidents = parse_incidents(reader, reader.table(raw, "incidents"))
+    checklist = parse_checklist(reader, reader.table(raw, "checklist"), path)
+    notify = parse_notify(reader, reader.table(raw, "notify"))
+    cover = parse_cover(reader, reader.table(raw, "cover"))
+    contacts = parse_contacts(reader, reader.table(raw, "contacts"))
+    availability = parse_availability(reader, reader.table(raw, "availability"))
     return Config(
         jira=jira,
         slack=slack,
@@ -64,6 +89,11 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
         workflow=workflow,
         channel=channel,
         incidents=incidents,
+        checklist=checklist,
+        notify=notify,
+        cover=cover,
+        contacts=contacts,
+        availability=availability,
         path=path,
     )
 

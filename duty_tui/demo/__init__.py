@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from duty_sim.health import HealthSim
 from duty_sim.jira.service import JiraSim
 from duty_sim.slack.service import SlackSim
 from duty_tui.clock import Clock, SystemClock
@@ -24,8 +25,11 @@ from duty_tui.config import (
     TeamConfig,
     WorkflowConfig,
 )
+from duty_tui.config.availability import AvailabilityConfig
+from duty_tui.demo.health import demo_checks
 from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
 from duty_tui.demo.scenario_data import DUTY_ENGINEER, PRODUCT_MANAGER, TEAM
+from duty_tui.rules.availability import HealthCheck
 from duty_tui.runtime import Runtime, build_runtime, setup_logging
 
 DEMO_JIRA_TOKEN = "sim-jira-token"  # noqa: S105 - the simulator's own token, not a secret
@@ -40,6 +44,7 @@ def demo_config(
     team: frozenset[str] = frozenset(),
     slack_team: frozenset[str] = frozenset(),
     product_manager: str | None = None,
+    checks: tuple[HealthCheck, ...] = (),
 ) -> Config:
     return Config(
         jira=JiraConfig(
@@ -55,6 +60,7 @@ def demo_config(
         slack=SlackConfig(channel=CHANNEL, api_url=slack_api_url, poll_seconds=max(2.0, poll_seconds / 2)),
         workflow=WorkflowConfig(team=TeamConfig(team, slack_team)),
         channel=ChannelConfig(product_manager=product_manager),
+        availability=AvailabilityConfig(checks),
     )
 
 
@@ -77,6 +83,7 @@ class DemoWorld:
             api_account_id=DUTY_ENGINEER.jira_id,
         ).start()
         self.slack = SlackSim(clock=clock, token=DEMO_SLACK_TOKEN).start()
+        self.health = HealthSim(clock=clock).start()  # CCMS, CWA and MI health endpoints on a schedule
         self.cast: Cast = populate(self.jira, self.slack, clock.now())
         # The duty engineer's own Slack token: replies and reactions carry their name.
         self.slack_user_token = self.slack.add_user_token(self.cast.slack[DUTY_ENGINEER.handle])
@@ -89,6 +96,7 @@ class DemoWorld:
             team=frozenset(self.cast.jira[person.handle] for person in TEAM),
             slack_team=frozenset(self.cast.slack[person.handle] for person in TEAM),
             product_manager=self.cast.slack[PRODUCT_MANAGER.handle],
+            checks=demo_checks(self.health),
         )
 
     def secrets(self, *, as_user: bool = True) -> Secrets:
@@ -98,6 +106,7 @@ class DemoWorld:
     def stop(self) -> None:
         self.jira.stop()
         self.slack.stop()
+        self.health.stop()
 
 
 def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False) -> Runtime:

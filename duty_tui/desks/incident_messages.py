@@ -34,6 +34,7 @@ class PostmortemLoaded(Message):
         open_screen: bool = True,
         owners: list[tuple[str, str]] | None = None,
         boards: list[Board] | None = None,
+        exported_to: str | None = None,
     ) -> None:
         super().__init__()
         self.incident_id = incident_id
@@ -41,14 +42,35 @@ class PostmortemLoaded(Message):
         self.open_screen = open_screen
         self.owners = owners or []
         self.boards = boards or []
+        self.exported_to = exported_to
 
 
 class PostmortemExported(Message):
-    def __init__(self, incident_id: str, path: Path | None, error: str | None) -> None:
+    def __init__(
+        self,
+        incident_id: str,
+        path: Path | None,
+        error: str | None,
+        improvements: list[Improvement] | None = None,
+    ) -> None:
         super().__init__()
         self.incident_id = incident_id
         self.path = path
         self.error = error
+        self.improvements = improvements or []
+
+
+class OwnersFound(Message):
+    """Teammates Jira told us of after the postmortem opened: who can own an improvement now."""
+
+    def __init__(self, incident_id: str, owners: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.owners = owners
+
+
+class AlreadyRaised(Exception):
+    """Raised inside the transaction that would queue a second creation for the same improvement."""
 
 
 class IncidentNotStored(Message):

@@ -72,7 +72,7 @@ class IncidentDialogs(Protocol):
         boards: Sequence[tuple[int, str]],
         on_change: Callable[[list[Improvement]], None],
         on_export: Callable[[list[Improvement]], None],
-        on_raise: Callable[[Improvement, int], None],
+        on_raise: Callable[[Improvement, int], bool],
         exported_to: str | None,
     ) -> Screen[Any]: ...
 
@@ -94,5 +94,10 @@ class LiveIncidentView(Protocol):
 @runtime_checkable
 class LivePostmortem(Protocol):
     """An open postmortem that shows a raised ticket's key as it arrives (`views.postmortem`)."""
+
+    people: Sequence[tuple[str, str]]  # who can own an improvement (the form's choices)
+
+    @property
+    def is_attached(self) -> bool: ...
 
     def show(self, improvements: Sequence[Improvement], exported_to: str | None = None) -> None: ...

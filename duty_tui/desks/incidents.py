@@ -29,9 +29,11 @@ from textual.screen import Screen
 from duty_tui.desks.boards import watched_boards
 from duty_tui.desks.incident_intents import IncidentIntent, LinkedTicket, PinnedMessage
 from duty_tui.desks.incident_messages import (
+    AlreadyRaised,
     IncidentNotStored,
     IncidentsChanged,
     IncidentsLoaded,
+    OwnersFound,
     PostmortemExported,
     PostmortemLoaded,
 )
@@ -510,6 +512,9 @@ class IncidentDesk(Vertical):
         store = self.runtime.store
         try:
             store_writes(store, writes, self._pause, also)
+        except AlreadyRaised:
+            post_from_thread(self, IncidentNotStored("its ticket is already raised or on its way"))
+            return
         except sqlite3.Error as error:
             post_from_thread(self, IncidentNotStored(str(error.__class__.__name__)))
             return
@@ -567,8 +572,6 @@ class IncidentDesk(Vertical):
         postmortem shows the improvement as the store now has it (with its key once created)."""
         store = self.runtime.store
         improvement_id = write.key.removeprefix(IMPROVEMENT_KEY)
-        if failed:
-            store.incidents.raising(improvement_id, None)
         incident_id = store.incidents.incident_of_improvement(improvement_id)
         if incident_id is not None:
             improvements = store.incidents.improvements(incident_id)
@@ -586,36 +589,63 @@ class IncidentDesk(Vertical):
 
     @work(thread=True, group="postmortem-read", exit_on_error=False, description="postmortem")
     def load_postmortem(self, incident_id: str) -> None:
-        """Read the improvements agreed so far and who can own one, then open the postmortem (P)."""
-        improvements = self.runtime.store.incidents.improvements(incident_id)
-        loaded = PostmortemLoaded(
-            incident_id, improvements, owners=self._owners(), boards=watched_boards(self.runtime)
-        )
+        """Read the improvements agreed so far, who can own one and where it was exported, then open the
+        postmortem (P) at once; teammates Jira has not told us of yet are asked for after it opens."""
+        store = self.runtime.store
+        try:
+            loaded = PostmortemLoaded(
+                incident_id,
+                store.incidents.improvements(incident_id),
+                owners=self._owners(),
+                boards=watched_boards(self.runtime),
+                exported_to=store.incidents.exported_to(incident_id),
+            )
+        except sqlite3.Error as error:
+            post_from_thread(self, PostmortemExported(incident_id, None, f"reading it: {error}"))
+            return
         post_from_thread(self, loaded)
+        if self._team_missing():
+            self.fetch_owners(incident_id)
+
+    def _team(self) -> frozenset[str]:
+        account = self.runtime.account.cached()
+        return self.runtime.config.workflow.team.members | ({account.account_id} if account else set())
+
+    def _team_missing(self) -> set[str]:
+        team = self._team()
+        return set(team - {p.account_id for p in self.runtime.store.people.all(team)})
 
     def _owners(self) -> list[tuple[str, str]]:
-        """On a worker thread: (Jira account id, name) of whoever can own an improvement: the people Jira
-        has told us of, the team first; teammates not yet known are asked of Jira (if it answers)."""
-        store, runtime = self.runtime.store, self.runtime
-        account = runtime.account.cached()
-        team = runtime.config.workflow.team.members | ({account.account_id} if account else set())
-        people = store.people.all(frozenset(team))
-        missing = team - {p.account_id for p in people}
-        if missing:
-            try:
-                found = [p for account_id in sorted(missing) if (p := runtime.jira_writer.user(account_id))]
-            except SourceError:
-                found = []  # offline: the list as known; a person can be chosen once Jira answers
-            if found:
-                store.people.save(found, runtime.now())
-                people = store.people.all(frozenset(team))
-        return [(p.account_id, p.name) for p in people]
+        """(Jira account id, name) of whoever can own an improvement, as the store knows them, the team
+        first."""
+        return [(p.account_id, p.name) for p in self.runtime.store.people.all(self._team())]
+
+    @work(thread=True, group="postmortem-owners", exclusive=True, exit_on_error=False, description="owners")
+    def fetch_owners(self, incident_id: str) -> None:
+        """Teammates not known yet, asked of Jira one by one (offline: the list stays as it is)."""
+        runtime = self.runtime
+        try:
+            found = [
+                p
+                for account_id in sorted(self._team_missing())
+                if (p := runtime.jira_writer.user(account_id))
+            ]
+        except SourceError:
+            return
+        if found:
+            runtime.store.people.save(found, runtime.now())
+            post_from_thread(self, OwnersFound(incident_id, self._owners()))
+
+    def on_owners_found(self, message: OwnersFound) -> None:
+        live = self._live_postmortem(message.incident_id)
+        if live is not None:
+            live.people = message.owners
 
     def on_postmortem_loaded(self, message: PostmortemLoaded) -> None:
         incident = self.incident(message.incident_id)
         live = self._live_postmortem(message.incident_id)
         if live is not None:  # an improvement's ticket arrived while it is open
-            live.show(message.improvements)
+            live.show(message.improvements, message.exported_to)
             return
         if message.open_screen is False or incident is None:
             return
@@ -637,7 +667,7 @@ class IncidentDesk(Vertical):
             on_change=partial(self._improvements_changed, incident_id),
             on_export=partial(self._export, incident_id),
             on_raise=partial(self._raise_improvement, incident_id),
-            exported_to=None,
+            exported_to=message.exported_to,
         )
         self._postmortem = (incident_id, screen)
         self.ui.push_screen(screen)
@@ -656,15 +686,15 @@ class IncidentDesk(Vertical):
     def _export(self, incident_id: str, improvements: list[Improvement]) -> None:
         incident = self.incident(incident_id)
         if incident is not None:
-            self.export_postmortem(incident, improvements)
+            self.export_postmortem(incident, improvements, self.names())
 
-    def _raise_improvement(self, incident_id: str, improvement: Improvement, board_id: int) -> None:
+    def _raise_improvement(self, incident_id: str, improvement: Improvement, board_id: int) -> bool:
         """Raise the improvement as a Jira ticket on the chosen board, assigned to its owner, through the
-        outbox; the key shows in the postmortem once Jira has created it."""
+        outbox; the key shows in the postmortem once Jira has created it. False when refused here."""
         incident = self.incident(incident_id)
         board = next((b for b in self._boards if b.id == board_id), None)
         if incident is None or board is None or not self._can_post():
-            return
+            return False
         account = self.runtime.account.cached()
         ticket = improvement_ticket(
             incident, improvement, board.id, zone=self.runtime.calendar.zone, permalink=None
@@ -685,38 +715,40 @@ class IncidentDesk(Vertical):
             project=board.project,
             component=board.component,
         )
-        store = self.runtime.store
-        also = partial(store.incidents.raising, improvement.id, uid)
-        self.store_writer.submit(partial(self._store, [write], also, incident_id))
+        self.store_writer.submit(
+            partial(self._store, [write], partial(self._may_raise, improvement.id, uid), incident_id)
+        )
         self.ui.notify(
             f"Raising “{ticket.summary}” on {board.name}, assigned to {improvement.owner or 'nobody'}.",
             timeout=5,
             markup=False,
         )
+        return True
+
+    def _may_raise(self, improvement_id: str, uid: str) -> None:
+        """In the transaction that queues the creation: a second one for the same improvement is undone."""
+        if not self.runtime.store.incidents.may_raise(improvement_id, uid):
+            raise AlreadyRaised(improvement_id)
 
     @work(thread=True, group="postmortem", exit_on_error=False, description="postmortem")
     def export_postmortem(
-        self, incident: Incident, improvements: Sequence[Improvement] | None = None
+        self, incident: Incident, improvements: Sequence[Improvement], names: Mapping[str, str]
     ) -> None:
         folder = self.config.postmortem_dir or (self.runtime.data_dir / "postmortems")
         zone, now = self.runtime.calendar.zone, self.runtime.now()
         store = self.runtime.store
-        agreed = list(improvements) if improvements is not None else store.incidents.improvements(incident.id)
-        markdown = postmortem_markdown(incident, agreed, names=self.names(), zone=zone, now=now)
+        markdown = postmortem_markdown(incident, improvements, names=names, zone=zone, now=now)
         path = Path(folder) / postmortem_filename(incident, zone)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
-        except OSError as error:
-            post_from_thread(
-                self,
-                PostmortemExported(
-                    incident.id, None, f"{error.__class__.__name__}: {error.strerror or error}"
-                ),
-            )
+            store.incidents.mark_exported(incident.id, now, str(path))
+            stored = store.incidents.improvements(incident.id)
+        except (OSError, sqlite3.Error) as error:
+            reason = f"{error.__class__.__name__}: {getattr(error, 'strerror', None) or error}"
+            post_from_thread(self, PostmortemExported(incident.id, None, reason))
             return
-        store.incidents.mark_exported(incident.id, now)
-        post_from_thread(self, PostmortemExported(incident.id, path, None))
+        post_from_thread(self, PostmortemExported(incident.id, path, None, stored))
 
     def on_postmortem_exported(self, message: PostmortemExported) -> None:
         if message.path is None:
@@ -727,6 +759,5 @@ class IncidentDesk(Vertical):
         )
         live = self._live_postmortem(message.incident_id)
         if live is not None:
-            improvements = self.runtime.store.incidents.improvements(message.incident_id)
-            live.show(improvements, exported_to=str(message.path))
+            live.show(message.improvements, exported_to=str(message.path))
         self.reload()

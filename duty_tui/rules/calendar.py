@@ -3,6 +3,8 @@ not on England and Wales bank holidays, all configurable).
 
 Pure: every function takes `now` (an aware datetime); nothing here reads a clock. Working-time
 arithmetic steps through local days, so it is right across the October and March clock changes.
+`state` names a bank holiday; `next_change` and `next_change_words` say when the desk next opens or
+closes, as the status bar words it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from duty_tui.text.timefmt import clock, duration
 
 HolidayLookup = Callable[[date], str | None]
 
@@ -23,6 +27,12 @@ class SupportState:
     reason: str  # "In support hours", "Weekend", "Bank holiday: Christmas Day", "Before hours", "After hours"
     closes_at: datetime | None = None  # when open: today's closing time
     opens_at: datetime | None = None  # when closed: the next opening time
+    holiday: str | None = None  # the bank holiday's name, on one
+
+    @property
+    def next_change(self) -> datetime | None:
+        """When the desk next opens or closes."""
+        return self.closes_at if self.open else self.opens_at
 
 
 class SupportCalendar:
@@ -82,7 +92,18 @@ class SupportCalendar:
             return SupportState(False, "After hours", opens_at=self.opening(self.next_working_day(day)))
         name = self._holiday(day)
         reason = f"Bank holiday: {name}" if name else "Weekend" if day.weekday() >= 5 else "Not a support day"
-        return SupportState(False, reason, opens_at=self.opening(self.next_working_day(day)))
+        return SupportState(False, reason, opens_at=self.opening(self.next_working_day(day)), holiday=name)
+
+    def next_change(self, now: datetime) -> datetime:
+        """When the desk next opens or closes: across nights, weekends and bank holidays, at local time
+        on the far side of a clock change (so the time left is real elapsed time)."""
+        moment = self.state(now).next_change
+        assert moment is not None  # open states close today; closed ones always open again
+        return moment
+
+    def moment(self, day: date, at: time) -> datetime:
+        """A local wall-clock time on a support day, as an aware UTC datetime."""
+        return datetime.combine(day, at, tzinfo=self.zone).astimezone(UTC)
 
     def is_open(self, now: datetime) -> bool:
         return self.state(now).open
@@ -120,6 +141,25 @@ class SupportCalendar:
                     remaining -= hi - lo
             day += timedelta(days=1)
         raise ValueError("duration does not fit in ten years of support days")
+
+
+def next_change_words(support: SupportState, now: datetime, zone: ZoneInfo) -> str | None:
+    """ "until 18:00 (in 2h 10m)" while open; "opens Fri 08:00 (in 13h 30m)" when closed, or "opens Mon 29
+    Dec 08:00" when that is a day or more away."""
+    moment = support.next_change
+    if moment is None:
+        return None
+    left = moment - now
+    local, today = moment.astimezone(zone), now.astimezone(zone)
+    if local.date() == today.date():
+        when = clock(moment, zone)
+    elif left < timedelta(days=1):
+        when = local.strftime("%a %H:%M")
+    else:
+        when = local.strftime("%a %d %b %H:%M")
+    verb = "until" if support.open else "opens"
+    soon = f" ({duration(left, 'until')})" if left < timedelta(days=1) else ""
+    return f"{verb} {when}{soon}"
 
 
 def bank_holidays(code: str | None, years: Iterable[int]) -> Mapping[date, str]:

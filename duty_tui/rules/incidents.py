@@ -181,8 +181,11 @@ def _entry(kind: IncidentEventKind, body: dict[str, Any]) -> tuple[str | None, s
         raise _Malformed
     if kind is IncidentEventKind.PIN and not _TS.fullmatch(subject):
         raise _Malformed
-    clean_vendor = text.one_line(vendor, None, breaks=False) if vendor else None
-    return text.one_line(subject, None, breaks=False), clean_vendor or None
+    clean_subject = text.one_line(subject, None, breaks=False)
+    clean_vendor = text.one_line(vendor, None, breaks=False) if vendor is not None else None
+    if not clean_subject or clean_vendor == "":  # nothing left once cleaned: not a case, not a ticket
+        raise _Malformed
+    return clean_subject, clean_vendor
 
 
 def _no_constant(name: str) -> object:

@@ -2,8 +2,8 @@
 
 What belongs here: reading and writing rows, nothing else. `db` owns the connection, its lock,
 transactions and migrations (`schema`); `rows` maps models to rows and back; each other module is
-one family of tables (`tickets`, `messages`, `claims`, `incidents`, `outbox`, `checklist`, `people`,
-`meta`), built on `db` and `rows`, never importing back; `Store` composes them (the tickets read the
+one family of tables (`tickets`, `messages`, `claims`, `incidents`, `outbox`, `checklist`, `cover`,
+`people`, `meta`), built on `db` and `rows`, never importing back; `Store` composes them (the tickets read the
 outbox's pending writes, for the optimistic view, so `Tickets` is handed the `Outbox`). The store may import
 `models` and `rules` (for what a confirmed write changes); never `sources`, `sync`, desks or Textual.
 What several engineers must agree on never lives only here: it lives in Jira and in #laa-ops.
@@ -18,12 +18,14 @@ from pathlib import Path
 
 from duty_tui.store.checklist import ChecklistTicks
 from duty_tui.store.claims import Claims, RaisedTickets
+from duty_tui.store.cover import CoverDays
 from duty_tui.store.db import Database, StoreError
 from duty_tui.store.incidents import IncidentEvents
 from duty_tui.store.messages import ChatUsers, Messages
 from duty_tui.store.meta import SourceStatuses, cursors, meta
 from duty_tui.store.outbox import Outbox
 from duty_tui.store.people import People
+from duty_tui.store.probes import ProbeResults
 from duty_tui.store.tickets import TicketChanges, Tickets
 
 __all__ = ["STORE_FILE", "Store", "StoreError", "TicketChanges"]
@@ -47,7 +49,9 @@ class Store:
         self.raised = RaisedTickets(self.db)
         self.incidents = IncidentEvents(self.db)
         self.checklist = ChecklistTicks(self.db)
+        self.cover = CoverDays(self.db)
         self.people = People(self.db)
+        self.probes = ProbeResults(self.db)  # health probe results (availability)
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from duty_tui.models import IncidentEvent
+from duty_tui.models import IMPROVEMENT_KEY, IncidentEvent
 from duty_tui.rules.postmortem import Improvement
 from duty_tui.store.db import Database
 from duty_tui.store.rows import improvement_from_row, incident_event_from_row, incident_event_row
@@ -83,37 +83,46 @@ class IncidentEvents:
         rows = self.db.rows("SELECT incident_id FROM incident_local WHERE exported_at IS NOT NULL")
         return {row[0] for row in rows}
 
-    def mark_exported(self, incident_id: str, at: datetime) -> None:
+    def mark_exported(self, incident_id: str, at: datetime, path: str | None = None) -> None:
         with self.db.write():
             self.db.conn.execute(
-                "INSERT INTO incident_local (incident_id, exported_at) VALUES (?, ?) "
-                "ON CONFLICT (incident_id) DO UPDATE SET exported_at = excluded.exported_at",
-                [incident_id, at.isoformat()],
+                "INSERT INTO incident_local (incident_id, exported_at, postmortem) VALUES (?, ?, ?) "
+                "ON CONFLICT (incident_id) DO UPDATE SET exported_at = excluded.exported_at, "
+                "postmortem = excluded.postmortem",
+                [incident_id, at.isoformat(), path],
             )
+
+    def exported_to(self, incident_id: str) -> str | None:
+        """Where its postmortem was last exported (a file path), if it was."""
+        rows = self.db.rows("SELECT postmortem FROM incident_local WHERE incident_id = ?", [incident_id])
+        return str(rows[0][0]) if rows and rows[0][0] else None
 
     # -- a postmortem's improvements ------------------------------------------------------------------
 
     def improvements(self, incident_id: str) -> list[Improvement]:
+        # "Raising" is whether its creation is still in the outbox: never a flag that could outlive it.
         rows = self.db.rows(
-            "SELECT * FROM incident_improvements WHERE incident_id = ? ORDER BY position", [incident_id]
+            "SELECT i.id, i.incident_id, i.position, i.action, i.owner, i.owner_account, i.priority, "
+            "i.status, i.ticket, (SELECT o.uid FROM outbox o WHERE o.key = ? || i.id AND o.state = 'pending' "
+            "LIMIT 1) AS raising FROM incident_improvements i WHERE i.incident_id = ? ORDER BY i.position",
+            [IMPROVEMENT_KEY, incident_id],
         )
         return [improvement_from_row(row) for row in rows]
 
     def save_improvements(self, incident_id: str, improvements: Sequence[Improvement]) -> None:
-        """The list as the engineer left it, in its order. A ticket key or a creation on its way that the
-        store knows and the list does not (the key arrived while the list was being edited) is kept."""
+        """The list as the engineer left it, in its order. Each one's ticket is the store's own (set only
+        by `raised`): a key that arrived while the list was being edited is kept, never cleared."""
         with self.db.write():
-            known = {
-                row["id"]: (row["ticket"], row["raising"])
+            tickets = {
+                row["id"]: row["ticket"]
                 for row in self.db.rows(
-                    "SELECT id, ticket, raising FROM incident_improvements WHERE incident_id = ?",
-                    [incident_id],
+                    "SELECT id, ticket FROM incident_improvements WHERE incident_id = ?", [incident_id]
                 )
             }
             self.db.conn.execute("DELETE FROM incident_improvements WHERE incident_id = ?", [incident_id])
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO incident_improvements (id, incident_id, position, action, owner, "
-                "owner_account, priority, status, ticket, raising) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "owner_account, priority, status, ticket, raising) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 [
                     (
                         item.id,
@@ -124,25 +133,28 @@ class IncidentEvents:
                         item.owner_account,
                         item.priority,
                         item.status,
-                        item.ticket or known.get(item.id, (None, None))[0],
-                        known.get(item.id, (None, None))[1] if item.raising else None,
+                        tickets.get(item.id) or item.ticket,
                     )
                     for position, item in enumerate(improvements)
                 ],
             )
 
-    def raising(self, improvement_id: str, outbox_uid: str | None) -> None:
-        """Its ticket's creation is in the outbox (or, None: it is not any more)."""
-        with self.db.write():
-            self.db.conn.execute(
-                "UPDATE incident_improvements SET raising = ? WHERE id = ?", [outbox_uid, improvement_id]
-            )
+    def may_raise(self, improvement_id: str, queuing: str | None = None) -> bool:
+        """Whether a ticket may be raised for it now: it has none, and no creation other than `queuing`
+        (the outbox id of the one being queued) is in the outbox. Run in the transaction that queues it,
+        so two keypresses cannot both pass."""
+        rows = self.db.rows(
+            "SELECT ticket FROM incident_improvements WHERE id = ? AND ticket IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM outbox WHERE key = ? AND state = 'pending' AND uid IS NOT ?)",
+            [improvement_id, IMPROVEMENT_KEY + improvement_id, queuing],
+        )
+        return bool(rows)
 
     def raised(self, improvement_id: str, key: str) -> None:
         """Jira created its ticket."""
         with self.db.write():
             self.db.conn.execute(
-                "UPDATE incident_improvements SET ticket = ?, raising = NULL WHERE id = ?",
+                "UPDATE incident_improvements SET ticket = ? WHERE id = ?",
                 [key, improvement_id],
             )
 

@@ -66,6 +66,16 @@ class Messages:
         )
         return [message_from_row(row) for row in reversed(rows)]
 
+    def handover_candidates(self, channel: str, *, limit: int) -> list[ChatMessage]:
+        """Cached messages that may be handovers (duty-tui's metadata, or "handover" in the first 200
+        characters), newest `limit`; `rules.handover.is_handover` decides."""
+        rows = self.db.rows(
+            "SELECT * FROM messages WHERE channel = ? AND (metadata_type = 'duty_tui_handover' OR "
+            "instr(lower(substr(text, 1, 200)), 'handover') > 0) ORDER BY ts DESC LIMIT ?",
+            [channel, limit],
+        )
+        return [message_from_row(row) for row in rows]
+
     def ts_between(self, channel: str, first: str, last: str) -> list[str]:
         rows = self.db.rows(
             "SELECT ts FROM messages WHERE channel = ? AND ts >= ? AND ts <= ? ORDER BY ts",

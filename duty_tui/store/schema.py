@@ -112,6 +112,26 @@ CREATE TABLE incident_improvements (
 );
 CREATE INDEX incident_improvements_incident ON incident_improvements (incident_id, position);
 """,
+    # Issue 9: each support day's sub-team and channel cover (set here or adopted from a #laa-ops post),
+    # and the uncovered periods already flagged (so a restart does not flag them again).
+    8: """
+CREATE TABLE cover_days (
+    day TEXT PRIMARY KEY, engineer TEXT, dba TEXT, duty_consultant TEXT, periods TEXT NOT NULL,
+    by TEXT NOT NULL, at TEXT, ts TEXT, ref TEXT, pending INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE cover_flags (
+    day TEXT NOT NULL, what TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (day, what)
+);
+""",
+    # Issue 10: every health probe's result, kept 35 days (store.probes): `at` in milliseconds since the
+    # epoch (UTC), the reason only when the probe failed.
+    9: """
+CREATE TABLE probe_results (
+    name TEXT NOT NULL, at INTEGER NOT NULL, ok INTEGER NOT NULL, status INTEGER, latency_ms INTEGER,
+    error TEXT, reason TEXT
+);
+CREATE INDEX probe_results_name_at ON probe_results (name, at);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,6 +1,7 @@
-"""How a Slack write reaches Slack exactly once: replies found again by their outbox id, reactions that
-are already there counted as done, and the reply that announces a new ticket written once Jira has said
-its key.
+"""How a Slack write reaches Slack exactly once: replies and shared-state posts (incident posts, and the
+top-level POSTs of today's cover and handovers) found again by their outbox id, reactions that are
+already there counted as done, and the reply that announces a new ticket written once Jira has said its
+key.
 
 Replies are typed by the engineer as plain text: `&`, `<` and `>` are escaped as Slack requires, so
 nothing they write becomes a mention or a link by accident. Posted with the bot token, a reply ends
@@ -10,6 +11,7 @@ with the engineer's name in plain text (not a mention), so the channel knows who
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,6 +23,7 @@ from duty_tui.store import Store
 from duty_tui.sync.outbox import Delivered
 
 INCIDENT_EVENT = "duty_tui_incident"  # the metadata event type of incident posts (rules.incidents)
+POST_EVENT = re.compile(r"duty_tui_[a-z][a-z_]{0,40}")  # the event types a POST may carry
 
 
 class SlackDelivery:
@@ -48,6 +51,8 @@ class SlackDelivery:
             return Delivered()
         if write.kind is WriteKind.ANNOUNCE:
             return self.announce(write)
+        if write.kind is WriteKind.POST:
+            return self.post(write)
         if write.kind is not WriteKind.REPLY:
             raise SourceError(f"duty-tui cannot {write.describe()} in Slack.", permanent=True)
         body = self.body(write)
@@ -86,6 +91,25 @@ class SlackDelivery:
         )
         return Delivered(result=ts)
 
+    def post(self, write: Write) -> Delivered:
+        """Shared state as a top-level post (today's cover, a handover): once, found again by its outbox
+        id in the channel when an earlier attempt's answer was lost."""
+        try:
+            payload = json.loads(write.metadata or "")
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not write.body or not POST_EVENT.fullmatch(write.key):
+            raise SourceError("The post was stored incomplete; it was not sent.", permanent=True)
+        if write.attempts > 1:
+            found = self.writer.find_announcement(None, write.uid, write.created_at)
+            if found:
+                return Delivered(result=found)
+        payload["outbox"] = write.uid
+        ts = self.writer.announce(
+            text.sanitize(write.body), event_type=write.key, payload=payload, thread_ts=None, broadcast=False
+        )
+        return Delivered(result=ts)
+
     def body(self, write: Write) -> str:
         """The reply's text as Slack should receive it."""
         if write.announces:
@@ -110,6 +134,8 @@ class SlackDelivery:
             if delivered.result:
                 self.store.incidents.confirm(write.uid, delivered.result)
             return
+        if write.kind is WriteKind.POST:
+            return  # the poster's desk records the post's ts (`OutboxProgress.write.result`)
         cached = self.store.messages.get(self.writer.channel, write.key)
         if cached is None:
             return

@@ -1,8 +1,10 @@
-"""The help screen: every key binding in force, grouped by where it works, plus what each pane is for."""
+"""The help screen: how users get support and who they escalate to (`[contacts]`), every key binding in
+force, grouped by where it works, and what each pane is for."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -12,6 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from duty_tui.config.cover import EscalationContact
 from duty_tui.keymap import KEYS, display_key
 from duty_tui.widgets.bindings import bindings
 
@@ -34,6 +37,14 @@ PANES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class SupportWays:
+    """How users get support ((what, link) lines: the channel, each board) and who they escalate to."""
+
+    ways: Sequence[tuple[str, str]] = ()
+    escalation: Sequence[EscalationContact] = ()
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and panes. Any of Esc, q or ? closes it."""
 
@@ -44,9 +55,10 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings("help.close")
 
-    def __init__(self, keys: Mapping[str, str]) -> None:
+    def __init__(self, keys: Mapping[str, str], *, support: SupportWays | None = None) -> None:
         super().__init__()
         self.keys = dict(keys)
+        self.support = support or SupportWays()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -55,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def body(self) -> Content:
-        parts: list[str | tuple[str, str]] = []
+        parts: list[str | tuple[str, str]] = self.getting_support()
         scope = None
         for spec in KEYS:
             if spec.scope != scope:
@@ -73,6 +85,28 @@ class HelpScreen(ModalScreen[None]):
             parts.append((f"  {title}: ", "bold"))
             parts.append(description + "\n")
         return Content.assemble(*parts)
+
+    def getting_support(self) -> list[str | tuple[str, str]]:
+        support = self.support
+        if not support.ways and not support.escalation:
+            return []
+        parts: list[str | tuple[str, str]] = [("Getting support\n", "bold underline")]
+        for what, link in support.ways:
+            parts += [f"  {what}\n", (f"    {link}\n", "dim")]
+        if support.escalation:
+            parts.append(("  Escalation", "bold"))
+            parts.append(": ask for an update in the channel first; otherwise contact\n")
+            for contact in support.escalation:
+                parts.append(f"    {contact.name}")
+                details = [
+                    d for d in (contact.role, contact.phone, contact.slack and f"Slack {contact.slack}") if d
+                ]
+                if details:
+                    parts.append((f" ({', '.join(details)})", "dim"))
+                parts.append("\n")
+        else:
+            parts.append(("  No escalation contacts yet: add them under [contacts] in the config.\n", "dim"))
+        return parts
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -99,7 +99,7 @@ class IncidentDialogs:
         boards: Sequence[tuple[int, str]],
         on_change: Callable[[list[Improvement]], None],
         on_export: Callable[[list[Improvement]], None],
-        on_raise: Callable[[Improvement, int], None],
+        on_raise: Callable[[Improvement, int], bool],
         exported_to: str | None,
     ) -> Screen[Any]:
         from duty_tui.views.postmortem import PostmortemScreen

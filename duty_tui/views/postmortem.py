@@ -191,7 +191,7 @@ class PostmortemScreen(ModalScreen[None]):
         boards: Sequence[tuple[int, str]],
         on_change: Callable[[list[Improvement]], None],
         on_export: Callable[[list[Improvement]], None],
-        on_raise: Callable[[Improvement, int], None],
+        on_raise: Callable[[Improvement, int], bool],
         exported_to: str | None = None,
     ) -> None:
         super().__init__()
@@ -297,9 +297,20 @@ class PostmortemScreen(ModalScreen[None]):
             self.exported_line.update(Content("Not exported yet · x exports the draft"))
 
     def show(self, improvements: Sequence[Improvement], exported_to: str | None = None) -> None:
-        """The desk's news (a ticket key arrived, an export finished): the list as it now is, and where
-        the draft was exported (None: unchanged). The cursor stays on the same improvement."""
-        self.improvements = list(improvements)
+        """The desk's news (a ticket key arrived, an export finished): each improvement's ticket and
+        whether one is being raised, as the store has them, merged into the list as edited here (an edit
+        made since the store was read is kept); and where the draft was exported (None: unchanged). The
+        cursor stays on the same improvement."""
+        stored = {item.id: item for item in improvements if item.id}
+        if self.improvements and stored:
+            self.improvements = [
+                replace(item, ticket=known.ticket, raising=known.raising)
+                if (known := stored.get(item.id)) is not None
+                else item
+                for item in self.improvements
+            ]
+        else:
+            self.improvements = list(improvements)
         self.keys = row_keys(self.improvements)
         for key, item in zip(self.keys, self.improvements, strict=True):
             if item.ticket or item.raising:
@@ -467,9 +478,10 @@ class PostmortemScreen(ModalScreen[None]):
         _, item = now
         if not self._can_raise(key, item):  # the list may have changed while the picker was open
             return
+        if not self.on_raise(item, board_id):  # refused (read-only, no such board): it says why
+            return
         self.requested.add(key)
         self.table.invalidate()  # "raising…" at once
-        self.on_raise(item, board_id)
 
     def action_export(self) -> None:
         self.on_export(list(self.improvements))

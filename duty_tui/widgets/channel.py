@@ -117,6 +117,7 @@ class ChannelPane(ListPane):
         self.now = now
         self.zone = zone
         self.state = ChannelState()
+        self.left_at: datetime | None = None  # when the engineer last left the message list
         self.rows = MessageRows(
             self.state,
             self.directory,
@@ -253,6 +254,8 @@ class ChannelPane(ListPane):
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         """Leaving the pane: everything in it has been seen, so the unread marker moves to the end."""
         newest = self.newest_ts() if event.widget is self.table else None
+        if event.widget is self.table:
+            self.left_at = self.now()
         if newest is not None and (self.state.seen_ts is None or ts_key(newest) > ts_key(self.state.seen_ts)):
             self.set_seen(newest)
             self.post_message(ChannelRead(newest))
@@ -326,6 +329,21 @@ class ChannelPane(ListPane):
         parts = [f"{unread} unread" if unread else "", f"{waiting} waiting" if waiting else ""]
         self.counts = " · ".join(p for p in parts if p) or f"{self.table.row_count} shown"
         self.refresh_title()
+
+    def read_to_end(self) -> datetime | None:
+        """When the engineer last left the pane with everything in it read, or None: not since duty-tui
+        started (what was there at a first start is not "read"), or something came in since."""
+        if self.left_at is None or any(self.rows.is_unread(m) for m in self.table.items()):
+            return None
+        return self.left_at
+
+    def go_to_unread(self) -> None:
+        """The cursor on the first unread message, or on the newest when everything is read."""
+        keys = self.table.row_keys()
+        unread = (k for k in keys if (m := self.table.item(k)) is not None and self.rows.is_unread(m))
+        wanted = next(unread, keys[-1] if keys else None)
+        if wanted is not None:
+            self.table.move_cursor_to(wanted)
 
     def set_channel_name(self, name: str) -> None:
         self.title = "#" + text.sanitize(name)

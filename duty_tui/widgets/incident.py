@@ -1,9 +1,10 @@
 """The incident pane (pane 3): every incident, open ones first, each a row.
 
-Open incidents (newest first) show their priority, status, title, lead, age and when the next update
-is due (red once overdue, ⏸ while a snooze holds it); resolved ones follow (newest first) with ✓, how
-long they lasted and, for a high-priority one, "postmortem owed" until one is exported. With nothing to
-list it says what counts as high priority under the team's process and which key declares one.
+Open incidents (newest first) show their priority, status, title (with its services and what it is
+linked to: tickets and third-party cases), lead, age and when the next update is due (red once overdue,
+⏸ while a snooze holds it); resolved ones follow (newest first) with ✓, how long they lasted and, for a
+high-priority one, "postmortem owed" until one is exported. With nothing to list it says what counts as
+high priority under the team's process and which key declares one.
 
 The pane only paints: the incident desk hands it incidents, reminders and names (`show`), and its keys
 post `IncidentIntent`s for the desk to act on. Titles, services and names are untrusted: every cell is
@@ -120,6 +121,10 @@ class IncidentRows:
             services = ", ".join(incident.services)
             cell.append_text(text.plain(" · ", "dim"))
             cell.append_text(text.plain(services, "dim", single_line=True, limit=SERVICES_LIMIT))
+        linked = [*incident.tickets, *(f"{vendor} {reference}" for vendor, reference in incident.cases)]
+        if linked:  # what it is linked to: tickets (i) and third-party cases (c in the view)
+            cell.append_text(text.plain(" · 🔗 ", "dim"))
+            cell.append_text(text.plain(", ".join(linked), "cyan", single_line=True, limit=SERVICES_LIMIT))
         return cell
 
     def age_cell(self, incident: Incident) -> Text:

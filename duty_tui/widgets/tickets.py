@@ -50,6 +50,7 @@ BAND_STYLE = {
     Band.ACKNOWLEDGED: "dim green",
 }
 UNASSIGNED, MINE = "unassigned", "mine"
+UNACKNOWLEDGED = "unacknowledged"  # waiting and not acknowledged, soonest deadline first (the checklist's)
 
 
 class TicketTable(KeyedTable[Ticket]):
@@ -176,7 +177,9 @@ class TicketsPane(ListPane):
 
     def sort_key(self, ticket: Ticket) -> tuple[object, ...]:
         facts = self.facts(ticket)
-        found = order_key(ticket, facts.classification, facts.deadline)
+        found: tuple[object, ...] = order_key(ticket, facts.classification, facts.deadline)
+        if self.view == UNACKNOWLEDGED:  # the 2-hour promise: whatever breaches first comes first
+            found = (facts.deadline, ticket.created, ticket.key)
         if not ticket.pending:
             self.held_order.pop(ticket.key, None)
             return found
@@ -232,6 +235,9 @@ class TicketsPane(ListPane):
     def shown(self, ticket: Ticket) -> bool:
         if self.board is not None and self.board not in ticket.boards:
             return False
+        if self.view == UNACKNOWLEDGED:
+            waiting = in_view(ticket, mine=False, me=None)
+            return waiting and (bool(ticket.pending) or ticket.acknowledged_at is None)
         mine = self.view == MINE
         # Only the "mine" view needs to know who "me" is: this runs for every row of a full re-test.
         return in_view(ticket, mine=mine, me=self.me() if mine else None)
@@ -242,12 +248,26 @@ class TicketsPane(ListPane):
         self.table.set_predicate(self.shown)
 
     def switch_view(self) -> None:
-        self.view = MINE if self.view == UNASSIGNED else UNASSIGNED
-        self.table.empty_text = (
-            "No tickets assigned to you." if self.view == MINE else "No unassigned tickets."
-        )
+        self.show_view(MINE if self.view == UNASSIGNED else UNASSIGNED, self.board)
+
+    def show_view(self, view: str, board: str | None = None) -> None:
+        """A view (UNASSIGNED, MINE, UNACKNOWLEDGED) of one board (by name) or of all (None)."""
+        resort = (view == UNACKNOWLEDGED) != (self.view == UNACKNOWLEDGED)
+        self.view, self.board = view, board
+        self.table.empty_text = {
+            MINE: "No tickets assigned to you.",
+            UNACKNOWLEDGED: "Every waiting ticket is acknowledged.",
+        }.get(view, "No unassigned tickets.")
+        if resort:  # the unacknowledged view orders by deadline alone
+            self.held_order.clear()
+            self.table.set_rows(self.table.items())
         self._refilter()
         self.update_counts()
+
+    def unacknowledged_boards(self) -> set[str]:
+        """The boards (by name) with a ticket waiting that nobody has acknowledged yet."""
+        waiting = (boards for boards, _, deadline in self.tally.values() if deadline is not None)
+        return {board for boards in waiting for board in boards}
 
     def cycle_board(self) -> None:
         names = list(self.board_labels)
@@ -300,13 +320,15 @@ class TicketsPane(ListPane):
         """The title: per board what waits, what is breached and what is due within 30 minutes."""
         now = self.now()
         counts = self._count(now)
-        self.title = "My tickets" if self.view == MINE else "Tickets"
+        self.title = {MINE: "My tickets", UNACKNOWLEDGED: "Unacknowledged"}.get(self.view, "Tickets")
         if self.view == MINE:
             parts = [f"{counts.mine} assigned to you"]
         else:
             per_board = counts.per_board
             ordered = [label for label in self.board_labels.values() if label in per_board]
             parts = [" · ".join(f"{label} {per_board[label]}" for label in ordered) or "none waiting"]
+            if self.view == UNACKNOWLEDGED:
+                parts = [f"{self.table.row_count} to acknowledge, soonest deadline first"]
             if counts.breached:
                 parts.append(f"{counts.breached} breached")
             if counts.soon:

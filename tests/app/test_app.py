@@ -23,8 +23,8 @@ async def test_dashboard_shows_both_boards_and_the_channel(h: Harness) -> None:
         assert first is not None and first.priority in ("Highest", "High")  # severity 1-2 first
         text = screen_text(app)
         assert "1 Tickets · AWS 8 · 6DG 7 · 2 breached · 1 due <30m" in text
-        assert "2 #laa-ops" in text and "3 Incident" in text and "4 Checklist · 0/17" in text
-        assert "In hours until 18:00" in text
+        assert "2 #laa-ops" in text and "3 Incident" in text and "4 Checklist · 0/19" in text
+        assert "● In hours" in text and "Channel: nobody until 18:00" in text  # no cover set in the demo
         assert "Jira ✓ 10:30" in text and "Slack ✓ 10:30" in text
         assert "Morning all 👋" in text  # mrkdwn and emoji rendered
         assert "@here" in text and "<!here>" not in text
@@ -145,11 +145,11 @@ async def test_checklist_tick_survives_a_restart_and_a_new_day_starts_unticked(h
         await settle(pilot, lambda: second.painted and bool(second.checklist.ticks))
         tick = second.checklist.ticks["aws-channel"]
         assert tick.by == "Priya Shah" and tick.at == MORNING
-        assert "Priya Shah 10:30" in screen_text(second) and "1/17" in screen_text(second)
+        assert "Priya Shah 10:30" in screen_text(second) and "1/19" in screen_text(second)
         h.clock.advance(timedelta(days=1))
         second.on_clock_tick()
         await settle(pilot, lambda: not second.checklist.ticks)
-        assert "0/17 · Fri 27 Nov" in screen_text(second)
+        assert "0/19 · Fri 27 Nov" in screen_text(second)
 
 
 async def test_help_lists_every_binding_and_closes(h: Harness) -> None:

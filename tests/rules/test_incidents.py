@@ -539,3 +539,9 @@ def test_a_pin_a_ticket_and_a_case_round_trip_and_list_once() -> None:
 def test_malformed_entries_are_ignored(kind: str, subject: object, vendor: object) -> None:
     body = payload(declared(), outbox_id="w-1") | {"event": kind, "subject": subject, "vendor": vendor}
     assert event_from_message(message_for(body)) is None
+
+
+@pytest.mark.parametrize("vendor", ["\u202e", "\x1b", "   "])
+def test_a_case_whose_vendor_cleans_to_nothing_is_malformed(vendor: str) -> None:
+    body = payload(declared(), outbox_id="w-1") | {"event": "link", "subject": "123", "vendor": vendor}
+    assert event_from_message(message_for(body)) is None

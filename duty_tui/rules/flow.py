@@ -1,0 +1,356 @@
+"""Ticket flow from Jira's own history: when a ticket was created, acknowledged and resolved, and how long it
+spent in each status and status category, in calendar minutes and in support-hours minutes.
+
+The definitions (the README states them; tests/rules/test_flow.py pins them):
+
+- **In the period**: created, or updated (any changelog entry or comment), at or after `since` and before
+  `until`.
+- **As at the end**: the figures describe the ticket's whole life up to the period's end. History at or after
+  the end is ignored, and the status held then counts up to then. The board is the one it was on then.
+- **Acknowledged**: the earliest of its first assignment to anyone (an unassignment is not one), its first
+  move out of the To Do category (straight to Done included) and the first comment by a team member (one who
+  raised the ticket included); a comment by anyone else never acknowledges. The tickets pane's rule
+  (:func:`duty_tui.rules.sla.first_acknowledgement`).
+- **Resolved**: the start of its final unbroken run of Done-category statuses, if it is in one at the end;
+  moving between two Done statuses does not reopen it.
+- **acknowledge_breached**: acknowledged (or, while unacknowledged, the end) later than the deadline, 2
+  support hours after creation; acknowledged exactly at the deadline is not a breach.
+- **Time in status** is keyed by status id, so a renamed status is one status, shown by its latest name.
+  Reopened tickets count every stay; stays of zero length count 0; arithmetic is on UTC instants, so a stay
+  across a clock change has its true length. `time_in_category` always has "To Do", "In Progress" and "Done"
+  (0 when never entered); a status of no category ("undefined") counts in none of them.
+- **Missing or truncated history**: the first status known (the `from` of the earliest move, else the status
+  now) is assumed from creation, and the flow says `history_complete: False` rather than guess further. A
+  move whose `from` is not the status the history had reached, or a history that ends somewhere other than
+  the status Jira shows now, says so too.
+
+Durations are exact here and rounded to 0.1 minute only in the JSON. Pure: the end, the calendar and the team
+are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from duty_tui.models import StatusCategory
+from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.rules.flow_history import (
+    CommentEntry,
+    HistoryEntry,
+    Period,
+    Status,
+    StatusItem,
+    TicketHistory,
+    in_period,
+    iso,
+)
+from duty_tui.rules.sla import Event, EventKind, acknowledge_deadline, first_acknowledgement
+from duty_tui.rules.working_time import WorkingTime
+
+TODO: Final = "To Do"
+IN_PROGRESS: Final = "In Progress"
+DONE: Final = "Done"
+# Status category key → the name the figures use.
+CATEGORY_NAMES: Final[Mapping[str, str]] = {
+    StatusCategory.TODO.value: TODO,
+    StatusCategory.IN_PROGRESS.value: IN_PROGRESS,
+    StatusCategory.DONE.value: DONE,
+}
+ACKNOWLEDGE_WITHIN: Final = timedelta(hours=2)
+_ZERO: Final = timedelta(0)
+_MICRO: Final = timedelta(microseconds=1)
+
+
+def minutes(delta: timedelta) -> float:
+    """A duration in minutes, rounded to 0.1 (halves away from zero)."""
+    micros = abs(delta) // _MICRO
+    tenths = (micros + 3_000_000) // 6_000_000
+    return (-tenths if delta < _ZERO else tenths) / 10
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """How long, in calendar time and in support time."""
+
+    elapsed: timedelta
+    working: timedelta
+
+    def __add__(self, other: Duration) -> Duration:
+        return Duration(self.elapsed + other.elapsed, self.working + other.working)
+
+    @property
+    def minutes(self) -> float:
+        return minutes(self.elapsed)
+
+    @property
+    def working_minutes(self) -> float:
+        return minutes(self.working)
+
+    def to_json(self) -> dict[str, float]:
+        return {"minutes": self.minutes, "working_minutes": self.working_minutes}
+
+
+NO_TIME: Final = Duration(_ZERO, _ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTime:
+    """The time a ticket spent in one status (every stay), by id, under its latest name."""
+
+    status_id: str
+    name: str
+    category: str  # the category key
+    time: Duration
+    stays: int
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTimes:
+    """Time in each status category; always all three."""
+
+    todo: Duration = NO_TIME
+    in_progress: Duration = NO_TIME
+    done: Duration = NO_TIME
+
+    def of(self, category: str) -> Duration:
+        """By name ("To Do", "In Progress", "Done")."""
+        return {TODO: self.todo, IN_PROGRESS: self.in_progress, DONE: self.done}[category]
+
+    def to_json(self) -> dict[str, dict[str, float]]:
+        return {TODO: self.todo.to_json(), IN_PROGRESS: self.in_progress.to_json(), DONE: self.done.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFlow:
+    """One ticket as at the end of the period. Instants are UTC; `zone` is the support zone, for the JSON."""
+
+    key: str
+    board: str
+    created: datetime
+    acknowledged: datetime | None
+    resolved: datetime | None
+    acknowledge_deadline: datetime
+    acknowledge_breached: bool
+    time_to_acknowledge: Duration | None
+    time_to_resolution: Duration | None
+    time_in_status: tuple[StatusTime, ...]  # in order of first entry
+    time_in_category: CategoryTimes
+    history_complete: bool
+    zone: ZoneInfo = field(compare=False)
+    acknowledged_by: str | None = None  # the account id of whoever acknowledged it
+    acknowledged_how: EventKind | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The report's stable per-ticket JSON (see the README). Statuses that share a name share an entry."""
+        by_name: dict[str, Duration] = {}
+        for status in self.time_in_status:
+            by_name[status.name] = by_name.get(status.name, NO_TIME) + status.time
+        return {
+            "key": self.key,
+            "board": self.board,
+            "created": iso(self.created, self.zone),
+            "acknowledged": iso(self.acknowledged, self.zone) if self.acknowledged else None,
+            "resolved": iso(self.resolved, self.zone) if self.resolved else None,
+            "acknowledge_breached": self.acknowledge_breached,
+            "time_to_acknowledge": self.time_to_acknowledge.to_json() if self.time_to_acknowledge else None,
+            "time_to_resolution": self.time_to_resolution.to_json() if self.time_to_resolution else None,
+            "time_in_status": {name: spent.to_json() for name, spent in by_name.items()},
+            "time_in_category": self.time_in_category.to_json(),
+            "history_complete": self.history_complete,
+        }
+
+
+# -- history → flow ---------------------------------------------------------------------------------
+
+
+def ticket_flows(
+    tickets: Iterable[TicketHistory],
+    period: Period,
+    calendar: SupportCalendar,
+    team: frozenset[str],
+    within: timedelta = ACKNOWLEDGE_WITHIN,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> list[TicketFlow]:
+    """The flow of every ticket in the period, as at its end, oldest first. A key given twice (listed by two
+    boards' caches) counts once: the copy last updated, else the first given."""
+    newest: dict[str, TicketHistory] = {}
+    for ticket in tickets:
+        seen = newest.get(ticket.key)
+        if seen is None or max(ticket.updates()) > max(seen.updates()):
+            newest[ticket.key] = ticket
+    working = WorkingTime(calendar)
+    found = [
+        ticket_flow(ticket, period.until, calendar, team, within, names=names, working=working)
+        for ticket in newest.values()
+        if in_period(ticket, period)
+    ]
+    return sorted(found, key=lambda flow: (flow.created, flow.key))
+
+
+def ticket_flow(
+    ticket: TicketHistory,
+    end: datetime,
+    calendar: SupportCalendar,
+    team: frozenset[str],
+    within: timedelta = ACKNOWLEDGE_WITHIN,
+    *,
+    names: Mapping[str, str] | None = None,
+    working: WorkingTime | None = None,
+) -> TicketFlow:
+    """One ticket's flow as at `end`. `names` (status id → name, e.g. Jira's status list) overrides the names
+    the history shows; `working` shares one cache of support hours across tickets."""
+    working = working or WorkingTime(calendar)
+    created = ticket.created.astimezone(UTC)
+    end = max(end.astimezone(UTC), created)
+    entries = sorted(ticket.history, key=lambda entry: entry.at)
+    kept = [entry for entry in entries if entry.at < end]
+    moves = [entry.status for entry in entries if entry.status is not None]
+    complete = ticket.history_complete and all(move.old is not None for move in moves)
+    if moves and moves[-1].new.id != ticket.status.id:
+        complete = False  # a move the history does not show
+    labels = _latest(ticket, moves, names)
+
+    first = (moves[0].old or moves[0].new) if moves else ticket.status
+    stays, chained = _stays(kept, first, created, end)
+    complete = complete and chained
+    events = _acknowledgements(kept, ticket.comments, first, created, end)
+
+    resolved: datetime | None = None
+    for status_id, begin, _stop in reversed(stays):
+        if labels[status_id].category != StatusCategory.DONE:
+            break
+        resolved = begin
+    acknowledgement = first_acknowledgement(events, team)
+    acknowledged = acknowledgement.at if acknowledgement else None
+    deadline = acknowledge_deadline(created, calendar, within)
+
+    in_status = _status_times(stays, labels, working)
+    board = _board_at(ticket, entries, end)
+
+    def since_created(moment: datetime | None) -> Duration | None:
+        return None if moment is None else Duration(moment - created, working.between(created, moment))
+
+    return TicketFlow(
+        key=ticket.key,
+        board=board,
+        created=created,
+        acknowledged=acknowledged,
+        resolved=resolved,
+        acknowledge_deadline=deadline,
+        acknowledge_breached=(acknowledged or end) > deadline,
+        time_to_acknowledge=since_created(acknowledged),
+        time_to_resolution=since_created(resolved),
+        time_in_status=in_status,
+        time_in_category=_category_times(in_status),
+        history_complete=complete,
+        zone=calendar.zone,
+        acknowledged_by=acknowledgement.actor_id if acknowledgement else None,
+        acknowledged_how=acknowledgement.kind if acknowledgement else None,
+    )
+
+
+def _stays(
+    kept: list[HistoryEntry], first: Status, created: datetime, end: datetime
+) -> tuple[list[tuple[str, datetime, datetime]], bool]:
+    """Each stay (status id, from, to) in order, and whether every move started where the last one ended (if
+    not, a move is missing: the stay stays with the status the history had reached)."""
+    status, start, chained = first, created, True
+    stays: list[tuple[str, datetime, datetime]] = []
+    for entry in kept:
+        move = entry.status
+        if move is None:
+            continue
+        if move.old is not None and move.old.id != status.id:
+            chained = False
+        at = max(entry.at, created)
+        stays.append((status.id, start, at))
+        status, start = move.new, at
+    stays.append((status.id, start, end))
+    return stays, chained
+
+
+def _acknowledgements(
+    kept: list[HistoryEntry],
+    comments: Iterable[CommentEntry],
+    first: Status,
+    created: datetime,
+    end: datetime,
+) -> list[Event]:
+    """What could acknowledge the ticket (rules.sla): its first assignment, its first move out of the To Do
+    category, and every comment before the end."""
+    found: list[Event] = []
+    assigned = moved = False
+    status = first
+    for entry in kept:
+        at = max(entry.at, created)
+        if not assigned and entry.assignee is not None and entry.assignee.new is not None:
+            found.append(Event(EventKind.ASSIGNED, at, entry.by, entry.by or "", entry.assignee.new))
+            assigned = True
+        move = entry.status
+        if move is not None:
+            old = move.old or status
+            if not moved and old.category == StatusCategory.TODO and move.new.category != StatusCategory.TODO:
+                found.append(Event(EventKind.MOVED, at, entry.by, entry.by or "", move.new.name))
+                moved = True
+            status = move.new
+    found.extend(
+        Event(EventKind.COMMENTED, max(comment.created, created), comment.author_id, comment.author_id or "")
+        for comment in comments
+        if comment.created < end
+    )
+    return found
+
+
+def _latest(
+    ticket: TicketHistory, moves: list[StatusItem], names: Mapping[str, str] | None
+) -> dict[str, Status]:
+    """Each status id's latest name and category: from the history, then from what Jira shows now."""
+    latest: dict[str, Status] = {}
+    for move in moves:
+        for status in (move.old, move.new):
+            if status is not None:
+                latest[status.id] = status
+    latest[ticket.status.id] = ticket.status
+    for status_id, name in (names or {}).items():
+        if status_id in latest:
+            latest[status_id] = Status(status_id, name, latest[status_id].category)
+    return latest
+
+
+def _board_at(ticket: TicketHistory, entries: list[HistoryEntry], end: datetime) -> str:
+    """The board it was on at the end: where its first move after the end came from, else where it is."""
+    later = next((entry.board for entry in entries if entry.board is not None and entry.at >= end), None)
+    return later.old if later is not None else ticket.board
+
+
+def _status_times(
+    stays: list[tuple[str, datetime, datetime]], labels: Mapping[str, Status], working: WorkingTime
+) -> tuple[StatusTime, ...]:
+    totals: dict[str, list[Any]] = {}  # status id → [elapsed, working, stays]
+    for status_id, start, stop in stays:
+        total = totals.setdefault(status_id, [_ZERO, _ZERO, 0])
+        if stop > start:
+            total[0] += stop - start
+            total[1] += working.between(start, stop)
+        total[2] += 1
+    return tuple(
+        StatusTime(
+            status_id, labels[status_id].name, labels[status_id].category, Duration(elapsed, work), count
+        )
+        for status_id, (elapsed, work, count) in totals.items()
+    )
+
+
+def _category_times(in_status: Iterable[StatusTime]) -> CategoryTimes:
+    totals = dict.fromkeys(CATEGORY_NAMES, NO_TIME)
+    for status in in_status:
+        if status.category in totals:
+            totals[status.category] += status.time
+    return CategoryTimes(
+        totals[StatusCategory.TODO], totals[StatusCategory.IN_PROGRESS], totals[StatusCategory.DONE]
+    )
