@@ -595,6 +595,7 @@ class DutyApp(App[None]):
         self.ticket_desk.sender = None
         self.channel_desk.sender = None
         self.incident_desk.sender = None
+        self.handover_desk.sender = None
         self.cover_desk.sender = None
         self.sending_elsewhere = True
         self.refresh_status()

@@ -57,8 +57,8 @@ def support_ways(
     ways = [(f"Post in #{channel_name}", f"https://slack.com/app_redirect?channel={channel}")]
     for name, board_id, component in boards:
         where = f"{jira_url.rstrip('/')}/secure/RapidBoard.jspa?rapidView={board_id}"
-        note = f" (set the component to {component})" if component else ""
-        ways.append((f"Raise a ticket on the {name} board{note}", where))
+        note = f" — set the component to {component}" if component else ""
+        ways.append((f"Raise a ticket on the {name} board ({board_id}){note}", where))
     return ways
 
 

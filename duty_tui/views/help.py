@@ -12,6 +12,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Footer, Static
 
 from duty_tui.config.cover import EscalationContact
@@ -67,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()  # this screen's keys, not the dashboard's underneath
 
     def body(self) -> Content:
-        parts: list[str | tuple[str, str]] = self.getting_support()
+        parts: list[str | tuple[str, str] | Content] = self.getting_support()
         scope = None
         for spec in KEYS:
             if spec.scope != scope:
@@ -86,13 +87,14 @@ class HelpScreen(ModalScreen[None]):
             parts.append(description + "\n")
         return Content.assemble(*parts)
 
-    def getting_support(self) -> list[str | tuple[str, str]]:
+    def getting_support(self) -> list[str | tuple[str, str] | Content]:
+        """The ways to get support, each a link (click to open), then who to escalate to."""
         support = self.support
         if not support.ways and not support.escalation:
             return []
-        parts: list[str | tuple[str, str]] = [("Getting support\n", "bold underline")]
+        parts: list[str | tuple[str, str] | Content] = [("Getting support\n", "bold underline")]
         for what, link in support.ways:
-            parts += [f"  {what}\n", (f"    {link}\n", "dim")]
+            parts += ["  ", Content(what).stylize(Style(underline=True, link=link)), "\n"]
         if support.escalation:
             parts.append(("  Escalation", "bold"))
             parts.append(": ask for an update in the channel first; otherwise contact\n")

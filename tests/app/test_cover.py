@@ -202,9 +202,13 @@ async def test_the_help_screen_says_how_to_get_support_and_who_to_escalate_to(h:
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
         shown = screen_text(app)
         assert "Getting support" in shown
-        assert "Post in #laa-ops" in shown and f"https://slack.com/app_redirect?channel={CHANNEL}" in shown
-        assert "Raise a ticket on the AWS Ops board" in shown and "RapidBoard.jspa?rapidView=262" in shown
-        assert "Raise a ticket on the 6DG Ops board (set the component to laa-6dg-support)" in shown
+        assert "Post in #laa-ops" in shown and "Raise a ticket on the AWS Ops board (262)" in shown
+        assert "Raise a ticket on the 6DG Ops board (265) — set the component to laa-6dg-support" in shown
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        links = [span.style.link for span in screen.body().spans if getattr(span.style, "link", None)]
+        assert links[0] == f"https://slack.com/app_redirect?channel={CHANNEL}"
+        assert links[1].endswith("/secure/RapidBoard.jspa?rapidView=262")  # click to open
         assert "Simon Pledger (Escalation, +44 20 7946 0000)" in shown and "[/b]" in shown
 
 

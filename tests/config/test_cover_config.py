@@ -103,11 +103,11 @@ def test_the_ways_to_get_support_come_from_the_channel_and_the_boards() -> None:
     assert ways == [
         ("Post in #laa-ops", "https://slack.com/app_redirect?channel=CEL68S0LD"),
         (
-            "Raise a ticket on the AWS Ops board",
+            "Raise a ticket on the AWS Ops board (262)",
             "https://dsdmoj.atlassian.net/secure/RapidBoard.jspa?rapidView=262",
         ),
         (
-            "Raise a ticket on the 6DG Ops board (set the component to laa-6dg-support)",
+            "Raise a ticket on the 6DG Ops board (265) — set the component to laa-6dg-support",
             "https://dsdmoj.atlassian.net/secure/RapidBoard.jspa?rapidView=265",
         ),
     ]
