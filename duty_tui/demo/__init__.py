@@ -26,6 +26,7 @@ from duty_tui.config import (
     WorkflowConfig,
 )
 from duty_tui.config.availability import AvailabilityConfig
+from duty_tui.config.cover import ContactsConfig, EscalationContact
 from duty_tui.demo.health import demo_checks
 from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
 from duty_tui.demo.scenario_data import DUTY_ENGINEER, PRODUCT_MANAGER, TEAM
@@ -61,6 +62,13 @@ def demo_config(
         workflow=WorkflowConfig(team=TeamConfig(team, slack_team)),
         channel=ChannelConfig(product_manager=product_manager),
         availability=AvailabilityConfig(checks),
+        # The seed document's escalation names, as `duty-tui init` writes them.
+        contacts=ContactsConfig(
+            (
+                EscalationContact("Simon Pledger", "Escalation"),
+                EscalationContact("Paddy Dewhurst", "Escalation"),
+            )
+        ),
     )
 
 
