@@ -1,4 +1,5 @@
-"""The command line: `duty-tui`, `duty-tui --demo`, `duty-tui init`, `duty-tui sync --once`.
+"""The command line: `duty-tui`, `duty-tui --demo`, `duty-tui init`, `duty-tui sync --once`,
+`duty-tui report`.
 
 Problems the engineer can fix (config, tokens, an unreachable or refusing service) end with one
 sentence on stderr and exit status 2, never a traceback.
@@ -63,6 +64,19 @@ def parser() -> argparse.ArgumentParser:
     )
     sync = commands.add_parser("sync", parents=[common], help="poll every source into the store")
     sync.add_argument("--once", action="store_true", required=True, help="poll once and exit (the only mode)")
+    report = commands.add_parser(
+        "report", parents=[common], help="print the metrics screen's figures (Markdown, CSV or JSON)"
+    )
+    report.add_argument(
+        "--since", default="30d", metavar="SPAN", help="the period's length: days or weeks, 30d (default), 4w"
+    )
+    report.add_argument(
+        "--until",
+        metavar="DATE",
+        help="end the period at the end of this day in the support time zone, or at an ISO date-time "
+        "(default: now)",
+    )
+    report.add_argument("--format", default="markdown", help="markdown (default), csv or json")
     return main
 
 
@@ -75,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return init_config(args.config or default_config_path(), force=args.force)
         if args.command == "sync":
             return sync_once(args)
+        if args.command == "report":
+            return report(args)
         return run_app(args)
     except (ConfigError, StoreError) as error:
         print(f"duty-tui: {error}", file=sys.stderr)
@@ -187,6 +203,29 @@ def sync_once(args: argparse.Namespace) -> int:
     if auth_failed:
         return EXIT_PROBLEM
     return 1 if failed else 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """Refresh the store from every source, then print the figures (duty_tui/reports/command.py)."""
+    from duty_tui.clock import SystemClock
+    from duty_tui.reports.command import parse_options, run_report
+    from duty_tui.runtime import build_runtime, setup_logging
+
+    options = parse_options(args.since, args.until, args.format)  # a bad option: before any network call
+    if args.demo:
+        from duty_tui.demo import build_demo_runtime
+
+        runtime = build_demo_runtime(data_dir=args.data_dir, read_only=True)
+    else:
+        config = load_config(args.config or default_config_path())
+        secrets = load_secrets()
+        data_dir = _data_dir(args)
+        runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=True)
+        setup_logging(data_dir, secrets)
+    try:
+        return run_report(runtime, options, sys.stdout, sys.stderr)
+    finally:
+        runtime.close()
 
 
 if __name__ == "__main__":

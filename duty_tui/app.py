@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -26,13 +27,14 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from duty_tui.config.cover import support_ways
-from duty_tui.desks.attention import COVER, DAY, AttentionDesk
+from duty_tui.desks.attention import COVER, DAY, AttentionDesk, HealthWatch, ProbesReported
 from duty_tui.desks.channel import ChannelDesk
 from duty_tui.desks.checklist import ChecklistDesk
 from duty_tui.desks.cover import CoverChanged, CoverDesk
 from duty_tui.desks.handover import HandoverDesk
 from duty_tui.desks.incident_intents import IncidentIntent
 from duty_tui.desks.incidents import IncidentDesk
+from duty_tui.desks.metrics import MetricsDesk
 from duty_tui.desks.notifier import DesktopNotifier
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
@@ -41,6 +43,7 @@ from duty_tui.keymap import KEYS, display_key
 from duty_tui.messages import CacheLoaded, Snapshot, SourcePolled
 from duty_tui.models import IMPROVEMENT_KEY, Service, WriteKind
 from duty_tui.rules.attention import Engineer
+from duty_tui.rules.availability import IncidentPrefill, ProbeResult, incident_prefill
 from duty_tui.rules.checklist import Evidence, Place
 from duty_tui.rules.cover import EVENT_TYPE as COVER_EVENT
 from duty_tui.rules.facts import TicketFacts
@@ -48,7 +51,7 @@ from duty_tui.rules.handover import EVENT_TYPE as HANDOVER_EVENT
 from duty_tui.rules.handover import HandoverFacts
 from duty_tui.runtime import Runtime
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
-from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome
+from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome, TicketsPolled
 from duty_tui.sync.poll import PollLoop
 from duty_tui.sync.probes import ProbeLoop
 from duty_tui.sync.store_writer import StoreWriter
@@ -56,6 +59,7 @@ from duty_tui.views.channel_dialogs import ChannelDialogs
 from duty_tui.views.cover import cover_form
 from duty_tui.views.handover_dialogs import HandoverDialogs
 from duty_tui.views.incident_dialogs import IncidentDialogs
+from duty_tui.views.metrics import MetricsScreen
 from duty_tui.views.ticket_dialogs import TicketDialogs
 from duty_tui.widgets.attention_facts import AttentionFacts
 from duty_tui.widgets.bindings import bindings
@@ -96,6 +100,7 @@ class DutyApp(App[None]):
         "incident.postmortem",
         "app.handover",
         "app.cover",
+        "app.metrics",
     )
 
     def __init__(self, runtime: Runtime) -> None:
@@ -173,6 +178,7 @@ class DutyApp(App[None]):
             people=self._slack_people,
             me=lambda: self.channel.me,
             names=lambda: {u.id: u.name for u in self.channel.directory.users.values()},
+            prefill=self._incident_prefill,
         )
         self.handover_desk = HandoverDesk(
             runtime,
@@ -201,6 +207,14 @@ class DutyApp(App[None]):
             names=lambda: {u.id: u.name for u in self.channel.directory.users.values()},
             me=lambda: self.channel.me,
         )
+        # The metrics screen (`5`): figures worked out off the UI thread, the last ones kept per period.
+        self.metrics_desk = MetricsDesk(
+            runtime,
+            ui=self,
+            screens=partial(
+                MetricsScreen, zone=self.zone, promise=self.config.support.acknowledge_within, now=runtime.now
+            ),
+        )
         self.status_bar = StatusBar()
         notify = self.config.notify
         # What needs the engineer now: counted in the status bar, each new item announced once.
@@ -209,7 +223,10 @@ class DutyApp(App[None]):
             runtime.calendar,
             DesktopNotifier(notify, os.environ, self.write_to_terminal) if notify.desktop else None,
             bell=notify.bell,
+            declare_key=display_key(self.current_keys()["incident.declare"]),
         )
+        # The health checks' latest results, as "failing twice" reads them (a PROD check down needs you).
+        self.probe_watch = HealthWatch(self.config.availability.checks)
         self.attention_facts = AttentionFacts()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -229,6 +246,7 @@ class DutyApp(App[None]):
                     yield self.checklist
         yield self.handover_desk
         yield self.cover_desk
+        yield self.metrics_desk
         yield Footer()
 
     def on_mount(self) -> None:
@@ -287,9 +305,36 @@ class DutyApp(App[None]):
             loop = PollLoop(poller, runtime.store, runtime.clock, interval, partial(self._post_poll, target))
             self.loops.append(loop)
             loop.start()
-        self.probes = runtime.probe_loop()  # availability: results go to the store
+        self.probes = runtime.probe_loop(self._post_probes)  # availability: to the store, and here
         if self.probes is not None:
-            self.probes.start()
+            self.start_probes(self.probes)
+
+    @work(thread=True, group="probes-seed", exit_on_error=False, description="last health probes")
+    def start_probes(self, probes: ProbeLoop) -> None:
+        """Each check's last two stored results first (stale after a restart: they raise nothing until
+        the next probe confirms them), then the loop, so its results always come after these."""
+        try:
+            latest = self.runtime.store.probes.latest([check.name for check in probes.checks], 2)
+            post_from_thread(self, ProbesReported(tuple(r for found in latest.values() for r in found)))
+        except Exception:
+            log.exception("could not read the last health probe results")
+        finally:
+            if not probes.stopping:
+                probes.start()
+
+    def _post_probes(self, results: tuple[ProbeResult, ...]) -> None:
+        """Called on the probe loop's thread; post_message is thread-safe."""
+        if self.is_running:
+            post_from_thread(self, ProbesReported(results))
+
+    def on_probes_reported(self, message: ProbesReported) -> None:
+        self.probe_watch.add(message.results)
+        self.refresh_status()
+
+    def _incident_prefill(self) -> IncidentPrefill | None:
+        """What `I` fills the declare form with while a PROD check fails: the most recent outage."""
+        failing = self.probe_watch.most_recent(self.runtime.now())
+        return incident_prefill(failing, self.zone) if failing is not None else None
 
     def _post_poll(self, target: Widget, outcome: PollOutcome) -> None:
         """Called on a poller's thread; post_message is thread-safe."""
@@ -300,6 +345,8 @@ class DutyApp(App[None]):
         outcome = message.outcome
         if isinstance(outcome, MessagesPolled) and outcome.incidents_changed:
             self.incident_desk.reload()  # incident posts arrived (from here or another dashboard)
+        if isinstance(outcome, TicketsPolled) and outcome.resolved:
+            self.channel_desk.happiness.tickets_resolved(outcome.resolved)  # [happiness] asks
         self.statuses[outcome.status.source] = outcome.status
         self.refreshing.discard(outcome.status.source)
         if isinstance(outcome, PollFailed):
@@ -374,7 +421,7 @@ class DutyApp(App[None]):
             end_of_day=self.config.checklist.end_of_day,
             uncovered=self.cover_desk.uncovered_now(),
         )
-        found = self.attention.update(situation)
+        found = self.attention.update(replace(situation, failing=self.probe_watch.failing(now)))
         if self.cover_desk.loaded and self.cover_desk.polled:
             self.attention.settle(COVER)  # the day's cover as it stood at start is the backlog, not news
         return found
@@ -488,6 +535,11 @@ class DutyApp(App[None]):
         if not self.screen.is_modal:
             self.handover_desk.compose_handover()
 
+    def action_metrics(self) -> None:
+        """`5`: the metrics screen (not over a dialog, where 5 is a digit)."""
+        if not self.screen.is_modal:
+            self.metrics_desk.open()
+
     def action_latest_handover(self) -> None:
         self.handover_desk.show_latest()
 
@@ -569,6 +621,11 @@ class DutyApp(App[None]):
             "Latest handover", "Read the latest handover in #laa-ops", self.action_latest_handover
         )
         yield SystemCommand("Write a handover", "Hand over to the next engineer (H)", self.action_handover)
+        yield SystemCommand(
+            "Metrics",
+            "Ticket flow per board, incidents, availability and happiness over 7, 30 or 90 days (5)",
+            self.metrics_desk.open,
+        )
         yield SystemCommand(
             "Today's cover",
             "The engineer, the DBA, the duty consultant and who is on #laa-ops (D)",

@@ -168,6 +168,15 @@ KEYS: tuple[KeySpec, ...] = (
         show=False,
     ),
     KeySpec(
+        "app.metrics",
+        "5",
+        "metrics",
+        "Metrics",
+        "Open the metrics screen: ticket flow per board, incidents, availability, happiness",
+        _WHERE,
+        show=False,
+    ),
+    KeySpec(
         "cover.save",
         "ctrl+s",
         "save",
@@ -251,6 +260,14 @@ KEYS: tuple[KeySpec, ...] = (
         "message('raise')",
         "Ticket",
         "Raise a Jira ticket from the message (linked both ways)",
+        _CHANNEL,
+    ),
+    KeySpec(
+        "channel.done",
+        "d",
+        "message('done')",
+        "Done",
+        "Mark the request done (✅); with [happiness] ask on, ask the requester to react 👍 or 👎",
         _CHANNEL,
     ),
     KeySpec(
@@ -603,6 +620,28 @@ KEYS: tuple[KeySpec, ...] = (
         "postmortem.board_up", "k", "cursor(-1)", "Previous", "Previous board", "Board picker", show=False
     ),
     KeySpec("postmortem.board_cancel", "escape", "cancel", "Cancel", "Cancel", "Board picker"),
+    # The metrics screen (`5`): the period, a recompute, close.
+    KeySpec("metrics.period_7", "7", "period(7)", "7 days", "Show the last 7 days", "Metrics"),
+    KeySpec("metrics.period_30", "3", "period(30)", "30 days", "Show the last 30 days", "Metrics"),
+    KeySpec("metrics.period_90", "9", "period(90)", "90 days", "Show the last 90 days", "Metrics"),
+    KeySpec(
+        "metrics.period_next",
+        "p",
+        "cycle_period",
+        "Period",
+        "Next period (7, 30, 90 days)",
+        "Metrics",
+        show=False,
+    ),
+    KeySpec(
+        "metrics.refresh",
+        "r",
+        "recompute",
+        "Recompute",
+        "Fetch Jira's history since the last fetch and work the figures out again",
+        "Metrics",
+    ),
+    KeySpec("metrics.close", "escape,q", "close", "Close", "Close", "Metrics"),
 )
 
 KEYS_BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

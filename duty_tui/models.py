@@ -442,7 +442,9 @@ class Write:
     # A reply that announces the ticket created earlier in its keypress: "{ticket}" in `body` becomes
     # the key and link once Jira has said what they are.
     announces: bool = False
-    metadata: str | None = None  # ANNOUNCE, POST: the metadata payload, as JSON
+    # ANNOUNCE, POST: the metadata payload, as JSON. REPLY: when set, a reply carrying shared state (the
+    # happiness ask): {"event_type", "event_payload"} as JSON, posted with the bot's token once per thread.
+    metadata: str | None = None
     result: str | None = None  # what the service made of it: the created ticket's key, a post's ts
     state: WriteState = WriteState.PENDING
     attempts: int = 0
@@ -461,6 +463,8 @@ class Write:
             return "raise a ticket from a #laa-ops message"
         if self.kind is WriteKind.LINK:
             return "link the new ticket to its Slack thread"
+        if self.kind is WriteKind.REPLY and self.metadata:
+            return "ask the requester how the help went"
         if self.kind is WriteKind.REPLY:
             return "announce the new ticket in the thread" if self.announces else "reply in a thread"
         if self.kind is WriteKind.REACT:

@@ -25,6 +25,7 @@ from duty_tui.sources.slack.client import SlackSource
 from duty_tui.sources.slack.writes import SlackWriter
 from duty_tui.store import Store
 from duty_tui.sync.account import JiraAccount
+from duty_tui.sync.history import HistoryFetch
 from duty_tui.sync.jira_delivery import JiraDelivery
 from duty_tui.sync.jira_poll import JiraPoller
 from duty_tui.sync.outbox import Delivery, OutboxProgress, OutboxWriter
@@ -54,6 +55,7 @@ class Runtime:
     jira_writer: JiraWriter  # the one writer (and on-demand reader) for Jira
     jira_poller: JiraPoller
     slack_poller: SlackPoller
+    history: HistoryFetch  # the boards' ticket histories, for the flow metrics
     data_dir: Path
     read_only: bool = False
     demo: bool = False
@@ -180,6 +182,7 @@ def build_runtime(
         slack_poller=SlackPoller(
             slack, store, config.slack, clock, team=SlackTeam(slack_writer, store, config.workflow.team)
         ),
+        history=HistoryFetch(jira, store, config.jira, clock),
         data_dir=data_dir,
         read_only=read_only,
         demo=demo,

@@ -253,6 +253,14 @@ async def cover_status(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> Non
     await pilot.press("2", "end")
 
 
+async def metrics(pilot: Pilot[Any], app: DutyApp, world: DemoWorld) -> None:
+    """The metrics screen (`5`): the demo's last 30 days, once worked out."""
+    await pilot.press("5")
+    screen: Any = app.screen
+    await wait_for(pilot, lambda: screen.report is not None and not screen.fetching and not screen.working)
+    app.clear_notifications()  # the dashboard's start-of-day toasts
+
+
 SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("dashboard", (120, 35), nothing),
     ("dashboard-100x30", (100, 30), nothing),
@@ -275,6 +283,7 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
     ("handover", (120, 35), handover),
     ("cover-form", (120, 35), cover_form),
     ("cover-status", (160, 40), cover_status),
+    ("metrics", (120, 40), metrics),
     ("help", (120, 35), help_screen),
     ("command-palette", (120, 35), palette),
 ]

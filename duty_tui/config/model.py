@@ -16,6 +16,7 @@ from duty_tui.config.availability import AvailabilityConfig
 from duty_tui.config.channel import ChannelConfig
 from duty_tui.config.checklist import ChecklistConfig
 from duty_tui.config.cover import ContactsConfig, CoverConfig
+from duty_tui.config.happiness import HappinessConfig
 from duty_tui.config.incidents import IncidentsConfig
 from duty_tui.config.notify import NotifyConfig
 from duty_tui.config.workflow import WorkflowConfig
@@ -91,4 +92,5 @@ class Config:
     cover: CoverConfig = field(default_factory=CoverConfig)
     contacts: ContactsConfig = field(default_factory=ContactsConfig)
     availability: AvailabilityConfig = field(default_factory=AvailabilityConfig)
+    happiness: HappinessConfig = field(default_factory=HappinessConfig)
     path: Path | None = None

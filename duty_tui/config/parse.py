@@ -18,6 +18,7 @@ from duty_tui.config.availability import parse_availability
 from duty_tui.config.channel import parse_channel
 from duty_tui.config.checklist import parse_checklist
 from duty_tui.config.cover import parse_contacts, parse_cover
+from duty_tui.config.happiness import parse_happiness
 from duty_tui.config.incidents import parse_incidents
 from duty_tui.config.model import BoardConfig, Config, JiraConfig, SlackConfig, StoreConfig, SupportConfig
 from duty_tui.config.notify import parse_notify
@@ -65,6 +66,7 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
             "cover",
             "contacts",
             "availability",
+            "happiness",
         },
     )
     jira = _parse_jira(reader, reader.table(raw, "jira", required=True))
@@ -80,6 +82,7 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
     cover = parse_cover(reader, reader.table(raw, "cover"))
     contacts = parse_contacts(reader, reader.table(raw, "contacts"))
     availability = parse_availability(reader, reader.table(raw, "availability"))
+    happiness = parse_happiness(reader, reader.table(raw, "happiness"))
     return Config(
         jira=jira,
         slack=slack,
@@ -94,6 +97,7 @@ def parse_config(raw: Mapping[str, Any], path: Path | None = None) -> Config:
         cover=cover,
         contacts=contacts,
         availability=availability,
+        happiness=happiness,
         path=path,
     )
 

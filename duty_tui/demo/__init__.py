@@ -28,6 +28,7 @@ from duty_tui.config import (
 from duty_tui.config.availability import AvailabilityConfig
 from duty_tui.config.cover import ContactsConfig, EscalationContact
 from duty_tui.demo.health import demo_checks
+from duty_tui.demo.history import populate_history, seed_store
 from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
 from duty_tui.demo.scenario_data import DUTY_ENGINEER, PRODUCT_MANAGER, TEAM
 from duty_tui.rules.availability import HealthCheck
@@ -79,9 +80,11 @@ def demo_secrets(slack_user_token: str | None = None) -> Secrets:
 
 
 class DemoWorld:
-    """Both simulators, populated, plus the cast (for tests and screenshots)."""
+    """Both simulators, populated, plus the cast (for tests and screenshots). The boards carry their past
+    (`demo.history`); #laa-ops only with `channel_history` (what `duty-tui --demo` builds), so the tests'
+    channel holds today alone."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, *, channel_history: bool = False) -> None:
         self.clock = clock
         self.jira = JiraSim(
             clock=clock,
@@ -93,6 +96,9 @@ class DemoWorld:
         self.slack = SlackSim(clock=clock, token=DEMO_SLACK_TOKEN).start()
         self.health = HealthSim(clock=clock).start()  # CCMS, CWA and MI health endpoints on a schedule
         self.cast: Cast = populate(self.jira, self.slack, clock.now())
+        self.history = populate_history(
+            self.jira, self.slack, self.cast, clock.now(), channel=channel_history
+        )
         # The duty engineer's own Slack token: replies and reactions carry their name.
         self.slack_user_token = self.slack.add_user_token(self.cast.slack[DUTY_ENGINEER.handle])
 
@@ -119,13 +125,21 @@ class DemoWorld:
 
 def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False) -> Runtime:
     clock = SystemClock()
-    world = DemoWorld(clock)
+    world = DemoWorld(clock, channel_history=True)
     ticker = WorldTicker(world.jira, world.slack, world.cast, clock)
     ticker.start()
     throwaway = data_dir is None
     directory = data_dir or Path(tempfile.mkdtemp(prefix="duty-tui-demo-"))
     secrets = world.secrets()
     runtime = build_runtime(world.config(), secrets, directory, clock, read_only=read_only, demo=True)
+    seed_store(  # a month of probe results and the past incidents, as if it had been running all along
+        runtime.store,
+        parse=runtime.slack.parse_message,
+        messages=world.slack.world.messages(CHANNEL),
+        history=world.history,
+        checks=runtime.config.availability.checks,
+        now=clock.now(),
+    )
     setup_logging(directory, secrets)
     runtime.cleanups.append(world.stop)
     runtime.cleanups.append(ticker.stop_and_wait)

@@ -8,17 +8,28 @@ unless an incident is open, and for what was already there when duty-tui started
 poll has come in (`settle`), whatever its items are is the backlog, seen but not announced. An item that
 goes away and comes back (a ticket unassigned again, an incident update due again after the last one)
 is new again. An incident update due rings no bell here: the incident desk rings its own.
+
+A PROD check failing twice in a row is news whenever it shows: only fresh probes raise it (the last
+results from before a restart are stale), so there is no backlog of them. Its announcement also says,
+in a toast, that the declare key opens the incident form filled in from it. `HealthWatch` keeps what
+"failing twice" reads from the probes' results (`ProbesReported`, posted from the probe loop's thread).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from operator import attrgetter
 from typing import Protocol
 
+from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from duty_tui.desks.notifier import DesktopNotifier
 from duty_tui.rules.attention import Attention, Item, Kind, ListMemo, Situation, needs_attention
+from duty_tui.rules.availability import FailingCheck, HealthCheck, ProbeResult, failing_twice
 from duty_tui.rules.calendar import SupportCalendar
 
 log = logging.getLogger(__name__)
@@ -27,6 +38,7 @@ DAY = "day"  # the clock and the day's lists: settled once the cache has painted
 COVER = "cover"  # the day's cover: settled once it has been read and Slack has answered once
 # Whose answer makes an item's kind news rather than backlog.
 SOURCE = {
+    Kind.CHECK_FAILING: DAY,  # fresh probes only (they start after the cache has painted): never backlog
     Kind.INCIDENT_UPDATE: "slack",
     Kind.TICKET_DUE: "jira",
     Kind.COVER: COVER,
@@ -34,6 +46,63 @@ SOURCE = {
     Kind.TICKET_NEW: "jira",
     Kind.END_OF_DAY: DAY,
 }
+
+
+class ProbesReported(Message):
+    """Health probe results: one step of the probe loop's, or each check's last stored ones at start."""
+
+    def __init__(self, results: tuple[ProbeResult, ...]) -> None:
+        super().__init__()
+        self.results = results
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A check's current row of failures: its first and latest failure, and how many."""
+
+    first: ProbeResult
+    last: ProbeResult
+    failures: int
+
+
+class HealthWatch:
+    """What "failing twice" needs of each check's results, and no more: the current row of failures (its
+    first failure, so an outage keeps its key however long it lasts; its latest; how many). A success
+    ends the row. Results come oldest first per check (the stored ones at start, then the loop's); one
+    older than the check's latest known is ignored."""
+
+    def __init__(self, checks: Sequence[HealthCheck]) -> None:
+        self.checks = tuple(checks)
+        self._names = {check.name for check in self.checks}
+        self._latest: dict[str, datetime] = {}
+        self._rows: dict[str, _Row] = {}
+
+    def add(self, results: Iterable[ProbeResult]) -> None:
+        for result in sorted(results, key=attrgetter("at")):  # stable: one step's results keep their order
+            name = result.check
+            if name not in self._names or (name in self._latest and result.at < self._latest[name]):
+                continue
+            self._latest[name] = result.at
+            row = self._rows.get(name)
+            if result.ok:
+                self._rows.pop(name, None)
+            elif row is None:
+                self._rows[name] = _Row(result, result, 1)
+            else:
+                self._rows[name] = _Row(row.first, result, row.failures + 1)
+
+    def failing(self, now: datetime) -> tuple[FailingCheck, ...]:
+        """The PROD checks failing twice in a row or more, the latest failure recent, in config order."""
+        rows = self._rows
+        results = [r for row in rows.values() if row.failures > 1 for r in (row.first, row.last)]
+        return tuple(
+            replace(found, failures=rows[found.check.name].failures)
+            for found in failing_twice(results, self.checks, now)
+        )
+
+    def most_recent(self, now: datetime) -> FailingCheck | None:
+        """The failing check whose outage started last (what the declare form is filled in from)."""
+        return max(self.failing(now), key=attrgetter("since"), default=None)
 
 
 class AttentionUI(Protocol):
@@ -60,8 +129,10 @@ class AttentionDesk:
         notifier: DesktopNotifier | None = None,
         *,
         bell: bool = True,
+        declare_key: str = "I",
     ) -> None:
         self.ui = ui
+        self.declare_key = declare_key  # as shown: the key that opens the declare form
         self.calendar = calendar
         self.notifier = notifier
         self.ring = bell
@@ -109,6 +180,7 @@ class AttentionDesk:
             and (situation.me, situation.updates_due, situation.incident_open)
             == (last.me, last.updates_due, last.incident_open)
             and (situation.uncovered, situation.end_of_day_due) == (last.uncovered, last.end_of_day_due)
+            and situation.failing == last.failing
         )
 
     def _announce(self, fresh: list[Item]) -> None:
@@ -116,6 +188,15 @@ class AttentionDesk:
         log.info("needs attention: %s", ", ".join(item.key for item in fresh))
         if self.ring and any(item.kind is not Kind.INCIDENT_UPDATE for item in fresh):
             self.ui.bell()
+        for item in fresh:
+            if item.kind is Kind.CHECK_FAILING:
+                self.ui.notify(
+                    f"{item.words}. {self.declare_key} declares an incident, the form filled in.",
+                    title="PROD health check failing",
+                    severity="error",
+                    timeout=20,
+                    markup=False,
+                )
         if self.notifier is None:
             return
         problem = self.notifier.problem

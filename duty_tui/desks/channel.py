@@ -1,9 +1,9 @@
 """The channel desk: #laa-ops as the pane shows it, and the place channel keys become writes.
 
 It is the channel pane's container: the pane's intents (open a thread, show older messages, reply,
-react, claim, raise a ticket, open or copy a link) bubble to it, the Slack poll loop posts to it, and
-it paints what they bring. Replies, reactions, claims and tickets are recorded as outbox writes (the
-store writer stores them, the one outbox writer sends them), shown at once as on their way (⟳), and
+react, claim, raise a ticket, mark done, open or copy a link) bubble to it, the Slack poll loop posts to
+it, and it paints what they bring. Replies, reactions, claims and tickets are recorded as outbox writes
+(the store writer stores them, the one outbox writer sends them), shown at once as on their way (⟳), and
 undone with a sentence when Slack or Jira refuses; a refused reply comes back in the editor. Older
 messages come from the store in a worker; a thread's replies and a message's link from Slack, off the
 UI thread.
@@ -28,6 +28,7 @@ from textual.timer import Timer
 from duty_tui import text
 from duty_tui.desks.boards import watched_boards
 from duty_tui.desks.channel_messages import BoardsLoaded, ChannelCached, MessageReloaded, PermalinkFound
+from duty_tui.desks.happiness import HappinessDesk
 from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
 from duty_tui.desks.queueing import store_writes
 from duty_tui.desks.ticket_collaborators import Sender
@@ -52,8 +53,9 @@ from duty_tui.models import (
 from duty_tui.rules import channel_actions
 from duty_tui.rules.actions import Actor
 from duty_tui.rules.channel_actions import Board, MessageAction, thread_of
+from duty_tui.rules.happiness_asks import done_refusal
 from duty_tui.rules.raised import description_of, summary_of
-from duty_tui.rules.requests import CLAIM, OWN_CLAIM
+from duty_tui.rules.requests import CLAIM, OWN_CLAIM, Team
 from duty_tui.runtime import Runtime
 from duty_tui.sources.errors import SourceError
 from duty_tui.sync.outbox import OutboxProgress
@@ -103,6 +105,11 @@ class ChannelView(Protocol):
     def set_ticket_links(self, link: Callable[[str], str | None]) -> None: ...
 
     def claimed_by(self, message: ChatMessage) -> tuple[str, ...]: ...
+
+    @property
+    def team(self) -> Team: ...
+
+    def tickets_of(self, ts: str) -> tuple[str, ...]: ...
 
     def over_triage(self, within: timedelta) -> list[tuple[ChatMessage, bool]]: ...
 
@@ -181,6 +188,12 @@ class ChannelDesk(Vertical):
         self._drafts: list[Write] = []  # refused replies to reopen
         self._settled: set[str] = set()  # writes the outbox has finished with (sent or refused)
         self._drafts_timer: Timer | None = None
+        # `d` and the asks that follow a resolved ticket (`[happiness]`); told here when its asks are stored.
+        self.happiness = HappinessDesk(
+            runtime,
+            store_writer=self.store_writer,
+            queued=lambda writes, pending: post_from_thread(self, WritesQueued(writes, pending)),
+        )
 
     # -- start ------------------------------------------------------------------------------------
 
@@ -379,6 +392,8 @@ class ChannelDesk(Vertical):
             self._claim(chat, me)
         elif action is MessageAction.RAISE:
             self._raise(chat, me)
+        elif action is MessageAction.DONE:
+            self._mark_done(chat, me)
 
     def _writer_identity(self) -> Actor | None:
         """The engineer, if writing is possible now; otherwise say why not."""
@@ -429,6 +444,15 @@ class ChannelDesk(Vertical):
         self.pane.add_own_claim(chat.ts, now)
         store = self.runtime.store
         self.queue(writes, also=partial(store.claims.seen, self.channel, [(chat.ts, OWN_CLAIM)], now))
+
+    def _mark_done(self, chat: ChatMessage, me: Actor) -> None:
+        """`d`: ✅ on a request (and, with `[happiness] ask`, the ask in its thread); anything else, or a
+        request already done, is said in one line."""
+        refusal = done_refusal(chat, self.pane.team, self.pending.get(chat.ts, ()))
+        if refusal is not None:
+            self.ui.notify(refusal, timeout=4, markup=False)
+            return
+        self.queue(self.happiness.done_writes(chat, me, self.pane.tickets_of(chat.ts)))
 
     def _confirmed(self, ts: str, action: MessageAction) -> bool:
         """A second press within a few seconds confirms an action the first one was warned about."""
@@ -608,7 +632,7 @@ class ChannelDesk(Vertical):
             timeout=12,
             markup=False,
         )
-        if write.kind is WriteKind.REPLY and not write.announces and write.body:
+        if write.kind is WriteKind.REPLY and not write.announces and not write.metadata and write.body:
             self._drafts.append(write)  # the text is not lost: edit and post again
             self._reopen_drafts()
 

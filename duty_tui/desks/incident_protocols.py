@@ -11,6 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 from textual.screen import Screen
 
 from duty_tui.models import Incident
+from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.rules.postmortem import Improvement
 
 
@@ -33,7 +34,9 @@ class IncidentView(Protocol):
 class IncidentDialogs(Protocol):
     """The dialogs the desk opens (`views.incident_dialogs.IncidentDialogs`)."""
 
-    def declare(self, people: Sequence[tuple[str, str]], me: str | None) -> Screen[Any]: ...
+    def declare(
+        self, people: Sequence[tuple[str, str]], me: str | None, prefill: IncidentPrefill | None = None
+    ) -> Screen[Any]: ...
 
     def update(self, incident: Incident) -> Screen[Any]: ...
 

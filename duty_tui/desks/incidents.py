@@ -54,6 +54,7 @@ from duty_tui.models import (
     WriteKind,
 )
 from duty_tui.rules import incident_posts
+from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.rules.channel_actions import Board
 from duty_tui.rules.incidents import fold, next_update_after, payload, reminder
 from duty_tui.rules.postmortem import (
@@ -87,6 +88,7 @@ class IncidentDesk(Vertical):
         people: Callable[[], Sequence[tuple[str, str]]],
         me: Callable[[], str | None],
         names: Callable[[], Mapping[str, str]] | None = None,
+        prefill: Callable[[], IncidentPrefill | None] | None = None,
     ) -> None:
         super().__init__(id="incident-desk")
         self.runtime = runtime
@@ -99,6 +101,7 @@ class IncidentDesk(Vertical):
         self.people = people  # Slack id → name of everyone duty-tui knows (the team first)
         self.me = me  # the engineer's Slack id, once known
         self._names = names  # every Slack id the channel knows, bots included (who posted what)
+        self._prefill = prefill  # what the declare form starts with (a PROD check failing), if anything
         self.incidents: list[Incident] = []
         self.snoozes: dict[str, datetime] = {}
         self.exported: set[str] = set()
@@ -306,7 +309,8 @@ class IncidentDesk(Vertical):
             )
             self.post(event, body, broadcast=False)
 
-        self.ui.push_screen(self.dialogs.declare(self.people(), self.me()), declared)
+        prefill = self._prefill() if self._prefill is not None else None
+        self.ui.push_screen(self.dialogs.declare(self.people(), self.me(), prefill), declared)
 
     def _updated(self, incident: Incident, draft: Any) -> None:
         if draft is None:

@@ -1,14 +1,16 @@
 """What needs the engineer now: the one list behind the status bar's attention count.
 
-Six kinds of item, most urgent first: an incident update due, a ticket due within 30 minutes of support
+Seven kinds of item, most urgent first: a PROD health check failing twice in a row or more
+(`rules.availability.failing_twice`), an incident update due, a ticket due within 30 minutes of support
 time (or already breached), a channel period nobody covers, a request waiting in the channel, a new
 unassigned ticket, and the end-of-day list once its time has come. Within a kind the one closest to its
 deadline (or waiting longest) comes first. A ticket is listed once: as due when its deadline is near,
 else as new.
 
 Each item has a stable key ("ticket-new:LAA-12", "ticket-due:LAA-12", "request:<ts>",
-"incident-update:<id>", "cover:<period>", "end-of-day:<day>") so the attention desk can tell a new item
-from one it has already announced. Items the engineer caused (a ticket they raised, or one with their own
+"incident-update:<id>", "cover:<period>", "end-of-day:<day>", "check-failing:<check>:<first failure>")
+so the attention desk can tell a new item from one it has already announced (a later outage of the same
+check is a new item). Items the engineer caused (a ticket they raised, or one with their own
 write still on its way) are listed but marked `own`: they are never announced. A request the engineer
 posted is no request to them, so it is not listed at all. Out of support hours, unless an incident is
 open, the list is `quiet`: still counted, never announced.
@@ -27,6 +29,7 @@ from enum import StrEnum
 from operator import attrgetter
 
 from duty_tui import text
+from duty_tui.rules.availability import FailingCheck, failing_words
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.text.timefmt import duration
 
@@ -38,6 +41,7 @@ WORDS_LIMIT = 80  # what the status bar can show of one item; the bar may cut it
 class Kind(StrEnum):
     """The kinds of item, in order of urgency (declaration order is the order on the list)."""
 
+    CHECK_FAILING = "check-failing"
     INCIDENT_UPDATE = "incident-update"
     TICKET_DUE = "ticket-due"
     COVER = "cover"
@@ -110,6 +114,7 @@ class Situation:
     # "Nobody covers #laa-ops until 13:00"): its words and its key.
     uncovered: str | None = None
     end_of_day_due: bool = False
+    failing: Sequence[FailingCheck] = ()  # the PROD checks failing twice in a row or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +182,10 @@ def needs_attention(
         memo.items, memo.me = {}, me
     known: dict[str, tuple[object, str | None, Item]] = memo.items
     kept: dict[str, tuple[object, str | None, Item]] = {}
-    items: list[Item] = []
+    items: list[Item] = [
+        Item(failing.key, Kind.CHECK_FAILING, failing_words(failing, now), failing.since)
+        for failing in situation.failing
+    ]
     for update in situation.updates_due:
         late = now - update.due_at
         when = f"overdue {duration(late, 'age')}" if late >= timedelta(minutes=1) else "due"

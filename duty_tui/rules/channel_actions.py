@@ -27,6 +27,7 @@ class MessageAction(StrEnum):
     REACT = "react"
     CLAIM = "claim"
     RAISE = "raise"
+    DONE = "done"  # a ✅, and the happiness ask (`rules.happiness_asks`)
     OPEN = "open"
     COPY = "copy"
 

@@ -48,7 +48,7 @@ from duty_tui.rules.flow_history import (
     in_period,
     iso,
 )
-from duty_tui.rules.sla import Event, EventKind, acknowledge_deadline, first_acknowledgement
+from duty_tui.rules.sla import Event, EventKind, first_acknowledgement
 from duty_tui.rules.working_time import WorkingTime
 
 TODO: Final = "To Do"
@@ -218,7 +218,7 @@ def ticket_flow(
     first = (moves[0].old or moves[0].new) if moves else ticket.status
     stays, chained = _stays(kept, first, created, end)
     complete = complete and chained
-    events = _acknowledgements(kept, ticket.comments, first, created, end)
+    events = _acknowledgements(kept, ticket.comments, first, created, end, team=team)
 
     resolved: datetime | None = None
     for status_id, begin, _stop in reversed(stays):
@@ -227,7 +227,7 @@ def ticket_flow(
         resolved = begin
     acknowledgement = first_acknowledgement(events, team)
     acknowledged = acknowledgement.at if acknowledgement else None
-    deadline = acknowledge_deadline(created, calendar, within)
+    deadline = working.after(created, within)  # rules.sla.acknowledge_deadline, from the cached days
 
     in_status = _status_times(stays, labels, working)
     board = _board_at(ticket, entries, end)
@@ -280,9 +280,11 @@ def _acknowledgements(
     first: Status,
     created: datetime,
     end: datetime,
+    *,
+    team: frozenset[str],
 ) -> list[Event]:
     """What could acknowledge the ticket (rules.sla): its first assignment, its first move out of the To Do
-    category, and every comment before the end."""
+    category, and the first comment by a team member before the end (the only comment that can count)."""
     found: list[Event] = []
     assigned = moved = False
     status = first
@@ -298,11 +300,14 @@ def _acknowledgements(
                 found.append(Event(EventKind.MOVED, at, entry.by, entry.by or "", move.new.name))
                 moved = True
             status = move.new
-    found.extend(
-        Event(EventKind.COMMENTED, max(comment.created, created), comment.author_id, comment.author_id or "")
-        for comment in comments
-        if comment.created < end
-    )
+    by_team = [c for c in comments if c.created < end and c.author_id is not None and c.author_id in team]
+    if by_team:
+        comment = min(by_team, key=lambda c: c.created)
+        found.append(
+            Event(
+                EventKind.COMMENTED, max(comment.created, created), comment.author_id, comment.author_id or ""
+            )
+        )
     return found
 
 
@@ -332,11 +337,13 @@ def _status_times(
     stays: list[tuple[str, datetime, datetime]], labels: Mapping[str, Status], working: WorkingTime
 ) -> tuple[StatusTime, ...]:
     totals: dict[str, list[Any]] = {}  # status id → [elapsed, working, stays]
-    for status_id, start, stop in stays:
+    # The stays are chained (each starts where the last stopped), so their ends are looked up once each.
+    spent = working.spans([stays[0][1], *(stop for _, _, stop in stays)]) if stays else []
+    for (status_id, start, stop), work in zip(stays, spent, strict=True):
         total = totals.setdefault(status_id, [_ZERO, _ZERO, 0])
         if stop > start:
             total[0] += stop - start
-            total[1] += working.between(start, stop)
+            total[1] += work
         total[2] += 1
     return tuple(
         StatusTime(

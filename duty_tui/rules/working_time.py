@@ -9,8 +9,9 @@ given.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 from duty_tui.rules.calendar import SupportCalendar
 
@@ -39,6 +40,40 @@ class WorkingTime:
             return self._clipped(first, start, end)
         whole_days = self._sums[last] - self._sums[first + 1]
         return self._clipped(first, start, end) + whole_days + self._clipped(last, start, end)
+
+    def spans(self, moments: list[datetime]) -> list[timedelta]:
+        """Support time between each moment and the next (zero where one is not after the last): the
+        stays of a ticket's history, which share their ends, cost one look-up per moment, not two."""
+        if len(moments) < 2:
+            return []
+        # One cover first: marks are counted from the first cached day, which a later cover could move.
+        self._cover(min(moments).toordinal() - 1, max(moments).toordinal() + 1)
+        marks = [self._mark(moment) for moment in moments]
+        return [after - before if after > before else _ZERO for before, after in pairwise(marks)]
+
+    def after(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment `duration` of support time has passed since `start`, as
+        :meth:`SupportCalendar.add_working_time` gives it, from the cached days (the calendar's own
+        walk when the answer lies beyond a fortnight's cache or the duration is not positive)."""
+        if duration <= _ZERO:
+            return self.calendar.add_working_time(start, duration)
+        self._cover(start.toordinal() - 1, start.toordinal() + 15)
+        target = self._mark(start) + duration
+        index = bisect_left(self._sums, target) - 1  # the day whose opening hours reach the target
+        hours = self._hours[index] if 0 <= index < len(self._hours) else None
+        if hours is None or index + 1 >= len(self._sums):
+            return self.calendar.add_working_time(start, duration)
+        return hours[0] + (target - self._sums[index])
+
+    def _mark(self, moment: datetime) -> timedelta:
+        """Support time from the first cached day's start to `moment` (which the cache covers)."""
+        index = bisect_right(self._midnights, moment) - 1
+        hours = self._hours[index]
+        if hours is None or moment <= hours[0]:
+            return self._sums[index]
+        if moment >= hours[1]:
+            return self._sums[index + 1]
+        return self._sums[index] + (moment - hours[0])
 
     def _clipped(self, index: int, start: datetime, end: datetime) -> timedelta:
         hours = self._hours[index]

@@ -20,6 +20,8 @@ from duty_tui.store.checklist import ChecklistTicks
 from duty_tui.store.claims import Claims, RaisedTickets
 from duty_tui.store.cover import CoverDays
 from duty_tui.store.db import Database, StoreError
+from duty_tui.store.happiness import Happiness
+from duty_tui.store.history import TicketHistories
 from duty_tui.store.incidents import IncidentEvents
 from duty_tui.store.messages import ChatUsers, Messages
 from duty_tui.store.meta import SourceStatuses, cursors, meta
@@ -52,6 +54,8 @@ class Store:
         self.cover = CoverDays(self.db)
         self.people = People(self.db)
         self.probes = ProbeResults(self.db)  # health probe results (availability)
+        self.happiness = Happiness(self.db, self.messages)  # the happiness asks and their answers
+        self.history = TicketHistories(self.db)  # ticket histories (the flow metrics)
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:

@@ -132,6 +132,15 @@ CREATE TABLE probe_results (
 );
 CREATE INDEX probe_results_name_at ON probe_results (name, at);
 """,
+    # Issue 10: each ticket's history as the flow metrics read it (store.history): one compact JSON document
+    # per ticket, with its board and its last update (microseconds since the epoch, UTC) for forgetting.
+    10: """
+CREATE TABLE ticket_histories (
+    key TEXT PRIMARY KEY, board TEXT NOT NULL, updated INTEGER NOT NULL, fetched_at TEXT NOT NULL,
+    complete INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX ticket_histories_updated ON ticket_histories (updated);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

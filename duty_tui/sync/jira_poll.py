@@ -88,8 +88,13 @@ class JiraPoller:
             self._last_full = now
         self._maybe_prune(now)
         removed -= changed.keys()  # still listed through another board
+        resolved = {t.key for _, tickets, _ in fetched for t in tickets if t.is_done}
         return TicketsPolled(
-            tuple(changed.values()), tuple(sorted(removed)), full, replace(status, last_success=now)
+            tuple(changed.values()),
+            tuple(sorted(removed)),
+            full,
+            replace(status, last_success=now),
+            resolved=tuple(sorted(resolved)),
         )
 
     def _cursor_name(self, board: BoardConfig) -> str:

@@ -17,6 +17,9 @@ class TicketsPolled:
     removed: tuple[str, ...]
     full: bool
     status: SourceStatus
+    # Tickets this poll saw in a Done-category status: an incremental poll returns those that just closed
+    # (the happiness asks of the requests they were raised from follow).
+    resolved: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

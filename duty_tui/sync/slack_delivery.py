@@ -1,7 +1,7 @@
 """How a Slack write reaches Slack exactly once: replies and shared-state posts (incident posts, and the
 top-level POSTs of today's cover and handovers) found again by their outbox id, reactions that are
-already there counted as done, and the reply that announces a new ticket written once Jira has said its
-key.
+already there counted as done, the reply that announces a new ticket written once Jira has said its
+key, and replies that carry shared state (the happiness ask) posted once per thread, whoever asks.
 
 Replies are typed by the engineer as plain text: `&`, `<` and `>` are escaped as Slack requires, so
 nothing they write becomes a mention or a link by accident. Posted with the bot token, a reply ends
@@ -16,9 +16,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from duty_tui import text
-from duty_tui.models import Ticket, Write, WriteKind
+from duty_tui.models import ChatMessage, Ticket, Write, WriteKind
+from duty_tui.rules.happiness import ASK_METADATA
 from duty_tui.sources.errors import SourceError
 from duty_tui.sources.slack.writes import SlackWriter
+from duty_tui.sources.values import mapping, optional_text
 from duty_tui.store import Store
 from duty_tui.sync.outbox import Delivered
 
@@ -55,6 +57,8 @@ class SlackDelivery:
             return self.post(write)
         if write.kind is not WriteKind.REPLY:
             raise SourceError(f"duty-tui cannot {write.describe()} in Slack.", permanent=True)
+        if write.metadata:
+            return self.shared_reply(write)
         body = self.body(write)
         if not body.strip():
             raise SourceError("The reply has no text left to post.", permanent=True)
@@ -110,6 +114,26 @@ class SlackDelivery:
         )
         return Delivered(result=ts)
 
+    def shared_reply(self, write: Write) -> Delivered:
+        """A reply carrying shared state (`metadata`: {event_type, event_payload}), posted with the bot's
+        token so the metadata is kept. One per thread and event type, whoever posts it: the thread is
+        read before every attempt, not only a resend, since another dashboard may have posted it."""
+        event_type, payload = _shared(write)
+        if event_type is None or payload is None or not (write.body or "").strip():
+            raise SourceError("The reply was stored incomplete; it was not sent.", permanent=True)
+        for raw in self.writer.thread_texts(write.key)[1:]:
+            found = optional_text(raw.get("ts"))
+            if found and mapping(raw.get("metadata")).get("event_type") == event_type:
+                return Delivered(result=found)  # asked already (from here or elsewhere): not twice
+        ts = self.writer.announce(
+            text.slack_escape(text.sanitize(write.body or "")),  # the team's text, never a mention
+            event_type=event_type,
+            payload={**payload, "outbox": write.uid},
+            thread_ts=write.key,
+            broadcast=False,
+        )
+        return Delivered(result=ts)
+
     def body(self, write: Write) -> str:
         """The reply's text as Slack should receive it."""
         if write.announces:
@@ -136,6 +160,9 @@ class SlackDelivery:
             return
         if write.kind is WriteKind.POST:
             return  # the poster's desk records the post's ts (`OutboxProgress.write.result`)
+        if write.kind is WriteKind.REPLY and write.metadata:
+            self._keep_ask(write, delivered)
+            return
         cached = self.store.messages.get(self.writer.channel, write.key)
         if cached is None:
             return
@@ -145,5 +172,38 @@ class SlackDelivery:
         elif write.kind is WriteKind.REPLY and delivered.result:
             self.store.messages.save([cached.with_reply(delivered.result, me)])
 
+    def _keep_ask(self, write: Write, delivered: Delivered) -> None:
+        """A happiness ask Slack now has is known at once (the poll reads its reactions from then on);
+        one the poll already stored keeps the reactions it was read with."""
+        event_type, payload = _shared(write)
+        channel = self.writer.channel
+        if event_type != ASK_METADATA or payload is None or not delivered.result:
+            return
+        if self.store.happiness.asked(channel, [write.key]):
+            return
+        ask = ChatMessage(
+            ts=delivered.result,
+            channel=channel,
+            user_id=None,
+            text=write.body or "",
+            thread_ts=write.key,
+            metadata_type=event_type,
+            metadata=json.dumps(payload, ensure_ascii=False),
+        )
+        self.store.happiness.save(channel, [ask])
+
     def shown(self, write: Write) -> Ticket | None:
         return None
+
+
+def _shared(write: Write) -> tuple[str | None, dict[str, object] | None]:
+    """The event type and payload of a reply that carries shared state, or Nones if it does not validate."""
+    try:
+        metadata = json.loads(write.metadata or "")
+    except ValueError:
+        return None, None
+    if not isinstance(metadata, dict):
+        return None, None
+    event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
+    valid_type = isinstance(event_type, str) and POST_EVENT.fullmatch(event_type)
+    return (event_type if valid_type else None), (payload if isinstance(payload, dict) else None)

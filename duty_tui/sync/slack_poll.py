@@ -1,5 +1,6 @@
 """The Slack poller: new #laa-ops messages since the newest stored one, a periodic rescan of the recent
-past (new thread replies, edits, deletions), and names through the cached user directory.
+past (new thread replies, edits, deletions), names through the cached user directory, and the threads of
+the happiness asks for the requesters' answers (`sync.happiness_sync`).
 
 Everything is fetched first and written in one transaction, so a cycle that fails half-way (a 429
 on users.info, say) writes nothing and the next cycle sees the same news again.
@@ -14,10 +15,11 @@ from datetime import datetime, timedelta
 from duty_tui.clock import Clock
 from duty_tui.config import SlackConfig
 from duty_tui.models import ChatMessage, ChatUser, Service, SourceStatus, ts_key
-from duty_tui.rules.requests import CLAIM
+from duty_tui.rules.requests import CLAIM, Team
 from duty_tui.sources.errors import PollCancelled
 from duty_tui.sources.slack.client import SlackSource, mentioned_users
 from duty_tui.store import Store
+from duty_tui.sync.happiness_sync import HappinessSync
 from duty_tui.sync.incident_sync import IncidentSync
 from duty_tui.sync.outcomes import MessagesPolled
 from duty_tui.sync.slack_team import SlackTeam
@@ -39,6 +41,7 @@ class SlackPoller:
         self.slack = slack
         self.team = team
         self.incidents = IncidentSync(slack, store)
+        self.happiness = HappinessSync(slack, store)  # the asks' threads, for the requesters' answers
         self.store = store
         self.config = config
         self.clock = clock
@@ -68,6 +71,7 @@ class SlackPoller:
         newcomers = self._look_up(messages, directory, cancelled)
         incident_events = self.incidents.read(messages, now, cancelled)
         team = self.team.members(now) if self.team is not None else frozenset()
+        asks = self.happiness.read(messages, Team(team), now, cancelled)
         with self.store.transaction():  # the whole cycle, or nothing
             if fresh_directory:
                 self.store.chat_users.save(directory.values(), now)
@@ -76,12 +80,14 @@ class SlackPoller:
             self.store.messages.delete(channel, removed)
             changed = self.store.messages.save(messages)
             self.store.incidents.save(incident_events)
+            self.store.happiness.save(channel, asks.asks)
             claims = self._claims(changed, team, now)
         # Only now is it all stored: remember it, and tell the UI everything it has not seen yet.
         directory.update((u.id, u) for u in newcomers)
         self._directory, self._channel_name = directory, channel_name
         if rescan:
             self._last_rescan = now
+        self.happiness.stored(asks, now)
         users = list(directory.values()) if not self._directory_shown else newcomers
         self._directory_shown = True
         return MessagesPolled(
@@ -123,6 +129,7 @@ class SlackPoller:
         """The engineer asked for a refresh: the next cycle re-reads the recent past too (new replies in
         old threads, reactions, edits), not only what is newer than the newest message."""
         self._last_rescan = None
+        self.happiness.refresh_soon()
 
     @property
     def _name_key(self) -> str:

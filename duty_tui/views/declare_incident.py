@@ -7,6 +7,10 @@ a short impact, the team's four high-priority criteria as checkboxes (any ticked
 live) and the lead (default: me). ctrl+s declares (dismisses an IncidentDraft; the desk posts the
 announcement), Esc cancels, asking first when anything was typed or changed.
 
+While a PROD health check fails twice in a row the form comes filled in from it (`IncidentPrefill`:
+title, service, environment, impact, the outage criterion ticked); everything stays editable, and Esc
+on the form as it came closes it at once.
+
 Names and service names are untrusted (Slack display names, configuration): shown as literal Content.
 """
 
@@ -27,6 +31,7 @@ from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
 
 from duty_tui import text
 from duty_tui.models import IncidentPriority
+from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -121,6 +126,7 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
         me: str | None,
         services: Sequence[str] = (),
         criteria: Sequence[str] = HIGH_PRIORITY_CRITERIA,
+        prefill: IncidentPrefill | None = None,
     ) -> None:
         super().__init__()
         self.people = list(dict.fromkeys(people))
@@ -129,28 +135,41 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
         self.me = me
         self.known_services = [text.one_line(s, 60, breaks=False) for s in services if s.strip()]
         self.criteria = tuple(criteria)
+        title, service, impact = (prefill.title, prefill.service, prefill.impact) if prefill else ("", "", "")
+        environment = DEFAULT_ENVIRONMENT
+        if prefill is not None:  # as the form spells it; one it does not know stays "unknown"
+            spelled = {name.casefold(): name for name in ENVIRONMENTS}
+            environment = spelled.get(prefill.environment.casefold(), DEFAULT_ENVIRONMENT)
+        high = prefill is not None and prefill.high_priority  # the first criterion: an outage
         self.title_input = Input(
+            title,
             placeholder="What is happening? (one line; the only field needed)",
             max_length=TITLE_LIMIT,
             id="declare-title",
         )
         self.services_input = Input(
+            service,
             placeholder="Affected services, comma-separated",
             suggester=ServiceSuggester(self.known_services),
             id="declare-services",
         )
         self.environment = Select(
             [(Content(name), name) for name in ENVIRONMENTS],
-            value=DEFAULT_ENVIRONMENT,
+            value=environment,
             allow_blank=False,
             id="declare-environment",
         )
-        self.impact = TextArea("", soft_wrap=True, show_line_numbers=False, id="declare-impact")
+        self.impact = TextArea(impact, soft_wrap=True, show_line_numbers=False, id="declare-impact")
         self.boxes = [
-            Checkbox(content(criterion, single_line=True), False, id=f"declare-criterion-{n}")
+            Checkbox(content(criterion, single_line=True), high and n == 0, id=f"declare-criterion-{n}")
             for n, criterion in enumerate(self.criteria)
         ]
-        self.priority_label = Static(Content(NORMAL_LABEL), id="declare-priority")
+        ticked = self.ticked()
+        self.priority_label = Static(
+            Content(HIGH_LABEL if ticked else NORMAL_LABEL),
+            id="declare-priority",
+            classes="-high" if ticked else "",
+        )
         self.default_lead = me if me else (self.people[0][0] if self.people else None)
         self.lead = Select(
             [
@@ -162,6 +181,8 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
             prompt="Choose the lead",
             id="declare-lead",
         )
+        # The form as it came: Esc closes it at once while nothing differs from this.
+        self.opened = (title.strip(), service.strip(), impact.strip(), ticked, environment, self.default_lead)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
@@ -206,14 +227,15 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
         return value if isinstance(value, str) else None
 
     def edited(self) -> bool:
-        return bool(
-            self.title_input.value.strip()
-            or self.services_input.value.strip()
-            or self.impact.text.strip()
-            or self.ticked()
-            or self.environment.value != DEFAULT_ENVIRONMENT
-            or self.chosen_lead() != self.default_lead
+        now = (
+            self.title_input.value.strip(),
+            self.services_input.value.strip(),
+            self.impact.text.strip(),
+            self.ticked(),
+            self.environment.value,
+            self.chosen_lead(),
         )
+        return now != self.opened
 
     # -- keys -----------------------------------------------------------------------------------
 

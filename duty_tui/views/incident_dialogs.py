@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from textual.screen import Screen
 
 from duty_tui.models import Incident
+from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.rules.postmortem import Improvement
 from duty_tui.rules.triage import DEFAULT_SERVICES
 
@@ -19,10 +20,12 @@ class IncidentDialogs:
         self.now = now
         self.zone = zone
 
-    def declare(self, people: Sequence[tuple[str, str]], me: str | None) -> Screen[Any]:
+    def declare(
+        self, people: Sequence[tuple[str, str]], me: str | None, prefill: IncidentPrefill | None = None
+    ) -> Screen[Any]:
         from duty_tui.views.declare_incident import DeclareScreen
 
-        return DeclareScreen(people, me, services=[rule.name for rule in DEFAULT_SERVICES])
+        return DeclareScreen(people, me, services=[rule.name for rule in DEFAULT_SERVICES], prefill=prefill)
 
     def update(self, incident: Incident) -> Screen[Any]:
         from duty_tui.views.incident_update import UpdateScreen

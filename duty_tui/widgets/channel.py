@@ -3,9 +3,9 @@
 It holds a bounded window of the newest messages; moving above the first row asks the channel desk
 (its container) for older ones from the store, so memory stays flat over a working day. The newest
 message is in view at launch and stays in view while the cursor is on the last row; scrolling up to
-read is never yanked back. Its keys post `MessageIntent`s (reply, react, claim, raise a ticket, open,
-copy) and Enter a `ThreadWanted` to the desk; the desk paints back what they and the polls bring. The
-title counts unread messages and requests waiting for the team.
+read is never yanked back. Its keys post `MessageIntent`s (reply, react, claim, raise a ticket, mark
+done, open, copy) and Enter a `ThreadWanted` to the desk; the desk paints back what they and the polls
+bring. The title counts unread messages and requests waiting for the team.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ class MessageTable(KeyedTable[ChatMessage]):
         "channel.react",
         "channel.claim",
         "channel.raise",
+        "channel.done",
         "channel.open",
         "channel.copy",
         "channel.pin",
@@ -177,6 +178,15 @@ class ChannelPane(ListPane):
             self.state.me = me
             self.table.invalidate()
             self.update_counts()
+
+    @property
+    def team(self) -> Team:
+        """Who answers for the team in Slack (the engineer included), as the rows judge requests."""
+        return self.state.team
+
+    def tickets_of(self, ts: str) -> tuple[str, ...]:
+        """The tickets raised from the message, as far as the pane knows."""
+        return self.state.tickets.get(ts, ())
 
     def claimed_by(self, message: ChatMessage) -> tuple[str, ...]:
         """Who has claimed the message ("self" when this engineer has, whatever Slack shows yet)."""

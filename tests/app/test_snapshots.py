@@ -39,6 +39,24 @@ def test_help(h: Harness, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(120, 35), run_before=after_first_polls(h, app, "question_mark"))
 
 
+def test_metrics(h: Harness, snap_compare: Any) -> None:
+    """The metrics screen over 30 days of the demo's history, with a month of seeded health probes."""
+    from tests.app.test_metrics_screen import figures_in, hourly_checks, probed, seed_probes
+
+    app = h.app(hourly_checks(h))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        seed_probes(app.runtime.store, app.config.availability.checks, app.runtime.now())
+        await after_first_polls(h, app)(pilot)
+        await settle(pilot, lambda: probed(app))
+        await pilot.press("5")
+        await settle(pilot, lambda: figures_in(app.screen))
+        app.clear_notifications()  # the dashboard's start-of-day toasts, timed, would cover the strips
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
 def test_jira_failing_with_a_filter(h: Harness, snap_compare: Any) -> None:
     app = h.app()
 

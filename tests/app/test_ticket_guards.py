@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
+import pytest
+
+from duty_tui.desks import queueing
 from duty_tui.rules.sla import Band
 from duty_tui.views.comment import CommentScreen
 from duty_tui.views.ticket import TicketScreen
@@ -80,7 +83,10 @@ async def test_an_acknowledgement_on_its_way_still_counts_as_breached_until_jira
         assert pane.table.cell(late[0], "ack").plain == "✓ late" and "1 breached" in pane.counts
 
 
-async def test_writes_the_store_cannot_take_are_undone_and_said(h: Harness) -> None:
+async def test_writes_the_store_cannot_take_are_undone_and_said(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queueing, "STORE_RETRY_SECONDS", 0.05)  # the same four tries, in 0.35 s, not 3.5 s
     app = h.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot, app)

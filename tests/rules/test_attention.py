@@ -16,6 +16,7 @@ from duty_tui.rules.attention import (
     UpdateDue,
     needs_attention,
 )
+from duty_tui.rules.availability import FailingCheck, HealthCheck, ProbeResult, failing_twice
 from duty_tui.rules.calendar import SupportCalendar, holiday_lookup
 
 LONDON = ZoneInfo("Europe/London")
@@ -229,3 +230,41 @@ def test_the_count_and_the_most_urgent_need_no_sorting_but_agree_with_it() -> No
     attention = needs_attention(Situation(NOW, ME, tickets=list(reversed(tickets))), CAL)
     assert attention.count == 39 and attention.most_urgent == attention.items[0].words
     assert attention.items[0].key == "ticket-due:LAA-1"
+
+
+def failing_check(name: str, minutes_ago: int, reason: str = "HTTP 503 (expected 200)") -> FailingCheck:
+    service = name.split(maxsplit=1)[0]
+    check = HealthCheck(name, service, "PROD", f"https://{service.lower()}.example/health")
+    row = [
+        ProbeResult(name, NOW - timedelta(minutes=m), ok=False, status=503, reason=reason)
+        for m in (minutes_ago, 0)
+    ]
+    [found] = failing_twice(row, [check], NOW)
+    return found
+
+
+def test_a_prod_check_failing_twice_comes_first_keyed_by_its_outage() -> None:
+    ccms, cwa = failing_check("CCMS PROD", 4), failing_check("CWA PROD", 9)
+    situation = Situation(
+        NOW,
+        ME,
+        tickets=[ticket("LAA-30", NOW - timedelta(minutes=5))],
+        updates_due=[UpdateDue("inc-1", "earlier", NOW - timedelta(minutes=20))],
+        failing=[ccms, cwa],
+    )
+    attention = needs_attention(situation, CAL)
+    assert keys(situation) == [
+        f"check-failing:CWA PROD:{(NOW - timedelta(minutes=9)).isoformat()}",  # down longest first
+        f"check-failing:CCMS PROD:{(NOW - timedelta(minutes=4)).isoformat()}",
+        "incident-update:inc-1",
+        "ticket-due:LAA-30",
+    ]
+    assert attention.items[0].kind is Kind.CHECK_FAILING and not attention.items[0].own
+    assert attention.most_urgent == "CWA PROD failing for 9m: HTTP 503 (expected 200)"
+
+
+def test_a_failing_checks_words_are_one_safe_line() -> None:
+    evil = failing_check("CCMS PROD", 2, reason="\x1b]0;PWNED\x07 [@click=app.quit]x[/] " + "y" * 200)
+    [item] = needs_attention(Situation(NOW, ME, failing=[evil]), CAL).items
+    assert "\x1b" not in item.words and "\x07" not in item.words and len(item.words) <= 80
+    assert item.words.startswith("CCMS PROD failing for 2m: ]0;PWNED [@click=app.quit]x[/]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -74,3 +75,30 @@ def test_instants_in_any_zone_are_the_same_instants() -> None:
     start, end = london(2026, 10, 23, 17, 30), london(2026, 10, 26, 9, 0)
     new_york = ZoneInfo("America/New_York")
     assert working.between(start.astimezone(LONDON), end.astimezone(new_york)) == timedelta(minutes=90)
+
+
+def test_after_agrees_with_the_calendar_across_a_year() -> None:
+    """The acknowledgement deadline from the cached days is the calendar's, whatever the start: nights,
+    weekends, bank holidays (Christmas), the clock changes, and durations ending exactly at closing."""
+    rng = random.Random(7)
+    working = WorkingTime(CAL)
+    starts = [london(2026, 12, 24, 17, 0), london(2026, 3, 27, 16, 0), london(2026, 11, 27, 16, 0)]
+    starts += [
+        datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(366 * 24 * 60)) for _ in range(400)
+    ]
+    for start in starts:
+        for hours in (0.5, 2, 10, 26):
+            duration = timedelta(hours=hours)
+            assert working.after(start, duration) == CAL.add_working_time(start, duration), (start, hours)
+
+
+def test_spans_are_the_stays_between_consecutive_moments() -> None:
+    moments = [
+        london(2026, 11, 27, 17, 0),
+        london(2026, 11, 30, 9, 0),
+        london(2026, 11, 30, 9, 0),
+        london(2026, 12, 1, 8, 0),
+    ]
+    working = WorkingTime(CAL)
+    assert working.spans(moments) == [CAL.working_time_between(a, b) for a, b in pairwise(moments)]
+    assert working.spans(moments[:1]) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -190,7 +190,8 @@ class JiraSource:
         return replace(ticket, acknowledged_at=first.at, acknowledged_by=first.describe())
 
     def changelog(self, key: str) -> list[Mapping[str, Any]]:
-        """The oldest page of a ticket's full changelog (oldest first)."""
+        """The oldest page of a ticket's full changelog (oldest first): enough for the acknowledgement,
+        which wants the earliest events. The metrics read the whole changelog (`sources.jira.changelog`)."""
         client = self.client()
         with self.translate_errors(f"reading the history of {key}"):
             page = client._get_json(f"issue/{key}/changelog", params={"startAt": 0, "maxResults": 100})
@@ -214,16 +215,39 @@ class JiraSource:
 
     def status_categories(self) -> dict[str, str]:
         """Status id → category key for every status on the site (to tell a move out of To Do)."""
+        return {status_id: category for status_id, (_, category) in self.statuses().items()}
+
+    def statuses(self) -> dict[str, tuple[str, str]]:
+        """Status id → (current name, category key) for every status on the site."""
         client = self.client()
         with self.translate_errors("reading Jira's statuses"):
             statuses = client._get_json("status")
         return {
-            text(status.get("id")): text(mapping(status.get("statusCategory")).get("key"))
+            text(status.get("id")): (
+                text(status.get("name")),
+                text(mapping(status.get("statusCategory")).get("key")),
+            )
             for status in items(statuses)
             if isinstance(status, Mapping)
         }
 
-    def _pages(self, jql: str, cancelled: Callable[[], bool]) -> Iterator[list[Any]]:
+    def search_pages(
+        self, jql: str, fields: Sequence[str], cancelled: Callable[[], bool] = lambda: False
+    ) -> Iterator[list[Any]]:
+        """The raw issues matching `jql` with these fields and their embedded changelog, a page at a time
+        (following nextPageToken to the last page)."""
+        return self._pages(jql, cancelled, fields)
+
+    def issue_count(self, jql: str) -> int:
+        """Jira's approximate count of the issues matching `jql` (for progress, never for logic)."""
+        client = self.client()
+        with self.translate_errors("counting Jira issues"):
+            count = client.approximate_issue_count(jql)
+        return count if isinstance(count, int) else 0
+
+    def _pages(
+        self, jql: str, cancelled: Callable[[], bool], fields: Sequence[str] = TICKET_FIELDS
+    ) -> Iterator[list[Any]]:
         client = self.client()
         token: str | None = None
         seen: set[str] = set()
@@ -235,7 +259,7 @@ class JiraSource:
                     jql,
                     nextPageToken=token,
                     maxResults=PAGE_SIZE,
-                    fields=list(TICKET_FIELDS),
+                    fields=list(fields),
                     expand="changelog",
                     json_result=True,
                 )
