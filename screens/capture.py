@@ -289,12 +289,18 @@ SCREENS: list[tuple[str, tuple[int, int], Step]] = [
 ]
 
 
+# Screens that show the demo's past month (the channel's past incidents and asks, a month of probe results).
+WITH_PAST = frozenset({"metrics"})
+
+
 async def capture(name: str, size: tuple[int, int], step: Step) -> Path:
     clock = ManualClock(NOW)
-    world = DemoWorld(clock)
+    world = DemoWorld(clock, channel_history=name in WITH_PAST)
     with tempfile.TemporaryDirectory() as data_dir:
         config = world.config(poll_seconds=3600)  # poll once at start, so nothing moves mid-capture
         runtime = build_runtime(config, world.secrets(), Path(data_dir), clock, demo=True)
+        if name in WITH_PAST:
+            world.seed_store(runtime)
         app = DutyApp(runtime)
         try:
             async with app.run_test(size=size) as pilot:
@@ -308,11 +314,14 @@ async def capture(name: str, size: tuple[int, int], step: Step) -> Path:
     return path
 
 
-async def main() -> None:
+async def main(only: list[str]) -> None:
+    """Every screen, or only those named on the command line (`python screens/capture.py metrics`)."""
     for name, size, step in SCREENS:
+        if only and name not in only:
+            continue
         path = await capture(name, size, step)
         print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))

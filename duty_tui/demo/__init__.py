@@ -27,6 +27,7 @@ from duty_tui.config import (
 )
 from duty_tui.config.availability import AvailabilityConfig
 from duty_tui.config.cover import ContactsConfig, EscalationContact
+from duty_tui.config.happiness import HappinessConfig
 from duty_tui.demo.health import demo_checks
 from duty_tui.demo.history import populate_history, seed_store
 from duty_tui.demo.scenario import AWS_BOARD, CHANNEL, COMPONENT, SIXDG_BOARD, Cast, WorldTicker, populate
@@ -47,6 +48,7 @@ def demo_config(
     slack_team: frozenset[str] = frozenset(),
     product_manager: str | None = None,
     checks: tuple[HealthCheck, ...] = (),
+    ask_happiness: bool = False,
 ) -> Config:
     return Config(
         jira=JiraConfig(
@@ -63,6 +65,7 @@ def demo_config(
         workflow=WorkflowConfig(team=TeamConfig(team, slack_team)),
         channel=ChannelConfig(product_manager=product_manager),
         availability=AvailabilityConfig(checks),
+        happiness=HappinessConfig(ask=ask_happiness),
         # The seed document's escalation names, as `duty-tui init` writes them.
         contacts=ContactsConfig(
             (
@@ -102,7 +105,7 @@ class DemoWorld:
         # The duty engineer's own Slack token: replies and reactions carry their name.
         self.slack_user_token = self.slack.add_user_token(self.cast.slack[DUTY_ENGINEER.handle])
 
-    def config(self, *, poll_seconds: float = 10.0) -> Config:
+    def config(self, *, poll_seconds: float = 10.0, ask_happiness: bool = False) -> Config:
         return demo_config(
             self.jira.url,
             self.slack.api_url,
@@ -111,11 +114,24 @@ class DemoWorld:
             slack_team=frozenset(self.cast.slack[person.handle] for person in TEAM),
             product_manager=self.cast.slack[PRODUCT_MANAGER.handle],
             checks=demo_checks(self.health),
+            ask_happiness=ask_happiness,
         )
 
     def secrets(self, *, as_user: bool = True) -> Secrets:
         """The demo's tokens; `as_user=False` leaves out the engineer's own Slack token (the bot posts)."""
         return demo_secrets(self.slack_user_token if as_user else None)
+
+    def seed_store(self, runtime: Runtime) -> None:
+        """A month of probe results, the past incidents and the happiness asks in the runtime's store, as if
+        it had been running all along (each part only when the store has none of it yet)."""
+        seed_store(
+            runtime.store,
+            parse=runtime.slack.parse_message,
+            messages=self.slack.world.messages(CHANNEL),
+            history=self.history,
+            checks=runtime.config.availability.checks,
+            now=self.clock.now(),
+        )
 
     def stop(self) -> None:
         self.jira.stop()
@@ -131,15 +147,10 @@ def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False)
     throwaway = data_dir is None
     directory = data_dir or Path(tempfile.mkdtemp(prefix="duty-tui-demo-"))
     secrets = world.secrets()
-    runtime = build_runtime(world.config(), secrets, directory, clock, read_only=read_only, demo=True)
-    seed_store(  # a month of probe results and the past incidents, as if it had been running all along
-        runtime.store,
-        parse=runtime.slack.parse_message,
-        messages=world.slack.world.messages(CHANNEL),
-        history=world.history,
-        checks=runtime.config.availability.checks,
-        now=clock.now(),
-    )
+    # The demo asks requesters how the help went (`d`, resolved tickets), so the whole loop can be seen.
+    config = world.config(ask_happiness=True)
+    runtime = build_runtime(config, secrets, directory, clock, read_only=read_only, demo=True)
+    world.seed_store(runtime)
     setup_logging(directory, secrets)
     runtime.cleanups.append(world.stop)
     runtime.cleanups.append(ticker.stop_and_wait)

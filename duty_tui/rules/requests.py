@@ -48,6 +48,7 @@ class RequestState(StrEnum):
     CLAIMED = "claimed"  # a team member's 👀; the triage timer runs
     TRIAGE_OVER = "triage-over"  # claimed 15 minutes ago or more: time to raise a ticket
     ANSWERED = "answered"  # a team member replied or reacted (other than a claim)
+    DONE = "done"  # a team member's ✅ (`d`): done in the channel, no ticket needed
     TICKETED = "ticketed"  # a ticket was raised from it
 
 
@@ -100,7 +101,7 @@ def request(
     if tickets:
         return Request(RequestState.TICKETED, claimed_by=tuple(claimers))
     if _done(message, team):
-        return Request(RequestState.ANSWERED, claimed_by=tuple(claimers))
+        return Request(RequestState.DONE, claimed_by=tuple(claimers))
     if claimers:
         first = min((claims or {}).get(u, now) for u in claimers)
         elapsed = max(timedelta(0), now - first)

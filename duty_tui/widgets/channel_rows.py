@@ -169,6 +169,8 @@ class MessageRows:
             )
         if state is RequestState.ANSWERED:
             return text.plain("answered", "dim green")
+        if state is RequestState.DONE:
+            return text.plain("✅ done", "green")
         if state in (RequestState.WAITING, RequestState.OVERDUE):
             style = "bold white on red" if state is RequestState.OVERDUE else "yellow"
             paused = "" if self.calendar.is_open(self.now()) else " ⏸"  # the clock runs in support hours

@@ -81,7 +81,7 @@ async def test_d_marks_the_request_done_and_asks_the_requester_once(h: Harness) 
             "requester": h.world.cast.slack["hannah"],
             "ticket": "",
         }
-        await settle(pilot, lambda: "answered" in app.channel.table.cell(hannah, "request").plain)
+        await settle(pilot, lambda: "✅ done" in app.channel.table.cell(hannah, "request").plain)
         await pilot.press("d")  # again: it is done already
         await pilot.pause()
         assert ALREADY_DONE in screen_text(app)

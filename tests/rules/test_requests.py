@@ -124,7 +124,7 @@ def test_a_team_tick_closes_a_request_even_one_claimed_long_ago() -> None:
     reactions = (Reaction("eyes", 1, ("UTOM",)), Reaction("white_check_mark", 1, ("UTOM",)))
     now = THURSDAY_10 + timedelta(days=2)
     found = state(msg(reactions=reactions), now, {"UTOM": THURSDAY_10})
-    assert found.state is RequestState.ANSWERED and found.claimed_by == ("UTOM",)
+    assert found.state is RequestState.DONE and found.claimed_by == ("UTOM",)
     assert not needs_attention(msg(reactions=reactions), TEAM, now, triage=timedelta(minutes=15))
     requester_tick = (Reaction("eyes", 1, ("UTOM",)), Reaction("white_check_mark", 1, ("ULUCY",)))
     assert state(msg(reactions=requester_tick), now, {"UTOM": THURSDAY_10}).state is RequestState.TRIAGE_OVER
