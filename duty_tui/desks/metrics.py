@@ -272,7 +272,7 @@ class MetricsDesk(Widget):
             )
             if worker.is_cancelled:
                 return
-            report = compute(inputs, period, calendar)
+            report = compute(inputs, period, calendar, now)
             daily = daily_uptime(inputs, period, calendar)
         except Exception as error:  # the store, or a bug: say so rather than spin
             post_from_thread(self, MetricsFailed(days, text.error_sentence(error)))

@@ -3,9 +3,9 @@ without the UI, for a weekly email or a spreadsheet.
 
 It polls every source once into the store (as `duty-tui sync --once` does) and fetches the ticket history
 that changed, then works the figures out from the store. stdout carries the report alone; progress and
-warnings go to stderr. Exit status: 0; 1 when a source could not be read (the figures from the cache are
-still printed, with a warning on stderr); 2 when the credentials were rejected (the figures from the cache
-too) or before anything runs, for a bad option or config (one sentence).
+warnings go to stderr. Exit status: 0; 1 when a source could not be read, its credentials rejected included,
+or the period reaches back beyond the 90 days of history duty-tui keeps (the figures from the cache are still
+printed, with a warning on stderr); 2 before anything runs, for a bad option or config (one sentence).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from duty_tui.reports.forms import FORMATS, Format, render
 from duty_tui.reports.gather import gather
 from duty_tui.reports.metrics import compute
 from duty_tui.rules.calendar import SupportCalendar
-from duty_tui.rules.flow_history import report_period
+from duty_tui.rules.flow_history import Period, report_period
 from duty_tui.sources.errors import SourceError
 from duty_tui.store import Store
 from duty_tui.sync.account import JiraAccount
+from duty_tui.sync.history import WINDOW as HISTORY_WINDOW
 from duty_tui.sync.history import HistoryFetch
 from duty_tui.sync.outcomes import Poller, PollFailed, PollOutcome
 from duty_tui.sync.poll import PollLoop
@@ -189,16 +190,31 @@ def run_report(runtime: ReportRuntime, options: ReportOptions, out: TextIO, err:
     zone = runtime.calendar.zone
     period = report_period(options.span, options.until, runtime.clock.now(), zone)
     inputs = gather(runtime.store, runtime.config, period.since, period.until, runtime.account.cached_id())
-    warnings = tuple(found.warning(runtime.clock.now(), zone) for found in unread)
-    report = replace(compute(inputs, period, runtime.calendar), warnings=warnings)
+    now = runtime.clock.now()
+    beyond = beyond_history(period, now, zone)
+    warnings = tuple(found.warning(now, zone) for found in unread) + ((beyond,) if beyond else ())
+    report = replace(compute(inputs, period, runtime.calendar, now), warnings=warnings)
     out.write(render(report, options.format))
     out.flush()
     for line in warnings:
         print(f"duty-tui: {line}", file=err)
-    return exit_status(unread)
+    return exit_status(unread, partial=beyond is not None)
 
 
-def exit_status(unread: Sequence[Unread]) -> int:
-    if any(found.error.auth for found in unread):
-        return 2
-    return 1 if unread else 0
+def exit_status(unread: Sequence[Unread], partial: bool = False) -> int:
+    """0 when every figure could be worked out from fresh data; 1 when a source could not be read (its
+    credentials rejected included: the figures from the cache were printed all the same) or the period
+    reaches back beyond the history kept."""
+    return 1 if unread or partial else 0
+
+
+def beyond_history(period: Period, now: datetime, zone: ZoneInfo) -> str | None:
+    """The warning when the period starts before the oldest history duty-tui keeps (90 days back from now):
+    tickets last touched before then are not in the cache, so the figures of those weeks are too low."""
+    oldest = now - HISTORY_WINDOW
+    if period.since >= oldest:
+        return None
+    return (
+        f"duty-tui keeps {HISTORY_WINDOW.days} days of Jira history: tickets last updated before "
+        f"{day_clock(oldest, now, zone)} are missing, so the figures before then are incomplete."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from duty_tui.collector import collector_paused
@@ -97,14 +98,22 @@ def availability_json(found: CheckAvailability, report: MetricsReport) -> dict[s
     }
 
 
-def compute(inputs: MetricsInputs, period: Period, calendar: SupportCalendar) -> MetricsReport:
-    """Every figure for the period, as at its end."""
+def compute(
+    inputs: MetricsInputs, period: Period, calendar: SupportCalendar, now: datetime | None = None
+) -> MetricsReport:
+    """Every figure for the period, as at its end, or as at `now` when the period ends later (`--until`
+    today ends at midnight: what has not happened yet never counts, not even as time in a status)."""
+    as_at = period.until if now is None else min(period.until, now)
     with collector_paused():  # see duty_tui.collector: a third of the time otherwise
-        return _compute(inputs, period, calendar)
+        return _compute(inputs, period, calendar, as_at)
 
 
-def _compute(inputs: MetricsInputs, period: Period, calendar: SupportCalendar) -> MetricsReport:
-    flows = ticket_flows(inputs.tickets, period, calendar, inputs.team, names=inputs.status_names)
+def _compute(
+    inputs: MetricsInputs, period: Period, calendar: SupportCalendar, as_at: datetime
+) -> MetricsReport:
+    flows = ticket_flows(
+        inputs.tickets, period, calendar, inputs.team, names=inputs.status_names, as_at=as_at
+    )
     probes_by_check: dict[str, list[ProbeResult]] = {}
     for result in inputs.probes:
         probes_by_check.setdefault(result.check, []).append(result)
@@ -115,7 +124,7 @@ def _compute(inputs: MetricsInputs, period: Period, calendar: SupportCalendar) -
         boards=board_figures(flows, period, calendar.zone, inputs.boards),
         incidents=incident_report(inputs.incidents, period, calendar.zone, inputs.exported),
         availability=tuple(
-            check_availability(check, probes_by_check.get(check.name, []), period.until, calendar)
+            check_availability(check, probes_by_check.get(check.name, []), as_at, calendar)
             for check in inputs.checks
         ),
         happiness=happiness_report(inputs.asks, period, calendar.zone),

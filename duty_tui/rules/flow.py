@@ -175,9 +175,11 @@ def ticket_flows(
     within: timedelta = ACKNOWLEDGE_WITHIN,
     *,
     names: Mapping[str, str] | None = None,
+    as_at: datetime | None = None,
 ) -> list[TicketFlow]:
-    """The flow of every ticket in the period, as at its end, oldest first. A key given twice (listed by two
-    boards' caches) counts once: the copy last updated, else the first given."""
+    """The flow of every ticket in the period, as at its end (or `as_at`, when the period ends after now),
+    oldest first. A key given twice (listed by two boards' caches) counts once: the copy last updated, else
+    the first given."""
     newest: dict[str, TicketHistory] = {}
     for ticket in tickets:
         seen = newest.get(ticket.key)
@@ -185,7 +187,7 @@ def ticket_flows(
             newest[ticket.key] = ticket
     working = WorkingTime(calendar)
     found = [
-        ticket_flow(ticket, period.until, calendar, team, within, names=names, working=working)
+        ticket_flow(ticket, as_at or period.until, calendar, team, within, names=names, working=working)
         for ticket in newest.values()
         if in_period(ticket, period)
     ]

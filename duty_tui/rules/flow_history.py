@@ -102,15 +102,20 @@ class Period:
 def report_period(span: timedelta, until: date | datetime | None, now: datetime, zone: ZoneInfo) -> Period:
     """`--since 30d [--until DATE]`: a date ends the period at the end of that day in the support time zone, a
     date-time is taken as given (in the support zone when it has no offset), none ends it now; the period
-    starts `span` before its end."""
+    starts `span` before its end on the support zone's clock (a day is a calendar day, 23 or 25 hours
+    long across a clock change)."""
     if until is None:
         end = now
     elif isinstance(until, datetime):
         end = until if until.tzinfo is not None else until.replace(tzinfo=zone)
     else:
         end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=zone)
-    end = end.astimezone(UTC)
-    return Period(end - span, end)
+    # Days back on the support zone's clock: four weeks across a clock change start at the same time of day.
+    local = end.astimezone(zone)
+    start = (local - span).replace(tzinfo=None)
+    return Period(
+        datetime.combine(start.date(), start.time(), tzinfo=zone).astimezone(UTC), end.astimezone(UTC)
+    )
 
 
 def in_period(ticket: TicketHistory, period: Period) -> bool:

@@ -170,7 +170,9 @@ class HistoryFetch:
             since = now - datetime.fromisoformat(cursor)
         except ValueError:
             return full, True
-        if since >= WINDOW:
+        if since >= WINDOW or since < timedelta(0):
+            # A cursor in the future: this machine's clock stepped back since it was written, so how long ago
+            # the last fetch was is unknown; read the whole window rather than miss what changed.
             return full, True
         minutes = math.ceil(since.total_seconds() / 60)
         return f"-{max(minutes, 0) + OVERLAP_MINUTES}m", False

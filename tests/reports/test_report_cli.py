@@ -140,10 +140,11 @@ def test_with_jira_failing_the_cache_is_printed_and_the_status_is_1(h: Harness, 
     assert "Traceback" not in err
 
 
-def test_rejected_credentials_print_the_cache_and_exit_2(h: Harness, run: Run) -> None:
+def test_rejected_credentials_print_the_cache_and_exit_1(h: Harness, run: Run) -> None:
+    """A source that could not be read, as issue 10 says: the figures from the cache, and exit 1."""
     h.world.slack.faults.revoke_token()
     status, out, err = run("--since", "30d", "--until", UNTIL, "--format", "json")
-    assert status == 2
+    assert status == 1
     assert list(json.loads(out)) == TOP
     assert "Slack could not be read" in err and DEMO_SLACK_TOKEN not in err and "Traceback" not in err
 
@@ -218,7 +219,8 @@ def test_the_demo_reports_against_its_own_simulators(
     assert list(report) == TOP and report["tickets"]
     # The demo's 30 days: the past tickets, incidents (one postmortem owed), asks and probe results.
     assert len(report["tickets"]) > 50
-    assert report["incidents"]["total"]["count"] >= 4 and report["incidents"]["postmortems_owed"]["count"] == 1
+    assert report["incidents"]["total"]["count"] >= 4
+    assert report["incidents"]["postmortems_owed"]["count"] == 1
     assert report["happiness"]["total"]["answers"] > 0
     windows = [check["windows"]["30 days"] for check in report["availability"].values()]
     assert windows and all(w["probes"] > 0 for w in windows)
@@ -310,3 +312,11 @@ def test_progress_on_a_pipe_is_a_line_now_and_then_for_a_long_fetch(monkeypatch:
         "duty-tui: fetching Jira's ticket history: 500 of 1000 tickets\n"
         "duty-tui: fetching Jira's ticket history: 900 of 1000 tickets\n"
     )
+
+
+def test_a_period_beyond_the_history_kept_is_printed_with_a_warning_and_exit_1(run: Run) -> None:
+    """duty-tui keeps 90 days of Jira history: a 180-day report says from when its figures are incomplete."""
+    status, out, err = run("--since", "180d", "--until", UNTIL, "--format", "json")
+    assert status == 1
+    assert list(json.loads(out)) == TOP
+    assert "keeps 90 days of Jira history" in err and "incomplete" in err

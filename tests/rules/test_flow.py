@@ -578,3 +578,20 @@ def test_weeks_are_the_iso_weeks_the_period_touches_in_the_support_zone() -> Non
 
 def test_statistics_of_no_durations_are_null() -> None:
     assert stats([]).to_json() == {"count": 0, "median": None, "p90": None, "mean": None}
+
+
+def test_four_weeks_back_across_a_clock_change_start_at_the_same_time_of_day() -> None:
+    """`--since 4w --until 2026-04-05`: 28 calendar days on London's clock (one of them 23 hours long), so
+    the period starts at midnight on Monday 9 March, not at 23:00 on Sunday 8 March with a stray week."""
+    period = report_period(timedelta(weeks=4), date(2026, 4, 5), london(2026, 4, 10, 9, 0), LONDON)
+    assert period.since == london(2026, 3, 9, 0, 0) and period.until == london(2026, 4, 6, 0, 0)
+
+
+def test_a_period_ending_after_now_counts_only_what_has_happened() -> None:
+    """`--until today` ends at midnight tonight: a ticket raised at 09:30 and seen at 10:00 has waited 30
+    minutes, and is not yet late for its 11:30 deadline."""
+    created, now = london(2026, 11, 26, 9, 30), london(2026, 11, 26, 10, 0)
+    period = report_period(timedelta(days=7), date(2026, 11, 26), now, LONDON)
+    [found] = ticket_flows([ticket(created)], period, CAL, TEAM, as_at=min(period.until, now))
+    assert not found.acknowledge_breached
+    assert found.time_in_category.todo.elapsed == timedelta(minutes=30)

@@ -368,3 +368,14 @@ def test_histories_both_embedded_and_on_a_page_count_once(
     # The page (histories 11-40) overlaps the embedded newest 100 (31-130): each is kept once.
     (ticket,) = found
     assert len(ticket.history) == 120 and len({entry.at for entry in ticket.history}) == 120
+
+
+def test_an_embedded_changelog_without_a_total_is_cut_short_when_its_page_is_full() -> None:
+    """Jira's enhanced search may leave `total` out: a full page must not pass for the whole history."""
+    from duty_tui.sources.jira.history import histories
+
+    page = [{"id": str(n), "created": "2026-11-26T10:00:00.000+0000", "items": []} for n in range(40)]
+    assert histories({"maxResults": 40, "histories": page}) == (page, True)
+    assert histories({"maxResults": 40, "histories": page[:39]}) == (page[:39], False)
+    assert histories({"total": 40, "maxResults": 40, "histories": page}) == (page, False)
+    assert histories({"histories": page}) == (page, False)  # nothing says it was cut

@@ -212,3 +212,15 @@ def test_the_runtime_fetches_the_demo_boards(h: Harness) -> None:
     cached = {t.key: t for t in runtime.store.history.tickets()}
     assert h.waiting_keys() <= set(cached)
     assert {t.board for t in cached.values()} <= {board.name for board in runtime.config.jira.boards}
+
+
+def test_after_the_clock_steps_back_the_whole_window_is_read_again(site: Site, store: Store) -> None:
+    """A cursor later than now (the machine's clock was wrong, then corrected) cannot say how long ago the
+    last fetch was: the next fetch reads the 90 days again rather than only the last five minutes."""
+    fetch = fetcher(site, store)
+    fetch.run()
+    site.clock.advance(timedelta(hours=-3))
+    site.sim.log.clear()
+    result = fetch.run()
+    assert result.error is None and result.first
+    assert all('updated >= "-129600m"' in jql for jql in searches(site.sim))

@@ -21,8 +21,11 @@ def histories(raw_changelog: Any) -> tuple[list[Mapping[str, Any]], bool]:
     """The histories of an embedded changelog, and whether Jira cut the list short."""
     changelog = mapping(raw_changelog)
     entries = [h for h in items(changelog.get("histories")) if isinstance(h, Mapping)]
-    total = changelog.get("total")
-    return entries, isinstance(total, int) and total > len(entries)
+    total, page = changelog.get("total"), changelog.get("maxResults")
+    if isinstance(total, int):
+        return entries, total > len(entries)
+    # No total (the enhanced search may leave it out): a full page may have been cut, so read the rest.
+    return entries, isinstance(page, int) and page > 0 and len(entries) >= page
 
 
 def comments(raw_comment_field: Any) -> tuple[list[Mapping[str, Any]], bool]:
