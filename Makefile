@@ -1,21 +1,27 @@
 # Two commands for a fresh machine (Python 3.11+, pip, make): `make demo` and `make test`.
-# Both bootstrap .venv themselves; the stamp file re-installs only when pyproject.toml changes.
+# Both bootstrap .venv themselves; a stamp file re-installs only when pyproject.toml changes. The demo
+# installs the runtime dependencies only (a newcomer's first `make demo` is quick); `make test` adds the
+# test extra.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
+RUNTIME := $(VENV)/.installed-runtime
 
 .PHONY: demo test lint typecheck pytest screens bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP) $(RUNTIME)
 
-demo: $(STAMP)
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $(RUNTIME)
+
+demo: $(RUNTIME)
 	$(BIN)/duty-tui --demo
 
 test: $(STAMP)
