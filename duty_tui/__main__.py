@@ -215,7 +215,7 @@ def report(args: argparse.Namespace) -> int:
     if args.demo:
         from duty_tui.demo import build_demo_runtime
 
-        runtime = build_demo_runtime(data_dir=args.data_dir, read_only=True)
+        runtime = build_demo_runtime(data_dir=args.data_dir, read_only=True, seed_later=False)
     else:
         config = load_config(args.config or default_config_path())
         secrets = load_secrets()

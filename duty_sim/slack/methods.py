@@ -175,6 +175,18 @@ def chat_post_message(ctx: Context, args: Args) -> dict[str, Any]:
     return {"channel": channel, "ts": ts, "message": ctx.world.message(channel, ts, include_metadata=True)}
 
 
+def chat_delete(ctx: Context, args: Args) -> dict[str, Any]:
+    """https://docs.slack.dev/reference/methods/chat.delete: `channel` (an id) and `ts`, both required. "When
+    used with a bot token, this method may delete only messages posted by that bot"; a user token, what
+    the person may delete (here: their own posts; nobody in the simulated workspace is an admin)."""
+    channel = _channel_id(ctx, args.text("channel"))
+    ts = args.text("ts")
+    if ts is None or not TS_ARGUMENT.fullmatch(ts):
+        raise SlackError("message_not_found")
+    ctx.world.delete(channel, ts, by=ctx.user_id)
+    return {"channel": channel, "ts": ts}
+
+
 def chat_get_permalink(ctx: Context, args: Args) -> dict[str, Any]:
     channel = _channel_id(ctx, args.text("channel"))
     ts = args.text("message_ts")
@@ -229,6 +241,7 @@ METHODS: dict[str, Method] = {
     "users.list": Method(users_list, "users:read", 20),
     # About one message a second per channel, with a short burst.
     "chat.postMessage": Method(chat_post_message, "chat:write", 5, per_seconds=5.0, per_channel=True),
+    "chat.delete": Method(chat_delete, "chat:write", 50),
     "chat.getPermalink": Method(chat_get_permalink, None, 600),
     "reactions.add": Method(reactions_add, "reactions:write", 50),
     "reactions.remove": Method(reactions_remove, "reactions:write", 50),

@@ -223,11 +223,19 @@ class SlackWorld(UserGroupsMixin):
             message.blocks = None  # the old blocks would contradict the new text
             message.edited = {"user": by_user_id, "ts": f"{self._now_seconds()}.000000"}
 
-    def delete(self, channel_id: str, ts: str) -> None:
-        """Remove a message. A parent that still has replies stays as a tombstone, as on Slack."""
+    def delete(self, channel_id: str, ts: str, *, by: str | None = None) -> None:
+        """Remove a message. A parent that still has replies stays as a tombstone, as on Slack; a reply
+        leaves its thread, so the parent's summary (`reply_count`, `reply_users`, `latest_reply`) follows.
+
+        `by` is who asks (chat.delete): a token may delete only what its owner posted, the bot its own
+        posts and a person theirs (`cant_delete_message` otherwise, and in an archived channel, which
+        is read-only). None is the world acting for itself (a person deleting in the client)."""
         with self._lock:
             channel = self._channel(channel_id)
             message = self._find(channel, ts, "message_not_found", live=True)
+            mine = by is not None and message.user == by and message.subtype is None
+            if by is not None and (not mine or channel.info.archived):
+                raise SlackError("cant_delete_message")
             if message.replies:
                 message.deleted = True
                 message.reactions.clear()

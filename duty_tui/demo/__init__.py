@@ -7,8 +7,10 @@ them over HTTP exactly as they would to the real services. The store is throwawa
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from duty_sim.health import HealthSim
@@ -139,7 +141,19 @@ class DemoWorld:
         self.health.stop()
 
 
-def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False) -> Runtime:
+def _seed_quietly(world: DemoWorld, runtime: Runtime) -> None:
+    try:
+        world.seed_store(runtime)
+    except Exception:  # quitting within a second of the start closes the store under it: nothing lost
+        logging.getLogger(__name__).warning("the demo's past month was not stored", exc_info=True)
+
+
+def build_demo_runtime(
+    *, data_dir: Path | None = None, read_only: bool = False, seed_later: bool = True
+) -> Runtime:
+    """The simulators, the moving world and a runtime on them. `seed_later`: the store's past month (probe
+    results, incidents, asks) is written on a thread after the start (the dashboard); False writes it first
+    (a report, which reads it at once)."""
     clock = SystemClock()
     world = DemoWorld(clock, channel_history=True)
     ticker = WorldTicker(world.jira, world.slack, world.cast, clock)
@@ -150,7 +164,10 @@ def build_demo_runtime(*, data_dir: Path | None = None, read_only: bool = False)
     # The demo asks requesters how the help went (`d`, resolved tickets), so the whole loop can be seen.
     config = world.config(ask_happiness=True)
     runtime = build_runtime(config, secrets, directory, clock, read_only=read_only, demo=True)
-    world.seed_store(runtime)
+    if seed_later:  # the past month's probe results take a second to write: after the first paint
+        threading.Thread(target=_seed_quietly, args=(world, runtime), name="demo seed", daemon=True).start()
+    else:
+        world.seed_store(runtime)
     setup_logging(directory, secrets)
     runtime.cleanups.append(world.stop)
     runtime.cleanups.append(ticker.stop_and_wait)

@@ -152,9 +152,14 @@ def may_hold_ask(message: ChatMessage, team: Team, *, ticketed: bool) -> bool:
 
 
 def ask_from_message(message: ChatMessage) -> HappinessAsk | None:
-    """A reply with the ask's metadata → the ask; None for anything else, or a payload that does not
-    validate (another app's, or damaged: never guessed at)."""
+    """A reply with the ask's metadata, posted by an app (duty-tui's bot) → the ask; None for anything
+    else, or a payload that does not validate (another app's, or damaged: never guessed at). Slack keeps
+    metadata only on what apps post, but a message without a `bot_id` (a person's, or any message
+    stored without it) is never taken for an ask, whatever its metadata says; nor is a classic bot's
+    or any other subtype (duty-tui's ask is a plain reply)."""
     if message.metadata_type != ASK_METADATA or not message.metadata:
+        return None
+    if not message.bot_id or message.subtype:
         return None
     if not message.thread_ts or message.thread_ts == message.ts:
         return None  # an ask is a reply, never a thread's parent

@@ -52,10 +52,11 @@ class Happiness:
         return [ask for ask in found if ask is not None and ask.asked_at >= since]
 
     def threads(self, channel: str, since: datetime) -> dict[str, str]:
-        """Request ts → its ask's ts, for the asks posted in the channel since `since`."""
+        """Request ts → its ask's ts (the earliest, if two dashboards both asked), for the asks posted in
+        the channel since `since`."""
         rows = self.db.rows(
             "SELECT thread_ts, ts FROM messages WHERE channel = ? AND metadata_type = ? AND ts >= ? "
-            "ORDER BY ts",
+            "ORDER BY ts DESC",
             [asks_key(channel), ASK_METADATA, _ts(since)],
         )
         return {thread: ts for thread, ts in rows if thread}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from duty_tui.rules.happiness import (
     answer,
     happiness_figures,
     happiness_report,
+    one_per_request,
 )
 from duty_tui.rules.happiness_asks import (
     ALREADY_DONE,
@@ -48,8 +50,9 @@ def ts(at: datetime, serial: int = 100) -> str:
     return f"{int(at.timestamp())}.{serial:06d}"
 
 
-def asked(*reactions: tuple[str, tuple[str, ...]], at: datetime = NOW) -> HappinessAsk:
-    return HappinessAsk(ts(at, 200), ts(at - timedelta(hours=1)), REQUESTER, at, tuple(reactions))
+def asked(*reactions: tuple[str, tuple[str, ...]], at: datetime = NOW, request: int = 100) -> HappinessAsk:
+    """An ask at `at` about the request `request` (its serial: asks of one request count once)."""
+    return HappinessAsk(ts(at, 200), ts(at - timedelta(hours=1), request), REQUESTER, at, tuple(reactions))
 
 
 def ids() -> object:
@@ -89,8 +92,8 @@ def test_the_answer_is_the_requesters_own_thumb(
 
 
 def test_share_up_is_of_the_answers_to_three_decimals_and_null_without_answers() -> None:
-    up, down, silent = asked(("+1", (REQUESTER,))), asked(("-1", (REQUESTER,))), asked()
-    figures = happiness_figures([up, up, down, silent])
+    up, down, silent = asked(("+1", (REQUESTER,))), asked(("-1", (REQUESTER,)), request=2), asked(request=3)
+    figures = happiness_figures([up, replace(up, request_ts="1764150000.000004"), down, silent])
     assert (figures.asked, figures.answers, figures.up, figures.down) == (4, 3, 2, 1)
     assert figures.share_up == 0.667
     assert happiness_figures([silent]).share_up is None
@@ -122,6 +125,73 @@ def test_weekly_buckets_are_iso_weeks_of_the_ask_in_the_support_zone() -> None:
     assert (weeks["2026-W27"].up, weeks["2026-W27"].down) == (0, 1)
     assert report.total.asked == 2 and report.total.share_up == 0.5
     assert report.to_json()["weeks"]["2026-W27"]["answers"] == 1
+
+
+# -- two dashboards asked at once: one ask per request ------------------------------------------------
+
+
+def twice(
+    first: tuple[tuple[str, tuple[str, ...]], ...],
+    second: tuple[tuple[str, tuple[str, ...]], ...],
+    *,
+    at: datetime = NOW,
+) -> tuple[HappinessAsk, HappinessAsk]:
+    """Two asks in one request's thread, a second apart (two dashboards that both read "not asked")."""
+    earlier = HappinessAsk(ts(at, 200), ts(at - timedelta(hours=1)), REQUESTER, at, first)
+    then = at + timedelta(seconds=1)
+    return earlier, HappinessAsk(ts(then, 201), earlier.request_ts, REQUESTER, then, second)
+
+
+UP_MINE = (("+1", (REQUESTER,)),)
+DOWN_MINE = (("-1", (REQUESTER,)),)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ((), (), (0, 0)),
+        (UP_MINE, (), (1, 0)),
+        ((), UP_MINE, (1, 0)),  # answered on the duplicate: still the request's answer
+        (DOWN_MINE, DOWN_MINE, (0, 1)),  # the same answer on both counts once
+        (UP_MINE, DOWN_MINE, (0, 0)),  # 👍 on one and 👎 on the other: both, so no answer
+        ((("+1", ("UTOM",)),), (("-1", (REQUESTER,)),), (0, 1)),  # someone else's never counts
+        ((("thumbsup::skin-tone-3", (REQUESTER,)),), UP_MINE, (1, 0)),
+    ],
+)
+def test_several_asks_of_one_request_count_once_with_the_answer_on_any(
+    first: tuple[tuple[str, tuple[str, ...]], ...],
+    second: tuple[tuple[str, tuple[str, ...]], ...],
+    expected: tuple[int, int],
+) -> None:
+    earlier, later = twice(first, second)
+    for order in ([earlier, later], [later, earlier]):  # however the store hands them over
+        figures = happiness_figures(order)
+        assert (figures.asked, figures.up, figures.down) == (1, *expected)
+    [one] = one_per_request([later, earlier])
+    assert (one.ts, one.asked_at) == (earlier.ts, earlier.asked_at)  # the earliest is the ask
+
+
+def test_asks_of_different_requests_all_count_and_merging_keeps_each_reaction_once() -> None:
+    earlier, later = twice(((("+1", (REQUESTER, "UTOM")),)), ((("+1", (REQUESTER,)), ("eyes", ("UTOM",)))))
+    other = asked(("-1", (REQUESTER,)), at=NOW + timedelta(minutes=1), request=7)
+    merged = one_per_request([later, other, earlier])
+    assert [a.request_ts for a in merged] == [earlier.request_ts, other.request_ts]
+    assert merged[0].reactions == (("+1", (REQUESTER, "UTOM")), ("eyes", ("UTOM",)))
+    figures = happiness_figures([later, other, earlier])
+    assert (figures.asked, figures.up, figures.down) == (2, 1, 1)
+
+
+def test_the_earliest_ask_decides_the_week_and_the_period() -> None:
+    # Sunday 21 June 2026 22:59:59 UTC is 23:59:59 in London (W25); the duplicate lands in W26.
+    sunday = datetime(2026, 6, 21, 22, 59, 59, tzinfo=UTC)
+    earlier, later = twice((), UP_MINE, at=sunday)
+    period = Period(datetime(2026, 6, 14, 23, tzinfo=UTC), datetime(2026, 6, 28, 23, tzinfo=UTC))
+    weeks = dict(happiness_report([later, earlier], period, LONDON).weeks)
+    assert (weeks["2026-W25"].asked, weeks["2026-W25"].up) == (1, 1)
+    assert weeks["2026-W26"].asked == 0
+    # The earliest before the period: the request was asked before it, not in it.
+    starts_after = Period(datetime(2026, 6, 21, 23, tzinfo=UTC), datetime(2026, 6, 28, 23, tzinfo=UTC))
+    assert happiness_report([earlier, later], starts_after, LONDON).total.asked == 0
 
 
 # -- `d` ----------------------------------------------------------------------------------------------
@@ -212,6 +282,7 @@ def reply(metadata: str | None, *, thread: str | None = None, kind: str | None =
         channel="C1",
         user_id="UBOT",
         text="How did we do?",
+        bot_id="B0BOT",  # duty-tui's bot posts it
         thread_ts=thread or parent.ts,
         reactions=(Reaction("+1", 1, (REQUESTER,)),),
         metadata_type=kind,
@@ -237,6 +308,16 @@ def test_an_ask_is_read_back_from_its_metadata() -> None:
         reply("{not json"),
         reply(None),
         reply(json.dumps({"request_ts": request().ts, "requester": REQUESTER}), kind="duty_tui_outbox"),
+        # A person's message with the ask's metadata (Slack keeps metadata only from apps: never trusted).
+        replace(
+            reply(json.dumps({"request_ts": request().ts, "requester": REQUESTER})),
+            user_id=REQUESTER,
+            bot_id=None,
+        ),
+        # A classic bot's (webhook) message: duty-tui's ask is a plain reply by its app bot.
+        replace(
+            reply(json.dumps({"request_ts": request().ts, "requester": REQUESTER})), subtype="bot_message"
+        ),
         reply(
             json.dumps({"request_ts": ts(NOW, 300), "requester": REQUESTER}), thread=ts(NOW, 300)
         ),  # a parent

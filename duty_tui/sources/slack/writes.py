@@ -1,4 +1,5 @@
-"""Slack writes and the reads they depend on, for the outbox: replies, reactions, permalinks, the team.
+"""Slack writes and the reads they depend on, for the outbox: replies, reactions, deleting the bot's own
+duplicate posts, permalinks, the team.
 
 Replies and reactions go out with the engineer's own user token when there is one (so they carry the
 engineer's name), else with the bot token. Reading always uses the bot token. A reply carries its outbox
@@ -88,6 +89,13 @@ class SlackWriter:
 
         data = self.reader.call("posting to #laa-ops", post)
         return text(data.get("ts"))
+
+    def delete(self, ts: str) -> None:
+        """Delete a message the bot posted (a second happiness ask that lost the race), with the BOT's
+        token: Slack lets a bot token delete only the bot's own posts."""
+        self.reader.call(
+            "deleting duty-tui's duplicate post", lambda c: c.chat_delete(channel=self.channel, ts=ts)
+        )
 
     def find_announcement(self, thread_ts: str | None, uid: str, since: datetime) -> str | None:
         """The ts of shared state an earlier attempt posted (its answer was lost): looked for by its outbox
