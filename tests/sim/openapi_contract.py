@@ -283,6 +283,7 @@ SLACK_METHODS = (
     "users.info",
     "users.list",
     "chat.postMessage",
+    "chat.delete",
     "chat.getPermalink",
     "reactions.add",
     "reactions.get",

@@ -2,11 +2,13 @@
 
 The exchanges of working the channel: calls with a person's user token (they post, react and authenticate
 as that person), replies broadcast to the channel (which carry their thread's `root`), message metadata
-read back with include_all_metadata, the team's user group (usergroups.users.list), and the errors an
-archived channel, a channel without the bot or an unthreadable message bring. Each response, from the
-demo world over real HTTP, is validated with jsonschema against the published Swagger 2.0 description;
-deviations pass only through the allow-list in tests/sim/openapi_contract.py (slack-message-metadata-root,
-slack-method-errors, slack-missing-scope-detail); the negative controls at the end prove that the
+read back with include_all_metadata, taking a message back (chat.delete: the bot's own post or reply, a
+person's own with their token, the tombstone a deleted parent leaves, and what it refuses), the team's
+user group (usergroups.users.list), and the errors an archived channel, a channel without the bot or an
+unthreadable message bring. Each response, from the demo world over real HTTP, is validated with
+jsonschema against the published Swagger 2.0 description; deviations pass only through the allow-list
+in tests/sim/openapi_contract.py (slack-message-metadata-root, slack-method-errors,
+slack-missing-scope-detail, slack-common-errors); the negative controls at the end prove that the
 validation path rejects a broken body. tests/sim/test_slack_*.py drive the same methods with the real
 `slack_sdk.WebClient` and pin their behaviour beyond the schema.
 
@@ -28,6 +30,8 @@ from tests.sim.openapi_contract import SlackContract, openapi_dir_or_skip
 
 OPENAPI = openapi_dir_or_skip()
 
+MISSING_CHANNEL = "C0NOSUCH01"
+MISSING_TS = "1000000000.000001"
 ARCHIVED_CHANNEL = "C0SIMARCH1"
 BOTLESS_CHANNEL = "C0SIMNOBOT"
 OUTBOX = {"event_type": "duty_tui_outbox", "event_payload": {"outbox": "contract-1"}}
@@ -98,6 +102,56 @@ def _usergroup_missing_scope(s: Slack) -> requests.Response:
 def _rate_limited_usergroup(s: Slack) -> requests.Response:
     s.world.slack.faults.rate_limit_next(match=r"^POST /api/usergroups[.]users[.]list$")
     return s.post("usergroups.users.list", usergroup=s.usergroup())
+
+
+def _posted(s: Slack, token: str = DEMO_SLACK_TOKEN, thread_ts: str | None = None) -> str:
+    """A new message of the token's owner, so each deletion takes a message no other case uses."""
+    body: dict[str, object] = {"channel": CHANNEL, "text": "How did we do? (posted twice)"}
+    if thread_ts is not None:
+        body["thread_ts"] = thread_ts
+    return str(_post(s, body, token).json()["ts"])
+
+
+def _delete_reply(s: Slack) -> requests.Response:
+    """The bot takes back its second happiness ask: the reply leaves the thread."""
+    parent = _busiest_thread(s)
+    before = s.world.slack.world.message(CHANNEL, parent)["reply_count"]
+    response = s.post("chat.delete", channel=CHANNEL, ts=_posted(s, thread_ts=parent))
+    assert s.world.slack.world.message(CHANNEL, parent)["reply_count"] == before
+    return response
+
+
+def _delete_parent(s: Slack) -> requests.Response:
+    """A parent with a reply left in its thread stays as a tombstone; history shows it so."""
+    parent = _posted(s)
+    s.world.slack.world.post(CHANNEL, s.person(), "seen it", thread_ts=parent)
+    assert s.post("chat.delete", channel=CHANNEL, ts=parent).json()["ok"]
+    return s.post("conversations.history", channel=CHANNEL, limit="5")
+
+
+def _has_tombstone(response: requests.Response) -> None:
+    tombstone = next(m for m in response.json()["messages"] if m.get("subtype") == "tombstone")
+    assert tombstone["reply_count"] == 1 and tombstone["user"] == "USLACKBOT"
+
+
+def _deleted(response: requests.Response) -> None:
+    body = response.json()
+    assert body["channel"] == CHANNEL and body["ts"]
+
+
+def _delete_missing_scope(s: Slack) -> requests.Response:
+    ts = _posted(s)
+    scopes = s.world.slack.scopes
+    s.world.slack.set_scopes(sorted(scopes - {"chat:write"}))
+    try:
+        return s.post("chat.delete", channel=CHANNEL, ts=ts)
+    finally:
+        s.world.slack.set_scopes(sorted(scopes))
+
+
+def _rate_limited_delete(s: Slack) -> requests.Response:
+    s.world.slack.faults.rate_limit_next(match=r"^POST /api/chat[.]delete$")
+    return s.post("chat.delete", channel=CHANNEL, ts=MISSING_TS)
 
 
 def _archived_message(s: Slack) -> str:
@@ -223,6 +277,59 @@ SLACK_CHANNEL_CASES = [
             "reactions.add", channel=ARCHIVED_CHANNEL, name="eyes", timestamp=_archived_message(s)
         ),
     ),
+    # taking a message back (a happiness ask that lost the race between two dashboards)
+    SlackCase(
+        "chat.delete-ok",
+        "chat.delete",
+        None,
+        lambda s: s.post("chat.delete", channel=CHANNEL, ts=_posted(s)),
+        then=_deleted,
+    ),
+    SlackCase("chat.delete-ok-thread-reply", "chat.delete", None, _delete_reply, then=_deleted),
+    SlackCase(
+        "chat.delete-ok-user-token",
+        "chat.delete",
+        None,
+        lambda s: s.post("chat.delete", channel=CHANNEL, ts=_posted(s, s.user_token()), token=s.user_token()),
+        then=_deleted,
+    ),
+    SlackCase(
+        "conversations.history-ok-tombstone",
+        "conversations.history",
+        None,
+        _delete_parent,
+        then=_has_tombstone,
+    ),
+    SlackCase(
+        "chat.delete-cant_delete_message",
+        "chat.delete",
+        "cant_delete_message",
+        lambda s: s.post(
+            "chat.delete",
+            channel=CHANNEL,
+            ts=s.world.slack.world.post(CHANNEL, s.person(), "printer on fire"),
+        ),  # a person's message: the bot token may delete only the bot's
+    ),
+    SlackCase(
+        "chat.delete-cant_delete_message-user-token",
+        "chat.delete",
+        "cant_delete_message",
+        lambda s: s.post("chat.delete", channel=CHANNEL, ts=_posted(s), token=s.user_token()),  # the bot's
+    ),
+    SlackCase(
+        "chat.delete-message_not_found",
+        "chat.delete",
+        "message_not_found",
+        lambda s: s.post("chat.delete", channel=CHANNEL, ts=MISSING_TS),
+    ),
+    SlackCase(
+        "chat.delete-channel_not_found",
+        "chat.delete",
+        "channel_not_found",
+        lambda s: s.post("chat.delete", channel=MISSING_CHANNEL, ts=MISSING_TS),
+    ),
+    SlackCase("chat.delete-missing_scope", "chat.delete", "missing_scope", _delete_missing_scope),
+    SlackCase("chat.delete-ratelimited", "chat.delete", "ratelimited", _rate_limited_delete, status=429),
     # the team's user group
     SlackCase(
         "usergroups.users.list-ok",
@@ -290,7 +397,39 @@ def _team(s: Slack) -> requests.Response:
     return s.post("usergroups.users.list", usergroup=s.usergroup())
 
 
+def _delete(s: Slack) -> requests.Response:
+    return s.post("chat.delete", channel=CHANNEL, ts=_posted(s))
+
+
 SLACK_CHANNEL_BREAKAGES: list[SlackBreakage] = [
+    SlackBreakage(  # chat.delete answers exactly channel and ts, the ts a string
+        "delete-ts-as-number",
+        "chat.delete",
+        _delete,
+        set_at(["ts"], 1795687380.000001),
+        r"ts: .* is not of type 'string'",
+    ),
+    SlackBreakage(
+        "delete-without-channel",
+        "chat.delete",
+        _delete,
+        drop_at(["channel"]),
+        r"'channel' is a required property",
+    ),
+    SlackBreakage(
+        "delete-with-the-message",
+        "chat.delete",
+        _delete,
+        set_at(["message"], {"ts": "1795687380.000001"}),
+        r"'message' was unexpected",
+    ),
+    SlackBreakage(  # the common-errors entry does not make another method's code one of chat.delete's
+        "delete-error-from-another-method",
+        "chat.delete",
+        lambda s: s.post("chat.delete", channel=CHANNEL, ts=MISSING_TS),
+        set_at(["error"], "already_reacted"),
+        r"'already_reacted' is not one of",
+    ),
     SlackBreakage(  # the metadata entry adds a closed, typed object, not any value
         "postMessage-metadata-event-type-int",
         "chat.postMessage",
