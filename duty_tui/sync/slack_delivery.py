@@ -148,9 +148,11 @@ class SlackDelivery:
             broadcast=False,
         )
         try:
-            found = []
+            found = self._shared_in(write.key, event_type)
         except SourceError as error:  # it is posted: a duplicate, if any, is counted once anyway
-            log.warning("happiness ask %s posted, but the thread could not be read again: %s", posted, error)
+            log.warning(
+                "%s %s posted, but the thread could not be read again: %s", _event(write), posted, error
+            )
             found = []
         return Delivered(result=self._earliest(write, found, posted=posted))
 
