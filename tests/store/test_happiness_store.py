@@ -29,6 +29,7 @@ def ask(parent: ChatMessage, at: datetime, *reactions: Reaction) -> ChatMessage:
         ts=ts(at, 2),
         channel=CHANNEL,
         user_id="UBOT",
+        bot_id="B0BOT",  # only duty-tui's bot posts asks (a person's message is never taken for one)
         text="How did we do?",
         thread_ts=parent.ts,
         reactions=reactions,
