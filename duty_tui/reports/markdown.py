@@ -224,7 +224,11 @@ def _incidents(report: MetricsReport) -> str:
         rows = [[week_label(week), *_incident_cells(figures)] for week, figures in incidents.weeks]
         lines += ["", "### Per week", "", table(("Week", *_INCIDENT_HEADER), rows)]
     lines += ["", f"Postmortems owed (high priority, resolved, never exported): {len(owed)}."]
-    lines.extend(f"- {md_inline(incident_id)}" for incident_id in owed)
+    titles = incidents.owed_titles or ("",) * len(owed)
+    lines.extend(
+        f"- {md_inline(title)} ({md_inline(incident_id)})" if title else f"- {md_inline(incident_id)}"
+        for incident_id, title in zip(owed, titles, strict=True)
+    )
     return "\n".join(lines)
 
 

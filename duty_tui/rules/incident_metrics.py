@@ -42,6 +42,7 @@ class IncidentTimes:
     declared: datetime
     mitigated: datetime | None
     resolved: datetime | None
+    title: str = ""
 
     @property
     def time_to_mitigate(self) -> timedelta | None:
@@ -69,6 +70,7 @@ def incident_times(incident: Incident, end: datetime) -> IncidentTimes | None:
         priority=found.priority,
         services=found.services,
         declared=found.declared_at,
+        title=found.title,
         mitigated=min(mitigations, default=None),
         resolved=found.resolved_at,
     )
@@ -112,12 +114,13 @@ def incident_figures(found: Sequence[IncidentTimes]) -> IncidentFigures:
 @dataclass(frozen=True, slots=True)
 class IncidentReport:
     """The period's incident figures: in all, per service (by name), per ISO week (every week the period
-    touches, oldest first), and the ids of the postmortems owed (oldest declared first)."""
+    touches, oldest first), and the ids of the postmortems owed (oldest declared first) with their titles."""
 
     total: IncidentFigures
     services: tuple[tuple[str, IncidentFigures], ...]
     weeks: tuple[tuple[str, IncidentFigures], ...]
     postmortems_owed: tuple[str, ...]
+    owed_titles: tuple[str, ...] = ()  # the title of each postmortem owed, in the same order
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -140,14 +143,16 @@ def incident_report(
         for service in found.services or (NO_SERVICE,):
             by_service.setdefault(service, []).append(found)
         by_week.setdefault(iso_week(found.declared, zone), []).append(found)
-    owed = tuple(
-        t.id
+    owing = [
+        t
         for t in every
         if t.resolved is not None and t.priority is IncidentPriority.HIGH and t.id not in exported
-    )
+    ]
+    owed = tuple(t.id for t in owing)
     return IncidentReport(
         total=incident_figures(declared),
         services=tuple((service, incident_figures(by_service[service])) for service in sorted(by_service)),
         weeks=tuple((week, incident_figures(found)) for week, found in by_week.items()),
         postmortems_owed=owed,
+        owed_titles=tuple(t.title for t in owing),
     )
