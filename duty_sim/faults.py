@@ -1,8 +1,31 @@
 """Fault injection shared by the simulated services, driven from tests and the demo.
 
-A plan is a queue of one-shot faults (each optionally limited to requests whose "METHOD path"
-matches a regular expression), plus standing conditions: latency and a revoked token. The server
-consumes faults in order as matching requests arrive.
+A plan is a queue of faults, each optionally limited to requests whose "METHOD path" matches a regular
+expression, plus standing conditions: latency, held requests, refused connections and a revoked token.
+The server consumes faults in order as matching requests arrive. A fault queued with `n=None` stands:
+it applies to every matching request until `clear()`.
+
+What each fault looks like to a client (`duty_sim.server` applies them):
+
+- `refuse` (standing): the service is not listening. With no `match`, every new connection is reset
+  as soon as it is accepted, and a request on a connection kept alive from before is reset once its
+  request line is read, so a client sees a connection error and nothing reaches the service; with a
+  `match`, only matching requests are reset (before their body is read). `clear()` (or `accept()`)
+  listens again, on the same port. `refuse_next` does it to the next `n` matching requests.
+  (`SimServer.go_down()` closes the listening socket itself, for a true ECONNREFUSED.)
+- `fail_next`: an HTTP error status in the service's own error format, without acting.
+- `html_error_next`: an error status (502 by default) with an HTML page, as a proxy or load
+  balancer in front of the service sends it, without acting.
+- `gone_next`: 410 Gone, without acting.
+- `rate_limit_next`: 429 + Retry-After, without acting.
+- `drop_next`: accept-then-drop: the service acts, then the connection closes unanswered.
+- `malformed_next`: the service acts, then answers 200 with a truncated, unparseable body.
+- `set_latency`: each matching request waits that long (e.g. 10 s) before the service acts on it;
+  a client whose timeout is shorter gives up, the service still acts. Changing or clearing the
+  latency ends the waits at once, so a test can set the real 10 s with a short client timeout and
+  never wait it out.
+- `hold` / `release`: matching requests wait (unanswered, not yet acted on) until released.
+- `revoke_token` / `restore_token`: every request is refused as unauthenticated.
 """
 
 from __future__ import annotations
@@ -11,7 +34,7 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -21,6 +44,11 @@ class FaultKind(StrEnum):
     RATE_LIMIT = "rate_limit"  # answer 429 + Retry-After, without acting
     DROP = "drop"  # act, then close the connection without answering
     MALFORMED = "malformed"  # act, then answer 200 with a truncated, unparseable body
+    HTML = "html"  # answer an error status with a proxy's HTML page, without acting
+    REFUSE = "refuse"  # reset the connection once the request line is read, without acting
+
+
+GONE = 410  # the status of `gone_next`
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +57,28 @@ class Fault:
     status: int = 500
     retry_after: int = 1
     match: re.Pattern[str] | None = None
+    standing: bool = False  # applies to every matching request until `clear()`, not only the next
 
     def applies_to(self, method: str, path: str) -> bool:
         return self.match is None or self.match.search(f"{method} {path}") is not None
 
 
 _HOLD_AT_MOST = 30.0  # a test that forgets to release must not hang the server for good
+_PROXY_PAGES = {
+    502: "Bad Gateway",
+    503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",
+}
+
+
+def proxy_page(status: int) -> bytes:
+    """The HTML error page a proxy (nginx, a cloud load balancer) sends instead of the service's JSON."""
+    reason = _PROXY_PAGES.get(status, "Error")
+    return (
+        f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    ).encode()
 
 
 class Faults:
@@ -45,32 +89,69 @@ class Faults:
         self._queue: deque[Fault] = deque()
         self._latency = 0.0
         self._latency_match: re.Pattern[str] | None = None
+        self._latency_changed = threading.Condition(self._lock)
+        self._latency_epoch = 0  # bumped when the latency changes: the requests waiting it out go on
         self._token_revoked = False
+        self._refusing = False
+        self._refuse_match: re.Pattern[str] | None = None
         self._gate = threading.Event()
         self._gate.set()
         self._gate_match: re.Pattern[str] | None = None
 
     # -- what tests call ------------------------------------------------------------------------
 
-    def fail_next(self, n: int = 1, status: int = 500, match: str | None = None, *, after: int = 0) -> None:
+    # Each `*_next` takes `n`: how many matching requests it hits, or None for all of them until
+    # `clear()` (a standing fault).
+
+    def fail_next(
+        self, n: int | None = 1, status: int = 500, match: str | None = None, *, after: int = 0
+    ) -> None:
         """Fail the next `n` matching requests, once `after` more matching ones have gone through."""
         self._push(after, Fault(FaultKind.THROUGH, match=_compile(match)))
         self._push(n, Fault(FaultKind.STATUS, status=status, match=_compile(match)))
 
-    def rate_limit_next(self, n: int = 1, retry_after: int = 1, match: str | None = None) -> None:
+    def html_error_next(self, n: int | None = 1, status: int = 502, match: str | None = None) -> None:
+        """Answer with `status` and an HTML error page, as a proxy in front of the service does."""
+        self._push(n, Fault(FaultKind.HTML, status=status, match=_compile(match)))
+
+    def gone_next(self, n: int | None = 1, match: str | None = None) -> None:
+        """Answer 410 Gone (as for an API that has been removed), in the service's error format."""
+        self._push(n, Fault(FaultKind.STATUS, status=GONE, match=_compile(match)))
+
+    def rate_limit_next(self, n: int | None = 1, retry_after: int = 1, match: str | None = None) -> None:
         self._push(n, Fault(FaultKind.RATE_LIMIT, status=429, retry_after=retry_after, match=_compile(match)))
 
-    def drop_next(self, n: int = 1, match: str | None = None) -> None:
+    def drop_next(self, n: int | None = 1, match: str | None = None) -> None:
         """Accept-then-drop: the service acts on the request, then the connection closes unanswered."""
         self._push(n, Fault(FaultKind.DROP, match=_compile(match)))
 
-    def malformed_next(self, n: int = 1, match: str | None = None) -> None:
+    def malformed_next(self, n: int | None = 1, match: str | None = None) -> None:
         self._push(n, Fault(FaultKind.MALFORMED, match=_compile(match)))
 
+    def refuse_next(self, n: int | None = 1, match: str | None = None) -> None:
+        """Reset the connection of the next `n` matching requests once their request line is read."""
+        self._push(n, Fault(FaultKind.REFUSE, match=_compile(match)))
+
+    def refuse(self, match: str | None = None) -> None:
+        """Stop listening (standing, until `accept()` or `clear()`): see the module's notes."""
+        with self._lock:
+            self._refusing = True
+            self._refuse_match = _compile(match)
+
+    def accept(self) -> None:
+        """Listen again after `refuse()`."""
+        with self._lock:
+            self._refusing = False
+            self._refuse_match = None
+
     def set_latency(self, seconds: float, match: str | None = None) -> None:
+        """Make matching requests wait `seconds` before the service acts (0 for none). Requests already
+        waiting go on at once."""
         with self._lock:
             self._latency = seconds
             self._latency_match = _compile(match)
+            self._latency_epoch += 1
+            self._latency_changed.notify_all()
 
     def hold(self, match: str | None = None) -> None:
         """Keep matching requests waiting (unanswered, not yet acted on) until `release()`.
@@ -93,11 +174,16 @@ class Faults:
             self._token_revoked = False
 
     def clear(self) -> None:
+        """End every fault: the queue, latency (waiting requests go on), holds, refusals, the token."""
         with self._lock:
             self._queue.clear()
             self._latency = 0.0
             self._latency_match = None
+            self._latency_epoch += 1
+            self._latency_changed.notify_all()
             self._token_revoked = False
+            self._refusing = False
+            self._refuse_match = None
         self._gate.set()
 
     @property
@@ -112,12 +198,36 @@ class Faults:
         with self._lock:
             return self._token_revoked
 
+    @property
+    def refusing_all(self) -> bool:
+        """Whether every new connection is refused (`refuse()` without a match)."""
+        with self._lock:
+            return self._refusing and self._refuse_match is None
+
+    def refuses(self, method: str, path: str) -> bool:
+        """Whether this request's connection is to be reset before the service sees it (a standing
+        refusal, or a queued `refuse_next`, which this consumes)."""
+        with self._lock:
+            if self._refusing and (
+                self._refuse_match is None or self._refuse_match.search(f"{method} {path}")
+            ):
+                return True
+            for index, fault in enumerate(self._queue):
+                if fault.applies_to(method, path):
+                    if fault.kind is not FaultKind.REFUSE:
+                        return False  # an earlier fault for this request comes first
+                    if not fault.standing:
+                        del self._queue[index]
+                    return True
+        return False
+
     def take(self, method: str, path: str) -> Fault | None:
-        """Remove and return the first queued fault that applies to this request."""
+        """Remove and return the first queued fault that applies to this request (a standing one stays)."""
         with self._lock:
             for index, fault in enumerate(self._queue):
                 if fault.applies_to(method, path):
-                    del self._queue[index]
+                    if not fault.standing:
+                        del self._queue[index]
                     return fault
         return None
 
@@ -126,14 +236,18 @@ class Faults:
             seconds = self._latency
             match = self._latency_match
             gate_match = self._gate_match
-        if seconds > 0 and (match is None or match.search(f"{method} {path}")):
-            time.sleep(seconds)
+            if seconds > 0 and (match is None or match.search(f"{method} {path}")):
+                epoch = self._latency_epoch
+                self._latency_changed.wait_for(lambda: self._latency_epoch != epoch, timeout=seconds)
         if gate_match is None or gate_match.search(f"{method} {path}"):
             self._gate.wait(timeout=_HOLD_AT_MOST)
 
-    def _push(self, n: int, fault: Fault) -> None:
+    def _push(self, n: int | None, fault: Fault) -> None:
         with self._lock:
-            self._queue.extend([fault] * n)
+            if n is None:
+                self._queue.append(replace(fault, standing=True))
+            else:
+                self._queue.extend([fault] * n)
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:

@@ -2,8 +2,9 @@
 
 It owns what every simulated service shares: the listening socket on a free port (kept across
 outages so clients reconnect to the same URL), a request log for tests to assert on, and the fault
-plan (latency, error statuses, 429s, accept-then-drop, malformed bodies, refused connections).
-The service itself only maps a `SimRequest` to a `SimResponse`.
+plan (`duty_sim.faults`: latency, error statuses, a proxy's HTML error pages, 410, 429s,
+accept-then-drop, malformed bodies, refused connections). The service itself only maps a
+`SimRequest` to a `SimResponse`. A refused request never reaches the service and is not logged.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import json
 import logging
 import socket
+import struct
 import sys
 import threading
 from collections.abc import Iterator
@@ -22,9 +24,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, urlsplit
 
-from duty_sim.faults import FaultKind, Faults
+from duty_sim.faults import FaultKind, Faults, proxy_page
 
 _log = logging.getLogger(__name__)
+
+# How often the accept loop looks for a stop request: stopping waits up to this long per server, and
+# every test stops three. 10 ms costs about 1% of a core for the three while idle.
+_STOP_WITHIN = 0.01
 
 
 class BadRequest(Exception):
@@ -177,6 +183,9 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        if self.host.faults.refusing_all:  # not listening: the client's connection is reset unread
+            reset(request)
+            return
         with self.connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
@@ -204,6 +213,14 @@ class _Server(ThreadingHTTPServer):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
+def reset(sock: socket.socket) -> None:
+    """Close with a reset (RST), not a graceful FIN: what a client sees of a service that is not there."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.close()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes; with Nagle on, each keep-alive answer waits ~40 ms
@@ -228,9 +245,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         host = self.server.host
+        url = urlsplit(self.path)
+        if host.faults.refuses(self.command, url.path):  # before the body: the service never sees it
+            self.close_connection = True
+            reset(self.connection)
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        url = urlsplit(self.path)
         request = SimRequest(
             method=self.command,
             path=url.path,
@@ -248,6 +269,12 @@ class _Handler(BaseHTTPRequestHandler):
             response = host.service.error_response(fault.status)
         elif fault and fault.kind is FaultKind.RATE_LIMIT:
             response = host.service.rate_limited_response(fault.retry_after)
+        elif fault and fault.kind is FaultKind.HTML:
+            response = SimResponse(fault.status, proxy_page(fault.status), {"Content-Type": "text/html"})
+        elif fault and fault.kind is FaultKind.REFUSE:  # queued after the check above: refuse it now
+            self.close_connection = True
+            reset(self.connection)
+            return
         else:
             response = host.call_service(request)
             if fault and fault.kind is FaultKind.DROP:
@@ -345,7 +372,7 @@ class SimServer:
             self._port = server.server_address[1]
             thread = threading.Thread(
                 target=server.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                kwargs={"poll_interval": _STOP_WITHIN},
                 daemon=True,
                 name=f"sim:{self._port}",
             )

@@ -135,7 +135,7 @@ def _order(terms: Sequence[OrderTerm]) -> tuple[tuple[str, bool], ...]:
 class _Compiler:
     def __init__(self, ctx: JqlContext, filter_stack: tuple[str, ...]) -> None:
         self.ctx = ctx
-        self.filter_stack = filter_stack
+        self.filter_stack = filter_stack  # the JQL of each saved filter being expanded, outermost first
 
     def node(self, node: Node) -> Matcher:
         if isinstance(node, And):
@@ -155,7 +155,7 @@ class _Compiler:
             op = clause.op.upper() if clause.op[0].isalpha() else clause.op
             raise JqlError(f"The operator '{op}' is not supported by the '{clause.field}' field.")
         if spec.kind == "filter":
-            return self.filter_clause(clause)
+            return self.filter_clause(spec, clause)
         if spec.kind == "date":
             return self.date_clause(spec, clause)
         if spec.kind == "text":
@@ -265,29 +265,49 @@ class _Compiler:
 
     # -- saved filters ---------------------------------------------------------------------------
 
-    def filter_clause(self, clause: Clause) -> Matcher:
+    def filter_clause(self, spec: JqlField, clause: Clause) -> Matcher:
+        """`filter = 10500`, `filter = "6DG filter"`, `filter in (…)`, `filter != …`: the saved filter's own
+        JQL in place of the clause (its ORDER BY dropped), as Jira expands it."""
         parts: list[Matcher] = []
         for value in _values(clause.operand):
-            if not isinstance(value, Literal):
-                raise JqlError(f"The field '{clause.field}' only supports filter ids or names.")
-            parts.append(self.saved_filter(clause.field, value.text))
+            if isinstance(value, Empty):
+                raise JqlError(f"The field '{clause.field}' does not support searching for EMPTY values.")
+            if isinstance(value, Function):
+                self.function(spec, clause, value)  # an unknown function is reported first
+                raise JqlError(f"Function '{value.name}' is not supported for the field '{clause.field}'.")
+            parts.append(self.saved_filter(clause, value))
         matched = (lambda facts: any(part(facts) for part in parts)) if len(parts) > 1 else parts[0]
         if clause.op in ("=", "in"):
             return matched
         return lambda facts: not matched(facts)
 
-    def saved_filter(self, field_name: str, ref: str) -> Matcher:
+    def saved_filter(self, clause: Clause, value: Literal) -> Matcher:
+        ref = value.text
         jql = self.ctx.filter_jql(ref)
-        if jql is None:
-            if ref.isdigit():
-                raise JqlError(f"A value with ID '{ref}' does not exist for the field '{field_name}'.")
-            raise JqlError(f"The value '{ref}' does not exist for the field '{field_name}'.")
-        if ref.lower() in self.filter_stack:
-            raise JqlError(f"The saved filter '{ref}' refers to itself.")
+        if jql is None:  # missing, or not shared with the searching user: Jira cannot tell them apart
+            if ref.isdigit() and not value.quoted:  # a number is an id; a quoted string is a name
+                raise JqlError(f"A value with ID '{ref}' does not exist for the field '{clause.field}'.")
+            raise JqlError(f"The value '{ref}' does not exist for the field '{clause.field}'.")
+        if jql in self.filter_stack:
+            raise _FilterCycle
         inner = parse(jql)  # its ORDER BY is dropped: only the outer query sorts
-        if inner.where is None:
-            return _always
-        return _Compiler(self.ctx, (*self.filter_stack, ref.lower())).node(inner.where)
+        try:
+            if inner.where is None:
+                return _always
+            return _Compiler(self.ctx, (*self.filter_stack, jql)).node(inner.where)
+        except _FilterCycle:
+            if self.filter_stack:
+                raise
+            # Jira names the clause of the query searched and the filter it reached the loop through.
+            raise JqlError(
+                f"Field '{clause.field}' with value '{ref}' matches filter '{ref}' and causes a cyclical "
+                "reference, this query can not be executed and should be edited."
+            ) from None
+
+
+class _FilterCycle(Exception):
+    """A saved filter's expansion reached a filter already being expanded (a JQL text on the path:
+    the same text expands the same way, so meeting it again means the expansion never ends)."""
 
 
 def _values(operand: Operand) -> tuple[Value, ...]:

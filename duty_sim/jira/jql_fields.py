@@ -44,7 +44,7 @@ _FIELD_LIST = [
     (("updated", "updateddate"), JqlField("updated", "date", EQ | EMPTY | CMP, sortable=True)),
     (("resolved", "resolutiondate"), JqlField("resolved", "date", EQ | EMPTY | CMP, sortable=True)),
     (("summary",), JqlField("summary", "text", TEXT | EMPTY, checked=False)),
-    (("filter", "savedfilter", "request"), JqlField("filter", "filter", EQ)),
+    (("filter", "savedfilter", "request", "searchrequest"), JqlField("filter", "filter", EQ)),
     (("rank",), JqlField("rank", "none", frozenset(), sortable=True)),
 ]
 FIELDS: dict[str, JqlField] = {alias: spec for aliases, spec in _FIELD_LIST for alias in aliases}

@@ -31,6 +31,7 @@ from pathlib import Path
 ENV_CLOCK = "CRASH_CLOCK"
 ENV_DATA_DIR = "CRASH_DATA_DIR"
 ENV_UNTIL_DONE = "CRASH_UNTIL_DONE"
+ENV_BLIND = "CRASH_BLIND_RESENDS"  # the harness's own test: resends that never look for an earlier effect
 OUTBOX_LOCK = "outbox.lock"  # `duty_tui.app.OUTBOX_LOCK` (not imported: it would load Textual here)
 WAKE_SECONDS = 0.05
 WAITING = "waiting: another duty-tui is sending from this data dir"
@@ -70,6 +71,8 @@ def main() -> int:
     data_dir = Path(os.environ[ENV_DATA_DIR])
     clock = FastClock.from_env(os.environ[ENV_CLOCK])
     until_done = os.environ.get(ENV_UNTIL_DONE) == "1"
+    if os.environ.get(ENV_BLIND) == "1":
+        blind_resends()
     runtime = build_runtime(config, secrets, data_dir, clock)
     setup_logging(data_dir, secrets)
 
@@ -97,6 +100,20 @@ def main() -> int:
             runtime.close()
             say("done")
             return 0
+
+
+def blind_resends() -> None:
+    """Break the product on purpose, in this process only: a resend no longer looks for what an earlier
+    attempt made (a comment, a ticket, a reply, a post), so a lost answer means a second copy. The harness's
+    own test runs this to show that its count sees a write that lands twice."""
+    from duty_tui.sources.jira.creation import TicketCreator
+    from duty_tui.sources.jira.writes import JiraWriter
+    from duty_tui.sources.slack.writes import SlackWriter
+
+    JiraWriter.has_comment = lambda self, key, uid: False  # type: ignore[method-assign]
+    TicketCreator.find_created = lambda self, uid, made: None  # type: ignore[method-assign]
+    SlackWriter.find_reply = lambda self, thread_ts, uid, body, since: None  # type: ignore[method-assign]
+    SlackWriter.find_announcement = lambda self, thread_ts, uid, since: None  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def pollers(h: Harness) -> tuple[JiraPoller, SlackPoller]:
 def test_a_jira_cycle_that_fails_half_way_writes_nothing_and_the_next_one_shows_it_all(h: Harness) -> None:
     jira, _ = pollers(h)
     jira.poll(SourceStatus("jira"))
-    h.clock.advance(timedelta(seconds=30))
+    h.clock.advance(timedelta(minutes=jira.config.reconcile_minutes))  # a reconcile lists board by board
     new = h.world.jira.world.create_issue("LAA", "Fresh AWS ticket", priority="High")
     # Board 262's search succeeds (it finds the new ticket); board 265's then fails.
     h.world.jira.faults.fail_next(1, status=500, match="search/jql", after=1)

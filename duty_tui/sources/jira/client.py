@@ -238,6 +238,15 @@ class JiraSource:
         (following nextPageToken to the last page)."""
         return self._pages(jql, cancelled, fields)
 
+    def matching_ids(self, jql: str, cancelled: Callable[[], bool] = lambda: False) -> set[str]:
+        """The ids of the issues matching `jql`: an id-only search (no fields, no changelog)."""
+        return {
+            text(raw.get("id"))
+            for page in self._pages(jql, cancelled, fields=(), expand=None)
+            for raw in page
+            if isinstance(raw, Mapping)
+        }
+
     def issue_count(self, jql: str) -> int:
         """Jira's approximate count of the issues matching `jql` (for progress, never for logic)."""
         client = self.client()
@@ -246,7 +255,11 @@ class JiraSource:
         return count if isinstance(count, int) else 0
 
     def _pages(
-        self, jql: str, cancelled: Callable[[], bool], fields: Sequence[str] = TICKET_FIELDS
+        self,
+        jql: str,
+        cancelled: Callable[[], bool],
+        fields: Sequence[str] = TICKET_FIELDS,
+        expand: str | None = "changelog",
     ) -> Iterator[list[Any]]:
         client = self.client()
         token: str | None = None
@@ -260,7 +273,7 @@ class JiraSource:
                     nextPageToken=token,
                     maxResults=PAGE_SIZE,
                     fields=list(fields),
-                    expand="changelog",
+                    expand=expand,
                     json_result=True,
                 )
                 if not isinstance(response, dict) or not isinstance(response.get("issues"), list):

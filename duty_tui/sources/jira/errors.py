@@ -58,6 +58,14 @@ def translate_jira_error(error: BaseException, url: str, doing: str) -> SourceEr
                 status=404,
                 permanent=True,
             )
+        if status == 410:
+            # Gone: the API itself was removed (Atlassian's deprecations), which says nothing about the
+            # request: a write waits (and says why) instead of being refused and undone.
+            return SourceError(
+                f"Jira says the API duty-tui uses is gone (410) while {doing}: "
+                f"{detail or 'it was removed'}; duty-tui tries again, but may need an update.",
+                status=410,
+            )
         if status == 429:
             wait = retry_after_seconds(headers.get("Retry-After"))
             return SourceError(

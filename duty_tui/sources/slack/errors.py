@@ -16,6 +16,10 @@ TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_ti
 AUTH_ERRORS = {"not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive"}
 
 
+# How slack_sdk reports a body that is not JSON (a truncated answer, a proxy's HTML page): as an `ok: false`
+# answer whose "error" is this sentence and the start of the body. The service may have acted: not a refusal.
+NOT_JSON = "Received a response in a non-JSON format"
+
 # Refusals of a write, in words: the write is undone and the engineer told why.
 REFUSALS = {
     "is_archived": "#laa-ops has been archived",
@@ -55,6 +59,14 @@ def translate_slack_error(
             )
         if status is not None and status >= 500:
             return SourceError(f"Slack had a server error ({status}) while {doing}.", status=status)
+        if status == 410:  # Slack answers its own errors with 200: a removed API, not a refusal of the write
+            return SourceError(
+                f"Slack says the API duty-tui uses is gone (410) while {doing}; "
+                "duty-tui tries again, but may need an update.",
+                status=410,
+            )
+        if code.startswith(NOT_JSON):
+            return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)
         if code:
             return _answered(code, status, response, doing, token_name)
         return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)
