@@ -15,7 +15,7 @@ from pathlib import Path
 
 from duty_tui.clock import Clock
 from duty_tui.config import ENV_SLACK_USER_TOKEN, Config, ConfigError, Secrets, require_secrets
-from duty_tui.config.checklist import load_checklist, shipped_sections
+from duty_tui.config.checklist import load_checklist
 from duty_tui.models import ChecklistSection, Service, Ticket
 from duty_tui.rules.availability import ProbeResult
 from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
@@ -117,10 +117,6 @@ class Runtime:
         for cleanup in reversed(self.cleanups):
             cleanup()
         self.cleanups.clear()
-
-
-def shipped_checklist() -> tuple[ChecklistSection, ...]:
-    return shipped_sections()
 
 
 def build_calendar(config: Config) -> SupportCalendar:

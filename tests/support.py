@@ -1,7 +1,12 @@
-"""What tests share: driving the app by keys against the simulators, and the hostile-strings corpus.
+"""What tests share: driving the app by keys against the simulators, the errors the real clients raise
+against the simulators, and the hostile-strings corpus.
 
 The harness: a populated demo world on a fixed clock, apps built on one data dir (so restarts share
-it), waiting for threads without sleeping blindly, and the screen as a terminal would show it.
+it), waiting for threads without sleeping blindly (``settle``; ``until_settled`` and the ``*_settled``
+conditions for the outbox's writes), and the screen as a terminal would show it.
+
+The clients' errors: ``slack_failure``/``slack_error`` (``slack_sdk.WebClient``) and ``jira_error``
+(the ``jira`` library), each the error a call must raise.
 
 The hostile-strings corpus: text every pane must show literally, without crashing or leaking escapes::
 
@@ -26,10 +31,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
@@ -40,6 +46,10 @@ from duty_tui.config import Config
 from duty_tui.demo import DemoWorld
 from duty_tui.demo.scenario import CHANNEL, COMPONENT
 from duty_tui.runtime import Runtime, build_runtime
+
+if TYPE_CHECKING:  # the clients load where a test uses them, not in every test process
+    from jira import JIRAError
+    from slack_sdk.errors import SlackApiError
 
 # Textual's own colour and cursor sequences; anything else starting with ESC came from data.
 OWN_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[mHlhJK]")
@@ -173,6 +183,74 @@ def assert_screen_clean(app: App[Any]) -> None:
     assert "\x1b" not in rest, repr(rest[max(0, rest.index("\x1b") - 30) : rest.index("\x1b") + 30])
     assert not CONTROL.search(rest.replace("\n", "")), "control character on screen"
     assert not CONTROL.search(plain.replace("\n", ""))
+
+
+# -- the outbox's writes, settled -------------------------------------------------------------------
+
+
+def settled(app: DutyApp) -> bool:
+    """Every write sent, and nothing the channel desk shows as pending."""
+    return app.pending_writes == 0 and not app.channel_desk.pending
+
+
+def incidents_settled(app: DutyApp) -> bool:
+    """Every write sent, and no incident waiting for one."""
+    return app.pending_writes == 0 and all(not i.pending for i in app.incident_desk.incidents)
+
+
+def cover_settled(app: DutyApp) -> bool:
+    """Every write sent, and the cover set and no longer pending."""
+    cover = app.cover_desk.cover
+    return app.pending_writes == 0 and cover is not None and not cover.pending
+
+
+async def until_settled(pilot: Pilot[Any], app: DutyApp, h: Harness, *, limit: int = 60) -> None:
+    """Let the outbox work through retries (until ``settled``): the test clock moves on past each back-off."""
+    for _ in range(limit):
+        if settled(app):
+            return
+        h.clock.advance(timedelta(seconds=10))
+        if app.outbox is not None:
+            app.outbox.wake()
+        await pilot.pause(0.2)
+    raise AssertionError("the outbox never emptied")
+
+
+async def on_message(pilot: Pilot[Any], app: DutyApp, ts: str) -> None:
+    """Both sources polled, the channel pane shown, and its cursor on the message ``ts``."""
+    await settle(pilot, both_polled(app))
+    await pilot.press("2")
+    assert app.channel.table.move_cursor_to(ts)
+
+
+# -- the errors the real clients raise against the simulators -------------------------------------
+
+
+def slack_failure(call: Callable[[], Any], *, status: int | None = None) -> SlackApiError:
+    """The ``SlackApiError`` that ``call`` (a ``WebClient`` method) raises; with ``status``, its status."""
+    from slack_sdk.errors import SlackApiError
+
+    with pytest.raises(SlackApiError) as info:
+        call()
+    if status is not None:
+        assert info.value.response.status_code == status
+    return info.value
+
+
+def slack_error(call: Callable[[], Any]) -> str:
+    """The ``error`` of the logical error ``call`` raises: Slack answers those with HTTP 200."""
+    err = slack_failure(call)
+    assert err.response.status_code == 200, "logical errors are HTTP 200"
+    return str(err.response["error"])
+
+
+def jira_error(call: Callable[[], Any]) -> JIRAError:
+    """The ``JIRAError`` that ``call`` (a ``jira.JIRA`` method) raises."""
+    from jira import JIRAError
+
+    with pytest.raises(JIRAError) as caught:
+        call()
+    return caught.value
 
 
 # -- the hostile-strings corpus ----------------------------------------------------------------------

@@ -3,6 +3,14 @@
 The simulators run in this process on 127.0.0.1; the real `jira` and `slack_sdk` clients talk to
 them over HTTP exactly as they would to the real services. The store is throwaway unless
 --data-dir is given.
+
+What belongs here: the `--demo` wiring (this module: the demo's configuration and `build_demo_runtime`),
+the LAA scenario and its moving world (`scenario`, `scenario_data`), the demo's health checks (`health`),
+and its past, seeded so the metrics screen is full on first launch (`history`, `history_data`,
+`history_model`, `history_tickets`, `history_channel`). It is the only package of `duty_tui` that may
+import the simulators (`duty_sim`; the simulator-only-in-the-demo contract in pyproject.toml), and it
+sits above the product: it may import `runtime`, `config`, `rules`, `store`, `sync`, `models` and
+`clock`. Only `__main__` imports it, lazily, for `--demo`.
 """
 
 from __future__ import annotations

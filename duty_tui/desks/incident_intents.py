@@ -8,28 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
 
 from textual.message import Message
-
-# What an IncidentIntent can ask for, with the key that asks it by default.
-INCIDENT_ACTIONS: Final = frozenset(
-    {
-        "declare",  # I
-        "update",  # U
-        "lead",  # L
-        "note",  # N
-        "resolve",  # X
-        "postmortem",  # P
-        "open",  # Enter in pane 3
-        "runbook",  # o in pane 3 and the incident view
-        "snooze",  # z in pane 3
-        "reopen",  # R in pane 3
-        "case",  # c in the incident view
-        "link",  # i in the tickets pane (subject: a LinkedTicket)
-        "pin",  # p in the channel pane (subject: a PinnedMessage)
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +34,10 @@ class IncidentIntent(Message):
     """The engineer pressed an incident key: the incident desk decides what it means.
 
     `incident_id` is the incident it acts on (the one selected in pane 3), or None when there is none
-    (declaring needs none).
+    (declaring needs none). `action` is one of: declare (I), update (U), lead (L), note (N), resolve (X),
+    postmortem (P), open (Enter in pane 3), runbook (o in pane 3 and the incident view), snooze (z in
+    pane 3), reopen (R in pane 3), case (c in the incident view), link (i in the tickets pane; `subject`
+    is a LinkedTicket) and pin (p in the channel pane; `subject` is a PinnedMessage).
     """
 
     def __init__(

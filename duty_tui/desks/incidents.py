@@ -173,7 +173,7 @@ class IncidentDesk(Vertical):
                     timeout=15,
                     markup=False,
                 )
-                self.app.bell()
+                self.ui.bell()
 
     def overdue(self) -> tuple[int, str | None]:
         """Open incidents, and the most urgent overdue one's title (for the status bar)."""

@@ -1,8 +1,8 @@
 """What a desk may ask of the screen: the small UI protocol the app fulfils.
 
 A desk never reaches into the app; it is handed something that can show a toast, open a dialog,
-open a link and use the clipboard. The app is that something (Textual's `App` has all four), and a
-test can hand in anything else that has them.
+open a link, use the clipboard and ring the terminal bell. The app is that something (Textual's `App`
+has all five), and a test can hand in anything else that has them.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class DeskUI(Protocol):
     def open_url(self, url: str, *, new_tab: bool = True) -> None: ...
 
     def copy_to_clipboard(self, text: str) -> None: ...
+
+    def bell(self) -> None: ...
 
     @property
     def screen(self) -> Screen[object]: ...

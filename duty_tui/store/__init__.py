@@ -3,10 +3,12 @@
 What belongs here: reading and writing rows, nothing else. `db` owns the connection, its lock,
 transactions and migrations (`schema`); `rows` maps models to rows and back; each other module is
 one family of tables (`tickets`, `messages`, `claims`, `incidents`, `outbox`, `checklist`, `cover`,
-`people`, `meta`), built on `db` and `rows`, never importing back; `Store` composes them (the tickets read the
-outbox's pending writes, for the optimistic view, so `Tickets` is handed the `Outbox`). The store may import
-`models` and `rules` (for what a confirmed write changes); never `sources`, `sync`, desks or Textual.
-What several engineers must agree on never lives only here: it lives in Jira and in #laa-ops.
+`people`, `meta`, `probes`, `happiness`, `history`), built on `db` and `rows`, never importing back;
+`Store` composes them (the tickets read the outbox's pending writes, for the optimistic view, so `Tickets`
+is handed the `Outbox`; `Happiness` is handed `Messages`). The store may import `models`, `rules` (for what
+a confirmed write changes) and `collector`; never `sources`, `sync`, desks or Textual (the contracts in
+pyproject.toml). What several engineers must agree on never lives only here: it lives in Jira and in
+#laa-ops.
 """
 
 from __future__ import annotations

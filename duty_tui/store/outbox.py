@@ -93,14 +93,6 @@ class Outbox:
         )
         return str(rows[0][0]) if rows else None
 
-    def pending_for(self, service: Service) -> list[Write]:
-        """One service's writes not yet confirmed, oldest first (what the channel shows as on its way)."""
-        rows = self.db.rows(
-            "SELECT * FROM outbox WHERE state = ? AND service = ? ORDER BY id",
-            [WriteState.PENDING.value, service.value],
-        )
-        return [write_from_row(row) for row in rows]
-
     def fail(self, write: Write, reason: str, at: datetime) -> list[Write]:
         """The service refused the write for good: fail it, and cancel what assumed it would land.
 

@@ -2,11 +2,11 @@
 
 One loop on one daemon thread, for every service. It takes the oldest due write of a target and the
 rest of its keypress (take = assign + move + comment) and hands them, in order, to the `Delivery` of
-their service (`sync.jira_delivery.JiraDelivery` for Jira), which checks what the service already
-has before sending, so a resend after a dropped connection never doubles a write. Order is kept per
-target, not across targets: one ticket the service keeps refusing holds up only its own writes.
-Transient failures (network, 5xx, 429) wait with back-off or Retry-After and keep the order; a
-permanent one (a 4xx other than 429, a conflict) fails the write, cancels the rest of its keypress and
+their service (`sync.jira_delivery.JiraDelivery`, `sync.slack_delivery.SlackDelivery`), which checks what
+the service already has before sending, so a resend after a dropped connection never doubles a write.
+Order is kept per target, not across targets: one ticket the service keeps refusing holds up only its
+own writes. Transient failures (network, 5xx, 429) wait with back-off or Retry-After and keep the order;
+a permanent one (a 4xx other than 429, a conflict) fails the write, cancels the rest of its keypress and
 undoes their optimistic changes. Rejected credentials keep the writes until the service accepts them
 again. Nothing here imports Textual.
 """

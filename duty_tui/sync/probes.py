@@ -56,12 +56,6 @@ class ProbeLoop(Loop):
         self._lock = threading.Lock()
         self._next_prune = 0.0
 
-    def probe_now(self) -> None:
-        """Probe every check at the next step, and step now."""
-        with self._lock:
-            self._due = dict.fromkeys(self._due, 0.0)
-        self.wake()
-
     def step(self) -> float:
         results = self.cycle()
         if results and not self.stopping:

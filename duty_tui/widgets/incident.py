@@ -233,10 +233,6 @@ class IncidentPane(ListPane):
         self.set_class(not incidents, "-empty")
         self.update_counts()
 
-    def set_postmortem_owed(self, owed: set[str]) -> None:
-        self.state.postmortem_owed = set(owed)
-        self.table.invalidate()
-
     def tick(self, now: datetime) -> None:
         """The clock moved on: ages and next updates."""
         self.state.now = now

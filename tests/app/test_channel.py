@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from textual.pilot import Pilot
-
 from duty_tui.app import DutyApp
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.views.raise_ticket import RaiseTicketScreen
 from duty_tui.views.react import ReactionPicker
 from duty_tui.views.reply import ReplyScreen
-from tests.support import Harness, both_polled, screen_text, settle
+from tests.support import Harness, both_polled, on_message, screen_text, settle, settled, until_settled
 
 SIZE = (140, 40)
 
@@ -30,28 +28,6 @@ def thread(h: Harness, ts: str) -> list[dict[str, Any]]:
 
 def posts(h: Harness) -> list[Any]:
     return h.world.slack.log.find("POST", "chat.postMessage")
-
-
-def settled(app: DutyApp) -> bool:
-    return app.pending_writes == 0 and not app.channel_desk.pending
-
-
-async def until_settled(pilot: Pilot[Any], app: DutyApp, h: Harness, *, limit: int = 60) -> None:
-    """Let the outbox work through retries: the test clock moves on past each back-off."""
-    for _ in range(limit):
-        if settled(app):
-            return
-        h.clock.advance(timedelta(seconds=10))
-        if app.outbox is not None:
-            app.outbox.wake()
-        await pilot.pause(0.2)
-    raise AssertionError("the outbox never emptied")
-
-
-async def on_message(pilot: Pilot[Any], app: DutyApp, ts: str) -> None:
-    await settle(pilot, both_polled(app))
-    await pilot.press("2")
-    assert app.channel.table.move_cursor_to(ts)
 
 
 async def test_reply_in_a_thread_escaped_as_slack_requires_and_as_the_engineer(h: Harness) -> None:

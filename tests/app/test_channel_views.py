@@ -8,7 +8,6 @@ prefilled, and what comes back must be exactly what was shown.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -428,7 +427,7 @@ async def test_a_late_answer_from_an_older_load_is_dropped() -> None:
 
 @pytest.mark.parametrize(("zone", "expected"), [(LONDON, "10:30"), (ZoneInfo("America/New_York"), "05:30")])
 async def test_dates_in_messages_are_shown_in_the_zone(zone: ZoneInfo, expected: str) -> None:
-    epoch = int(datetime(2026, 11, 26, 10, 30, tzinfo=UTC).timestamp())
+    epoch = int(MORNING.timestamp())
     parent = chat(START, f"deploy at <!date^{epoch}^{{time}} on {{date_short}}|later>")
     screen = thread_screen(Thread(parent), zone)
     async with showing(screen) as (app, _pilot):

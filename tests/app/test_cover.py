@@ -15,7 +15,7 @@ from duty_tui.app import DutyApp
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.rules.cover import EVENT_TYPE
 from duty_tui.views.cover import CoverScreen
-from tests.support import Harness, both_polled, screen_text, settle
+from tests.support import Harness, both_polled, cover_settled, screen_text, settle
 
 SIZE = (180, 40)  # wide enough for every part of the status bar beside the attention list
 
@@ -65,18 +65,13 @@ async def set_cover(app: DutyApp, pilot: Any, h: Harness, *who: str | None, post
     await settle(pilot, lambda: not isinstance(app.screen, CoverScreen))
 
 
-def settled(app: DutyApp) -> bool:
-    cover = app.cover_desk.cover
-    return app.pending_writes == 0 and cover is not None and not cover.pending
-
-
 async def test_set_with_d_stored_shown_and_posted_with_metadata(h: Harness) -> None:
     app = h.app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(app))
         await set_cover(app, pilot, h, "aisha", "tom", "grace", "aisha")
         assert "Channel: Aisha until 12:00" in status_line(app)  # at once, before Slack has it
-        await settle(pilot, lambda: settled(app) and bool(cover_posts(h)))
+        await settle(pilot, lambda: cover_settled(app) and bool(cover_posts(h)))
         [post] = cover_posts(h)
         slack = h.world.cast.slack
         payload = post["metadata"]["event_payload"]
@@ -115,7 +110,7 @@ async def test_a_colleagues_dashboard_adopts_the_latest_cover_post(h: Harness, t
     async with mine.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(mine))
         await set_cover(mine, pilot, h, "aisha", "tom", "tom", "aisha")
-        await settle(pilot, lambda: settled(mine) and bool(cover_posts(h)))
+        await settle(pilot, lambda: cover_settled(mine) and bool(cover_posts(h)))
     colleague = DutyApp(h.runtime(tmp_path / "colleague"))
     seen = recorded(colleague)
     async with colleague.run_test(size=SIZE) as pilot:
@@ -129,7 +124,7 @@ async def test_a_colleagues_dashboard_adopts_the_latest_cover_post(h: Harness, t
         # The colleague changes the lunch cover; my dashboard adopts theirs at its next poll.
         h.clock.advance(timedelta(minutes=5))
         await set_cover(colleague, pilot, h, "aisha", "grace", "tom", "aisha")
-        await settle(pilot, lambda: settled(colleague) and len(cover_posts(h)) == 2)
+        await settle(pilot, lambda: cover_settled(colleague) and len(cover_posts(h)) == 2)
     again = h.app()
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(again))

@@ -9,15 +9,13 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from textual.pilot import Pilot
-
 from duty_tui.app import DutyApp
 from duty_tui.config.happiness import DEFAULT_TEXT, HappinessConfig
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.rules.happiness import ASK_METADATA, Answer, answer
 from duty_tui.rules.happiness_asks import ALREADY_DONE, NOT_A_REQUEST
 from duty_tui.views.raise_ticket import RaiseTicketScreen
-from tests.support import Harness, both_polled, screen_text, settle
+from tests.support import Harness, on_message, screen_text, settle, settled, until_settled
 
 SIZE = (140, 40)
 ASK_ON = HappinessConfig(ask=True, text="How did we do? React 👍 or 👎 <here> & thanks")
@@ -37,27 +35,6 @@ def asks_in(h: Harness, ts: str) -> list[dict[str, Any]]:
 def done_marks(h: Harness, ts: str) -> list[str]:
     reactions = h.world.slack.world.message(CHANNEL, ts).get("reactions", [])
     return [user for r in reactions if r["name"] == "white_check_mark" for user in r["users"]]
-
-
-def settled(app: DutyApp) -> bool:
-    return app.pending_writes == 0 and not app.channel_desk.pending
-
-
-async def until_settled(pilot: Pilot[Any], app: DutyApp, h: Harness, *, limit: int = 60) -> None:
-    for _ in range(limit):
-        if settled(app):
-            return
-        h.clock.advance(timedelta(seconds=10))
-        if app.outbox is not None:
-            app.outbox.wake()
-        await pilot.pause(0.2)
-    raise AssertionError("the outbox never emptied")
-
-
-async def on_message(pilot: Pilot[Any], app: DutyApp, ts: str) -> None:
-    await settle(pilot, both_polled(app))
-    await pilot.press("2")
-    assert app.channel.table.move_cursor_to(ts)
 
 
 def app_with(h: Harness, happiness: HappinessConfig, **kw: Any) -> DutyApp:

@@ -22,8 +22,8 @@ from duty_tui.views.incident import IncidentScreen
 from duty_tui.views.incident_choice import CaseScreen, ChoiceScreen, QuitWhileLeadingScreen
 from duty_tui.views.incident_update import ReopenScreen, ResolveScreen
 from duty_tui.views.postmortem import BoardScreen, PostmortemScreen
-from tests.app.test_incidents import incident_posts, settled
-from tests.support import Harness, both_polled, screen_text, settle
+from tests.app.test_incidents import incident_posts
+from tests.support import Harness, both_polled, incidents_settled, screen_text, settle
 
 SIZE = (140, 40)
 
@@ -33,7 +33,7 @@ async def declare(pilot: Pilot[Any], app: DutyApp, title: str) -> None:
     await pilot.press("I")
     await settle(pilot, lambda: isinstance(app.screen, DeclareScreen))
     await pilot.press(*title, "ctrl+s")
-    await settle(pilot, lambda: settled(app) and bool(app.incident_desk.incidents))
+    await settle(pilot, lambda: incidents_settled(app) and bool(app.incident_desk.incidents))
 
 
 def request_ts(h: Harness) -> str:
@@ -54,7 +54,7 @@ async def test_pin_link_and_case_land_in_the_thread_and_a_colleague_sees_them(
         await pilot.press("2")
         assert app.channel.table.move_cursor_to(pinned)
         await pilot.press("p")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 2)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 2)
         pin = incident_posts(h)[-1]
         assert pin["thread_ts"] == announcement["ts"]
         assert pin["metadata"]["event_payload"]["event"] == "pin"
@@ -67,7 +67,7 @@ async def test_pin_link_and_case_land_in_the_thread_and_a_colleague_sees_them(
         await pilot.press("i")
         await settle(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("enter")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 3)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 3)
         link = incident_posts(h)[-1]["metadata"]["event_payload"]
         assert link["event"] == "link" and link["subject"] == key and link["vendor"] is None
         # c in the incident view: a third-party case, one field.
@@ -77,7 +77,7 @@ async def test_pin_link_and_case_land_in_the_thread_and_a_colleague_sees_them(
         await settle(pilot, lambda: isinstance(app.screen, CaseScreen))
         app.screen.query_one(Input).value = "aws 1234567890"
         await pilot.press("enter")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 4)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 4)
         case = incident_posts(h)[-1]["metadata"]["event_payload"]
         assert (case["vendor"], case["subject"]) == ("AWS", "1234567890")
         await settle(pilot, lambda: "AWS 1234567890" in screen_text(app))  # the open view follows
@@ -135,11 +135,11 @@ async def test_a_resolved_incident_is_reopened_with_a_reason_told_to_the_channel
         await pilot.press("X")
         await settle(pilot, lambda: isinstance(app.screen, ResolveScreen))
         await pilot.press(*"Restarted the pods", "ctrl+s")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 2)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 2)
         await pilot.press("3", "R")
         await settle(pilot, lambda: isinstance(app.screen, ReopenScreen))
         await pilot.press(*"502s are back", "ctrl+s")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 3)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 3)
         reopened = incident_posts(h)[-1]
         assert reopened["metadata"]["event_payload"]["event"] == "reopened"
         assert reopened.get("subtype") == "thread_broadcast" and "502s are back" in reopened["text"]
@@ -173,7 +173,7 @@ async def test_postmortem_improvement_raised_as_an_assigned_ticket_and_exported(
         await pilot.press("X")
         await settle(pilot, lambda: isinstance(app.screen, ResolveScreen))
         await pilot.press(*"Failed over the DB", "ctrl+s")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 2)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 2)
         [incident] = app.incident_desk.incidents
         # A postmortem is owed for a high-priority incident only.
         app.incident_desk.incidents = [replace(incident, priority=IncidentPriority.HIGH)]

@@ -16,7 +16,7 @@ from duty_tui.demo.scenario import CHANNEL
 from duty_tui.models import IncidentEventKind, IncidentPriority, IncidentStatus
 from duty_tui.views.declare_incident import DeclareScreen
 from duty_tui.views.incident_update import ResolveScreen, UpdateScreen
-from tests.support import Harness, both_polled, screen_text, settle
+from tests.support import Harness, both_polled, incidents_settled, screen_text, settle
 
 SIZE = (140, 40)
 
@@ -28,10 +28,6 @@ def incident_posts(h: Harness) -> list[dict[str, Any]]:
         for m in h.world.slack.world.messages(CHANNEL)
         if m.get("metadata", {}).get("event_type") == "duty_tui_incident"
     ]
-
-
-def settled(app: DutyApp) -> bool:
-    return app.pending_writes == 0 and all(not i.pending for i in app.incident_desk.incidents)
 
 
 async def declare(pilot: Pilot[Any], app: DutyApp, title: str, *, high: bool = False) -> None:
@@ -49,7 +45,7 @@ async def test_declare_posts_the_announcement_with_metadata_and_shows_the_incide
         await settle(pilot, both_polled(app))
         await declare(pilot, app, "CCMS logins failing", high=True)
         await settle(pilot, lambda: bool(app.incident_desk.incidents))  # at once, before Slack has it
-        await settle(pilot, lambda: settled(app))
+        await settle(pilot, lambda: incidents_settled(app))
         [post] = incident_posts(h)
         payload = post["metadata"]["event_payload"]
         assert payload["event"] == "declared" and payload["title"] == "CCMS logins failing"
@@ -67,7 +63,7 @@ async def test_a_colleagues_dashboard_sees_it_and_its_update_comes_back(h: Harne
     async with mine.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(mine))
         await declare(pilot, mine, "MI database slow")
-        await settle(pilot, lambda: settled(mine) and bool(incident_posts(h)))
+        await settle(pilot, lambda: incidents_settled(mine) and bool(incident_posts(h)))
     colleague = DutyApp(h.runtime(tmp_path / "colleague"))
     async with colleague.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(colleague))
@@ -79,7 +75,7 @@ async def test_a_colleagues_dashboard_sees_it_and_its_update_comes_back(h: Harne
         assert isinstance(screen, UpdateScreen)
         screen.editor.text = "What we know: the index rebuild overran."
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: settled(colleague) and len(incident_posts(h)) == 2)
+        await settle(pilot, lambda: incidents_settled(colleague) and len(incident_posts(h)) == 2)
     again = h.app()
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(again))
@@ -93,7 +89,7 @@ async def test_an_update_falls_due_then_overdue_and_resolve_tells_the_channel(h:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, both_polled(app))
         await declare(pilot, app, "Portal disk filling up")
-        await settle(pilot, lambda: settled(app))
+        await settle(pilot, lambda: incidents_settled(app))
         h.clock.advance(timedelta(minutes=61))  # normal priority: an update every 60 minutes
         app.on_clock_tick()
         await pilot.pause()
@@ -101,7 +97,7 @@ async def test_an_update_falls_due_then_overdue_and_resolve_tells_the_channel(h:
         await pilot.press("X")
         await settle(pilot, lambda: isinstance(app.screen, ResolveScreen))
         await pilot.press(*"Old logs cleared, alarm back to OK", "ctrl+s")
-        await settle(pilot, lambda: settled(app) and len(incident_posts(h)) == 2)
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 2)
         resolved = incident_posts(h)[-1]
         assert resolved["metadata"]["event_payload"]["event"] == "resolved"
         assert resolved.get("subtype") == "thread_broadcast"  # also in the channel, as the process says
@@ -119,13 +115,13 @@ async def test_declared_while_slack_is_down_it_is_posted_once_when_slack_returns
         assert app.incident_desk.incidents[0].pending and not incident_posts(h)
         h.world.slack.server.come_up()
         for _ in range(60):
-            if settled(app):
+            if incidents_settled(app):
                 break
             h.clock.advance(timedelta(seconds=10))
             if app.outbox is not None:
                 app.outbox.wake()
             await pilot.pause(0.2)
-        assert len(incident_posts(h)) == 1 and settled(app)
+        assert len(incident_posts(h)) == 1 and incidents_settled(app)
         assert app.runtime.store.outbox.pending() == []
 
 

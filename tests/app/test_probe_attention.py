@@ -6,10 +6,12 @@ a restart the last stored results count once a fresh probe confirms them."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from textual.pilot import Pilot
 
 from duty_sim.health import Mode
@@ -18,8 +20,10 @@ from duty_tui.desks.attention import DAY, AttentionDesk, HealthWatch
 from duty_tui.rules.attention import Kind, Situation
 from duty_tui.rules.availability import HealthCheck, ProbeResult
 from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.sync import probes as probes_module
 from duty_tui.views.comment import DiscardScreen
 from duty_tui.views.declare_incident import HIGH_LABEL, DeclareScreen
+from tests.conftest import MORNING
 from tests.desks.test_attention import FakeUI
 from tests.support import Harness, both_polled, screen_text, settle
 
@@ -45,10 +49,31 @@ def probed(app: DutyApp, h: Harness, count: int) -> bool:
     )
 
 
+class ShiftedTime:
+    """The probe loop's monotonic clock (`duty_tui.sync.probes.time`): the real one, plus what the test
+    moved it on by. The loop's waits (`sync.loop`) still run on real time."""
+
+    def __init__(self) -> None:
+        self.shift = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.shift
+
+
+@pytest.fixture(autouse=True)
+def probe_time(monkeypatch: pytest.MonkeyPatch) -> ShiftedTime:
+    shifted = ShiftedTime()
+    monkeypatch.setattr(probes_module, "time", shifted)
+    return shifted
+
+
 async def probe_again(app: DutyApp, pilot: Pilot[Any], h: Harness, count: int) -> None:
-    """Probe every check now and wait until CCMS PROD's `count`th result is stored."""
-    assert app.probes is not None
-    app.probes.probe_now()
+    """Let every check's interval pass and wake the loop, which probes them all (its own schedule, its
+    normal step); wait until CCMS PROD's `count`th result is stored."""
+    probes = app.probes
+    assert probes is not None and isinstance(probes_module.time, ShiftedTime)
+    probes_module.time.shift += max(check.interval for check in probes.checks)
+    probes.wake()
     await settle(pilot, lambda: probed(app, h, count))
 
 
@@ -171,7 +196,7 @@ async def test_stale_results_at_start_raise_nothing_while_the_check_answers(h: H
 
 # -- the watch, without the app ---------------------------------------------------------------------
 
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 PROD = HealthCheck(CCMS, "CCMS", "PROD", "https://ccms.example/health", interval=60, timeout=10)
 UAT = HealthCheck("CCMS UAT", "CCMS", "UAT", "https://ccms-uat.example/health", interval=60, timeout=10)
 

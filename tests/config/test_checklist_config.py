@@ -10,8 +10,7 @@ import pytest
 
 from duty_tui.__main__ import main
 from duty_tui.config import ConfigError, load_config
-from duty_tui.config.checklist import ChecklistConfig, load_checklist, shipped_text
-from duty_tui.runtime import shipped_checklist
+from duty_tui.config.checklist import ChecklistConfig, load_checklist, shipped_sections, shipped_text
 
 TEMPLATE = files("duty_tui.data").joinpath("config.toml").read_text(encoding="utf-8")
 MINE = """
@@ -37,7 +36,7 @@ def test_defaults_look_beside_the_config(tmp_path: Path) -> None:
     assert settings == ChecklistConfig(
         file=tmp_path / "checklists.toml", explicit=False, end_of_day=time(17, 30), start_by=time(10)
     )
-    assert load_checklist(settings).sections == shipped_checklist()  # no file there: the shipped list
+    assert load_checklist(settings).sections == shipped_sections()  # no file there: the shipped list
     assert load_checklist(settings).warning is None
 
 
@@ -92,7 +91,7 @@ def test_a_malformed_or_missing_file_is_one_sentence_and_the_shipped_list(
     loaded = load_checklist(
         load_config(config_file(tmp_path, '\n[checklist]\nfile = "mine.toml"\n')).checklist
     )
-    assert loaded.sections == shipped_checklist() and loaded.source is None
+    assert loaded.sections == shipped_sections() and loaded.source is None
     assert loaded.warning is not None and says in loaded.warning and str(mine) in loaded.warning
     assert loaded.warning.endswith(".") and "\n" not in loaded.warning
     assert "shipped checklist" in loaded.warning
@@ -116,4 +115,4 @@ def test_init_checklist_writes_a_copy_of_the_defaults_to_edit(
     assert (tmp_path / "conf" / "mine.toml").read_text(encoding="utf-8") == shipped_text()
     # and what it wrote is what duty-tui reads
     loaded = load_checklist(load_config(config).checklist)
-    assert loaded.warning is None and loaded.sections == shipped_checklist()
+    assert loaded.warning is None and loaded.sections == shipped_sections()

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,10 +55,11 @@ from duty_tui.rules.happiness_asks import mark_done
 from duty_tui.rules.incidents import payload
 from duty_tui.runtime import Runtime, build_runtime
 from duty_tui.store import STORE_FILE
+from tests.conftest import MORNING
 from tests.crash.runner import ENV_BLIND, ENV_CLOCK, ENV_DATA_DIR, ENV_UNTIL_DONE, FastClock
 
 ROOT = Path(__file__).resolve().parents[2]
-START = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday morning in support hours
+START = MORNING  # a Thursday morning in support hours
 SPEED = 60.0  # a minute of back-off passes in a second
 CONFIG = """\
 [jira]

@@ -38,10 +38,11 @@ from duty_tui.rules.flow_history import (
 )
 from duty_tui.rules.happiness import HappinessAsk
 from duty_tui.rules.incidents import fold
+from tests.conftest import MORNING
 
 LONDON = ZoneInfo("Europe/London")
 CALENDAR = SupportCalendar(LONDON, holiday=holiday_lookup("GB-ENG"))
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 PERIOD: Period = report_period(timedelta(days=14), None, NOW, LONDON)
 TEAM = frozenset({"ops-1", "ops-2"})
 

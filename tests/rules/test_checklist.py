@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from duty_tui.config.checklist import shipped_sections
 from duty_tui.models import ChecklistTick
 from duty_tui.rules.calendar import SupportCalendar, holiday_lookup
 from duty_tui.rules.checklist import (
@@ -30,7 +31,6 @@ from duty_tui.rules.checklist import (
     step_day,
     target_of,
 )
-from duty_tui.runtime import shipped_checklist
 
 LONDON = ZoneInfo("Europe/London")
 THURSDAY = date(2026, 11, 26)
@@ -74,7 +74,7 @@ def tick(item_id: str, day: date = THURSDAY) -> ChecklistTick:
 
 
 def test_shipped_lists_are_the_seed_sections_by_role() -> None:
-    sections = shipped_checklist()
+    sections = shipped_sections()
     assert [s.id for s in sections] == ["start-aws", "start-6dg", "during", "team", "end"]
     assert [len(s.items) for s in sections] == [5, 6, 2, 3, 3]
     assert [s.when for s in sections] == [START, START, None, None, END]
@@ -90,7 +90,7 @@ def test_shipped_lists_are_the_seed_sections_by_role() -> None:
 
 
 def test_shipped_items_open_the_place_where_the_duty_is_done() -> None:
-    items = {item.id: item for s in shipped_checklist() for item in s.items}
+    items = {item.id: item for s in shipped_sections() for item in s.items}
     assert target_of(items["aws-channel"]) == Target(Place.CHANNEL)
     assert target_of(items["aws-board"]) == Target(Place.BOARD, 262)
     assert target_of(items["6dg-board"]) == Target(Place.BOARD, 265)
@@ -102,7 +102,7 @@ def test_shipped_items_open_the_place_where_the_duty_is_done() -> None:
 
 
 def test_progress_counts_ticked_items() -> None:
-    sections = shipped_checklist()
+    sections = shipped_sections()
     assert (progress(sections, {}).done, progress(sections, {}).total) == (0, 19)
     first, second = sections[0].items[:2]
     ticks = {item.id: tick(item.id) for item in (first, second)}
@@ -141,7 +141,7 @@ def test_an_edited_list_keeps_todays_ticks_for_the_items_it_still_has() -> None:
     assert kept["aws-channel"] == ticks["aws-channel"]
     assert (progress(edited, kept).done, progress(edited, kept).total) == (3, 4)
     # putting a removed item back brings its tick back: the store never lost it
-    assert "aws-board" in kept_ticks(shipped_checklist(), ticks)
+    assert "aws-board" in kept_ticks(shipped_sections(), ticks)
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_places_that_do_not_exist(value: str) -> None:
 
 
 def test_the_tick_is_offered_only_where_the_evidence_says_done_and_only_while_unticked() -> None:
-    sections = shipped_checklist()
+    sections = shipped_sections()
     assert looks_done(sections, {}, Evidence()) == frozenset()
     evidence = Evidence(channel_read=True, acknowledged_boards=frozenset({262}), handover_read=True)
     assert looks_done(sections, {}, evidence) == {
@@ -236,7 +236,7 @@ def test_the_tick_is_offered_only_where_the_evidence_says_done_and_only_while_un
 
 
 def test_start_of_day_items_still_open_at_ten_are_flagged(calendar: SupportCalendar) -> None:
-    sections = shipped_checklist()
+    sections = shipped_sections()
     ticks = {"aws-channel": tick("aws-channel")}
     assert late_items(sections, ticks, london(2026, 11, 26, 9, 59), calendar, TEN_OCLOCK) == frozenset()
     late = late_items(sections, ticks, london(2026, 11, 26, 10, 0), calendar, TEN_OCLOCK)

@@ -28,6 +28,7 @@ from duty_tui.rules.cover import (
     uncovered,
     uncovered_now,
 )
+from tests.conftest import MORNING
 from tests.support import HOSTILE
 
 LONDON = ZoneInfo("Europe/London")
@@ -166,9 +167,7 @@ def test_payload_round_trips_through_a_message() -> None:
     }
     found = cover_from_message(message(body))
     assert found is not None
-    assert found == replace(
-        today, ts="1795689000.000100", ref="f00d", at=datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
-    )
+    assert found == replace(today, ts="1795689000.000100", ref="f00d", at=MORNING)
 
 
 GOOD: dict[str, Any] = {

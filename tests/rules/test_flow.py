@@ -28,6 +28,7 @@ from duty_tui.rules.flow_history import (
     report_period,
 )
 from duty_tui.rules.sla import EventKind
+from tests.conftest import MORNING
 
 LONDON = ZoneInfo("Europe/London")
 CAL = SupportCalendar(LONDON, holiday=holiday_lookup("GB-ENG"))
@@ -478,7 +479,7 @@ def test_in_the_period_means_created_or_updated_in_it(history: TicketHistory, in
 
 
 def test_report_period_ends_at_the_end_of_the_day_in_the_support_zone() -> None:
-    now = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+    now = MORNING
     summer = report_period(timedelta(days=30), date(2026, 7, 15), now, LONDON)
     assert summer.until == datetime(2026, 7, 15, 23, 0, tzinfo=UTC)  # midnight BST
     assert summer.since == summer.until - timedelta(days=30)

@@ -38,9 +38,10 @@ from duty_tui.rules.happiness_asks import (
     may_hold_ask,
 )
 from duty_tui.rules.requests import Team
+from tests.conftest import MORNING
 
 LONDON = ZoneInfo("Europe/London")
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 TEAM = Team(frozenset({"UTOM", "UBOT", "UPRIYA"}))
 ME = Actor("jira-priya", "Priya Shah")
 REQUESTER = "UHANNAH"

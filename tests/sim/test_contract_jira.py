@@ -3,7 +3,7 @@
 Every Jira endpoint duty-tui calls, or will call, is requested over real HTTP from the demo world
 (`DemoWorld` on a `ManualClock`), in its success case and its main error cases, and each exchange is
 validated with openapi-core against the published description (platform v3 and Agile, OpenAPI 3).
-Deviations pass only through the allow-list in tests/sim/openapi_contract.py, each entry citing the
+Deviations pass only through the allow-list in tests/sim/openapi_deviations.py, each entry citing the
 documentation it rests on; the negative controls at the end prove that the validation path rejects a
 broken body.
 
@@ -15,7 +15,8 @@ bodies) and v3 (ADF); the v2 exchanges are validated against the v3 operation (p
 Raising a ticket (create with properties, issue properties, remote links, the resend look-up) is
 tests/sim/test_contract_jira_tickets.py.
 
-Skips, saying why, when the descriptions are absent (they are not kept in this repository).
+The descriptions are the copies kept in tests/sim/openapi/ (tests/sim/openapi_specs.py); the test never
+skips for want of them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from duty_tui.demo import DEMO_JIRA_TOKEN, DemoWorld
 from duty_tui.demo.scenario import SIXDG_BOARD
 from duty_tui.sources.jira.client import TICKET_FIELDS, JiraSource
 from duty_tui.sources.jira.jql import board_jql
-from tests.sim.contract_calls import Jira, agile, contract_world, drop_at, keep, set_at, v2, v3
+from tests.sim.contract_calls import Jira, agile, drop_at, keep, set_at, v2, v3
 from tests.sim.contract_cases import (
     JiraBreakage,
     JiraCase,
@@ -38,14 +39,8 @@ from tests.sim.contract_cases import (
     check_jira_case,
     retry_after_is_whole_seconds,
 )
-from tests.sim.openapi_contract import (
-    JiraContract,
-    openapi_dir_or_skip,
-    removed_search_body,
-    unbounded_jql_message,
-)
-
-OPENAPI = openapi_dir_or_skip()
+from tests.sim.openapi_contract import JiraContract
+from tests.sim.openapi_specs import removed_search_body, unbounded_jql_message
 
 pytestmark = [
     # The Agile operations name OAuth2 as their only security scheme, which openapi-core cannot evaluate
@@ -66,17 +61,6 @@ ADF_HELLO = {
 
 
 # -- fixtures ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world() -> Iterator[DemoWorld]:
-    with contract_world() as world:
-        yield world
-
-
-@pytest.fixture(scope="module")
-def jira_contract() -> JiraContract:
-    return JiraContract.load(OPENAPI)
 
 
 @pytest.fixture(scope="module")
@@ -193,22 +177,16 @@ def _location_has_key(response: requests.Response) -> None:
     assert response.json()["location"]["key"]  # duty-tui reads the project key from here
 
 
-# The two checks below compare wording with the Jira notes kept beside the descriptions, when they are
-# there (see removed_search_body in tests/sim/openapi_contract.py).
+# The two checks below compare wording with the Jira Cloud passages copied into
+# tests/sim/jira_search_wording.md (read by tests/sim/openapi_specs.py).
 
 
 def _unbounded_message_matches_notes(response: requests.Response) -> None:
-    notes = OPENAPI.parent / "jira-cloud.md"
-    if not notes.is_file():
-        pytest.skip(f"{notes} not found: cannot compare the 400 message with jira-cloud.md §6")
-    assert response.json()["errorMessages"] == [unbounded_jql_message(notes)]
+    assert response.json()["errorMessages"] == [unbounded_jql_message()]
 
 
 def _removed_search_matches_notes(response: requests.Response) -> None:
-    notes = OPENAPI.parent / "jira-cloud.md"
-    if not notes.is_file():
-        pytest.skip(f"{notes} not found: cannot compare the 410 body with jira-cloud.md §6")
-    assert response.json() == removed_search_body(notes)
+    assert response.json() == removed_search_body()
 
 
 BAD_PASSWORD = "not-the-token"

@@ -4,12 +4,13 @@ The exchanges of raising a ticket, as duty-tui makes them on /rest/api/3: create
 an entity property (and its 6DG component), read and write issue properties, link the ticket to its Slack
 thread with a remote link (a resend with the same globalId updates it), and the search a resend uses to
 find its ticket after a lost answer. Each is requested over real HTTP from the demo world and validated
-with openapi-core; deviations pass only through the allow-list in tests/sim/openapi_contract.py
+with openapi-core; deviations pass only through the allow-list in tests/sim/openapi_deviations.py
 (jira-remotelink-list, jira-property-put-no-body); the negative controls at the end prove that the
 validation path rejects a broken body. tests/sim/test_jira_links.py drives the same routes with the
 `jira` library and pins their behaviour beyond the schema.
 
-Skips, saying why, when the descriptions are absent (they are not kept in this repository).
+The descriptions are the copies kept in tests/sim/openapi/ and the demo world is tests/sim/conftest.py's
+`world`; the test never skips for want of them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import requests
 
 from duty_tui.demo import DemoWorld
 from duty_tui.demo.scenario import COMPONENT
-from tests.sim.contract_calls import Jira, contract_world, keep, set_at, v3
+from tests.sim.contract_calls import Jira, keep, set_at, v3
 from tests.sim.contract_cases import (
     JiraBreakage,
     JiraCase,
@@ -30,9 +31,7 @@ from tests.sim.contract_cases import (
     check_jira_case,
     retry_after_is_whole_seconds,
 )
-from tests.sim.openapi_contract import JiraContract, openapi_dir_or_skip
-
-OPENAPI = openapi_dir_or_skip()
+from tests.sim.openapi_contract import JiraContract
 
 MISSING_KEY = "LM-9999"
 SLACK_LINK = "https://mojdt.slack.com/archives/CEL68S0LD/p1795687380000100"
@@ -47,17 +46,6 @@ ADF_DESCRIPTION = {
 
 
 # -- fixtures ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world() -> Iterator[DemoWorld]:
-    with contract_world() as world:
-        yield world
-
-
-@pytest.fixture(scope="module")
-def jira_contract() -> JiraContract:
-    return JiraContract.load(OPENAPI)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,13 @@ person's own with their token, the tombstone a deleted parent leaves, and what i
 user group (usergroups.users.list), and the errors an archived channel, a channel without the bot or an
 unthreadable message bring. Each response, from the demo world over real HTTP, is validated with
 jsonschema against the published Swagger 2.0 description; deviations pass only through the allow-list
-in tests/sim/openapi_contract.py (slack-message-metadata-root, slack-method-errors,
+in tests/sim/openapi_deviations.py (slack-message-metadata-root, slack-method-errors,
 slack-missing-scope-detail, slack-common-errors); the negative controls at the end prove that the
 validation path rejects a broken body. tests/sim/test_slack_*.py drive the same methods with the real
 `slack_sdk.WebClient` and pin their behaviour beyond the schema.
 
-Skips, saying why, when the descriptions are absent (they are not kept in this repository).
+The descriptions are the copies kept in tests/sim/openapi/ and the demo world is tests/sim/conftest.py's
+`world`; the test never skips for want of them.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ import requests
 
 from duty_tui.demo import DEMO_SLACK_TOKEN, DemoWorld
 from duty_tui.demo.scenario import CHANNEL
-from tests.sim.contract_calls import OPS_GROUP, Slack, contract_world, drop_at, set_at
+from tests.sim.contract_calls import OPS_GROUP, Slack, drop_at, set_at
 from tests.sim.contract_cases import SlackBreakage, SlackCase, check_slack_breakage, check_slack_case
-from tests.sim.openapi_contract import SlackContract, openapi_dir_or_skip
-
-OPENAPI = openapi_dir_or_skip()
+from tests.sim.openapi_contract import SlackContract
 
 MISSING_CHANNEL = "C0NOSUCH01"
 MISSING_TS = "1000000000.000001"
@@ -38,17 +37,6 @@ OUTBOX = {"event_type": "duty_tui_outbox", "event_payload": {"outbox": "contract
 
 
 # -- fixtures ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world() -> Iterator[DemoWorld]:
-    with contract_world() as world:
-        yield world
-
-
-@pytest.fixture(scope="module")
-def slack_contract() -> SlackContract:
-    return SlackContract.load(OPENAPI)
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,16 @@ force a mode, and the service hears header names (never values) so tests can che
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from duty_sim.health import DEMO_SCHEDULES, ELSEWHERE, UP_BODY, HealthSim, Mode, Phase
 from duty_tui.clock import ManualClock
+from tests.conftest import MORNING
 
-START = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+START = MORNING
 
 
 @pytest.fixture

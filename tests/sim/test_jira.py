@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
-from jira import JIRA, JIRAError
+from jira import JIRA
 
 from duty_sim.jira.routes_search import REMOVED, UNBOUNDED
 from duty_sim.jira.service import JiraSim
 from duty_tui.clock import ManualClock
+from tests.support import jira_error
 
 EMAIL, TOKEN = "duty@example.com", "sim-jira-token"
 ANN = "712020:5cec603e-f7f9-4b8e-9f1a-000000000001"
@@ -62,12 +63,6 @@ def put(jira: JIRA, path: str, body: Any) -> requests.Response:
     return requests.put(jira._get_latest_url(path), json=body, auth=(EMAIL, TOKEN), timeout=5)
 
 
-def error_of(call: Any) -> JIRAError:
-    with pytest.raises(JIRAError) as caught:
-        call()
-    return caught.value
-
-
 def finite(call: Callable[[], T]) -> T:
     """Run a fetch-all search in a thread: a simulator that never ends paging fails the test, not hangs it.
 
@@ -93,7 +88,7 @@ def test_construction_sends_server_info_only(sim: JiraSim, jira: JIRA) -> None:
 
 
 def test_wrong_token_bearer_and_revoked_token_get_401(sim: JiraSim, jira: JIRA) -> None:
-    error = error_of(lambda: JIRA(server=sim.url, basic_auth=(EMAIL, "wrong"), max_retries=0, timeout=5))
+    error = jira_error(lambda: JIRA(server=sim.url, basic_auth=(EMAIL, "wrong"), max_retries=0, timeout=5))
     assert error.status_code == 401
     assert error.response.json() == {
         "errorMessages": ["You are not authenticated. Authentication required to perform this operation."],
@@ -106,17 +101,17 @@ def test_wrong_token_bearer_and_revoked_token_get_401(sim: JiraSim, jira: JIRA) 
     assert requests.get(f"{sim.url}/rest/api/3/serverInfo", timeout=5).status_code == 200  # anonymous is fine
     assert requests.get(f"{sim.url}/rest/api/3/myself", timeout=5).status_code == 401
     sim.faults.revoke_token()
-    assert error_of(jira.myself).status_code == 401
+    assert jira_error(jira.myself).status_code == 401
     assert requests.get(f"{sim.url}/rest/api/2/serverInfo", timeout=5).status_code == 401
 
 
 def test_faults_reach_the_client_as_jira_errors(sim: JiraSim, jira: JIRA) -> None:
     sim.faults.fail_next(status=500)
-    error = error_of(jira.myself)
+    error = jira_error(jira.myself)
     assert error.status_code == 500
     assert error.response.json()["errorMessages"]
     sim.faults.rate_limit_next(retry_after=7)
-    error = error_of(jira.myself)
+    error = jira_error(jira.myself)
     assert error.status_code == 429
     assert error.response.headers["Retry-After"] == "7"
     assert error.response.headers["RateLimit-Reason"] == "jira-burst-based"
@@ -131,7 +126,7 @@ def test_route_rate_limit_is_per_route_template(sim: JiraSim, jira: JIRA) -> Non
     sim.set_rate_limit("GET issue/{key}", 2, 60)
     jira.issue("LAA-1")
     jira.issue("LAA-2")
-    error = error_of(lambda: jira.issue("LAA-1"))
+    error = jira_error(lambda: jira.issue("LAA-1"))
     assert error.status_code == 429
     assert int(error.response.headers["Retry-After"]) >= 1
     assert jira.myself()  # other routes keep their own bucket
@@ -140,7 +135,7 @@ def test_route_rate_limit_is_per_route_template(sim: JiraSim, jira: JIRA) -> Non
 
 
 def test_unknown_route_404_and_wrong_method_405(sim: JiraSim, jira: JIRA) -> None:
-    assert error_of(lambda: jira._get_json("nope")).status_code == 404
+    assert jira_error(lambda: jira._get_json("nope")).status_code == 404
     response = requests.delete(f"{sim.url}/rest/api/2/myself", auth=(EMAIL, TOKEN), timeout=5)
     assert response.status_code == 405
     assert set(response.json()) == {"errorMessages", "errors"}
@@ -185,12 +180,12 @@ def test_one_page_at_a_time_with_opaque_tokens(sim: JiraSim, jira: JIRA, clock: 
         "isLast",
     }  # no token, total, startAt or maxResults
     assert [i["id"] for i in raw["issues"]] == [sim.world.issue(k)["id"] for k in keys[10:]]
-    error = error_of(lambda: jira.enhanced_search_issues(jql, nextPageToken="bm9wZQ", maxResults=5))
+    error = jira_error(lambda: jira.enhanced_search_issues(jql, nextPageToken="bm9wZQ", maxResults=5))
     assert error.status_code == 400
-    other = error_of(lambda: jira.enhanced_search_issues("project = LM", nextPageToken=token, maxResults=5))
+    other = jira_error(lambda: jira.enhanced_search_issues("project = LM", nextPageToken=token, maxResults=5))
     assert other.status_code == 400  # a token only pages the query it came from
     clock.advance(timedelta(days=8))
-    expired = error_of(lambda: jira.enhanced_search_issues(jql, nextPageToken=token, maxResults=5))
+    expired = jira_error(lambda: jira.enhanced_search_issues(jql, nextPageToken=token, maxResults=5))
     assert expired.text == "The provided next page token is invalid or expired."
 
 
@@ -213,17 +208,19 @@ def test_default_fields_are_id_only_and_field_lists_are_honoured(sim: JiraSim, j
 def test_search_errors(sim: JiraSim, jira: JIRA) -> None:
     seed(sim, 1)
     for jql in ("ORDER BY key", ""):
-        error = error_of(lambda jql=jql: jira.enhanced_search_issues(jql, maxResults=5))
+        error = jira_error(lambda jql=jql: jira.enhanced_search_issues(jql, maxResults=5))
         assert (error.status_code, error.response.json()) == (
             400,
             {"errorMessages": [UNBOUNDED], "errors": {}},
         )
-    error = error_of(lambda: jira.enhanced_search_issues("project = LAA", maxResults=5, fields=["foo"]))
+    error = jira_error(lambda: jira.enhanced_search_issues("project = LAA", maxResults=5, fields=["foo"]))
     assert error.text == "Field 'foo' does not exist or you do not have permission to view it."
-    error = error_of(lambda: jira.enhanced_search_issues("project = = LAA", maxResults=5))
+    error = jira_error(lambda: jira.enhanced_search_issues("project = = LAA", maxResults=5))
     assert error.status_code == 400 and error.text.startswith("Error in the JQL Query: ")
     ids = list(range(10000, 10051))
-    error = error_of(lambda: jira.enhanced_search_issues("project = LAA", maxResults=5, reconcileIssues=ids))
+    error = jira_error(
+        lambda: jira.enhanced_search_issues("project = LAA", maxResults=5, reconcileIssues=ids)
+    )
     assert error.status_code == 400
 
 
@@ -235,7 +232,7 @@ def test_post_search_accepts_the_librarys_explicit_nulls(sim: JiraSim, jira: JIR
     body = sim.log.find("POST", "/search/jql")[0].json()
     assert body["expand"] is None and body["properties"] is None and body["reconcileIssues"] == []
     bogus = json.dumps({"jql": "project = LAA", "bogus": 1})
-    assert error_of(lambda: jira._session.post(jira._get_url("search/jql"), data=bogus)).status_code == 400
+    assert jira_error(lambda: jira._session.post(jira._get_url("search/jql"), data=bogus)).status_code == 400
 
 
 def test_removed_search_is_gone(sim: JiraSim, jira: JIRA) -> None:
@@ -274,7 +271,7 @@ def test_approximate_count(sim: JiraSim, jira: JIRA) -> None:
     seed(sim, 3)
     seed(sim, 2, project="LM")
     assert jira.approximate_issue_count("project = LAA") == 3
-    assert error_of(lambda: jira.approximate_issue_count("order by key")).status_code == 400
+    assert jira_error(lambda: jira.approximate_issue_count("order by key")).status_code == 400
 
 
 def test_search_lag_hides_fresh_changes_unless_reconciled(
@@ -308,7 +305,7 @@ def test_get_issue_by_key_or_id_and_missing(sim: JiraSim, jira: JIRA) -> None:
     summer = sim.world.create_issue("LAA", "in BST", created=datetime(2026, 7, 1, 8, 30, tzinfo=UTC))
     assert jira.issue(summer).fields.created == "2026-07-01T09:30:00.000+0100"  # the viewer's zone
     assert set(jira.issue(key, fields="summary").raw["fields"]) == {"summary"}
-    error = error_of(lambda: jira.issue("LAA-999"))
+    error = jira_error(lambda: jira.issue("LAA-999"))
     assert error.status_code == 404
     assert error.response.json() == {
         "errorMessages": ["Issue does not exist or you do not have permission to see it."],
@@ -376,7 +373,7 @@ def test_transitions_are_chosen_by_target_status(sim: JiraSim, jira: JIRA) -> No
     assert {t["to"]["name"] for t in transitions} == {"In Progress", "Waiting for Customer", "Done"}
     assert all(t["name"] != t["to"]["name"] for t in transitions)
     assert {t["to"]["statusCategory"]["key"] for t in transitions} == {"indeterminate", "done"}
-    error = error_of(lambda: jira.transition_issue(key, "In Progress"))  # by name: no such transition
+    error = jira_error(lambda: jira.transition_issue(key, "In Progress"))  # by name: no such transition
     assert "Invalid transition name" in str(error)
     start = next(t["id"] for t in transitions if t["to"]["name"] == "In Progress")
     jira.transition_issue(key, start)
@@ -407,11 +404,11 @@ def test_v2_and_v3_comments(sim: JiraSim, jira: JIRA) -> None:
     assert v3.comments(key)[0].raw["body"]["type"] == "doc"
     v3.add_comment(key, ADF)  # type: ignore[arg-type]
     assert [c.body for c in jira.comments(key)] == ["hello *world*", "hi"]
-    error = error_of(lambda: v3.add_comment(key, "plain text"))
+    error = jira_error(lambda: v3.add_comment(key, "plain text"))
     assert error.status_code == 400 and error.response.json()["errors"] == {
         "comment": "Comment body is not valid!"
     }
-    assert error_of(lambda: jira.add_comment(key, ADF)).status_code == 400  # type: ignore[arg-type]
+    assert jira_error(lambda: jira.add_comment(key, ADF)).status_code == 400  # type: ignore[arg-type]
     newest = jira.comments(key, order_by="-created", max_results=1)
     assert [c.body for c in newest] == ["hi"]
 
@@ -439,7 +436,7 @@ def test_create_issue_end_to_end(sim: JiraSim, jira: JIRA) -> None:
     assert issue.fields.description == "df says 100%"
     assert issue.fields.priority.name == "High"
     assert [c.name for c in issue.fields.components] == ["laa-6dg-support"]
-    error = error_of(
+    error = jira_error(
         lambda: jira.create_issue(fields={"project": {"key": "LAA"}, "issuetype": {"name": "Task"}})
     )
     assert error.response.json() == {
@@ -449,7 +446,7 @@ def test_create_issue_end_to_end(sim: JiraSim, jira: JIRA) -> None:
     v3 = JIRA(
         server=sim.url, basic_auth=(EMAIL, TOKEN), max_retries=0, timeout=5, options={"rest_api_version": "3"}
     )
-    assert error_of(lambda: v3.create_issue(fields=fields)).response.json()["errors"].keys() == {
+    assert jira_error(lambda: v3.create_issue(fields=fields)).response.json()["errors"].keys() == {
         "description"
     }
     created = v3.create_issue(fields=fields | {"description": ADF, "project": {"id": "10000"}})
@@ -485,14 +482,14 @@ def test_user_search_and_account_ids_with_colons(sim: JiraSim, jira: JIRA) -> No
     assert [u.accountId for u in jira.search_users(query="bob@exa")] == [BOB]
     assert jira.search_users(query="mith")[:] == []  # a prefix of a word, not a substring
     assert jira.user(ANN).displayName == "Ann Smith"
-    assert error_of(lambda: jira.user("nobody")).status_code == 404
-    assert error_of(lambda: jira._get_json("user/search")).status_code == 400
+    assert jira_error(lambda: jira.user("nobody")).status_code == 404
+    assert jira_error(lambda: jira._get_json("user/search")).status_code == 400
     both = {"query": "ann", "accountId": ANN}
-    assert error_of(lambda: jira._get_json("user/search", params=both)).status_code == 400
+    assert jira_error(lambda: jira._get_json("user/search", params=both)).status_code == 400
     users = jira._get_json("user/assignable/search", params={"project": "LAA", "query": "ann"})
     assert [u["accountId"] for u in users] == [ANN]
     assert (
-        error_of(lambda: jira._get_json("user/assignable/search", params={"query": "a"})).status_code == 400
+        jira_error(lambda: jira._get_json("user/assignable/search", params={"query": "a"})).status_code == 400
     )
     sim.world.create_issue("LAA", "x")
     assert (
@@ -519,10 +516,10 @@ def test_platform_catalogue(sim: JiraSim, jira: JIRA) -> None:
     assert [p.name for p in jira.priorities()] == ["Highest", "High", "Medium", "Low", "Lowest"]
     assert {f["id"] for f in jira.fields()} >= {"summary", "status", "assignee", "components", "comment"}
     assert jira.project("LAA").key == "LAA"
-    assert error_of(lambda: jira.project("NOPE")).status_code == 404
+    assert jira_error(lambda: jira.project("NOPE")).status_code == 404
     filter_id = jira._get_json("board/265/configuration", base=jira.AGILE_BASE_URL)["filter"]["id"]
     assert jira.filter(filter_id).jql == SIXDG_JQL
-    assert error_of(lambda: jira.filter("99999")).status_code == 400  # missing filters are 400 on Cloud
+    assert jira_error(lambda: jira.filter("99999")).status_code == 400  # missing filters are 400 on Cloud
 
 
 # -- agile ---------------------------------------------------------------------------------------------
@@ -551,7 +548,7 @@ def test_boards_configuration_and_board_issues(sim: JiraSim, jira: JIRA) -> None
     assert [i["key"] for i in page["issues"]] == six[2:5]  # rank order
     rest = jira._get_json("board/265/issue", params=params | {"startAt": 3}, base=jira.AGILE_BASE_URL)
     assert [i["key"] for i in rest["issues"]] == six[5:]
-    missing = error_of(lambda: jira._get_json("board/1/configuration", base=jira.AGILE_BASE_URL))
+    missing = jira_error(lambda: jira._get_json("board/1/configuration", base=jira.AGILE_BASE_URL))
     assert missing.status_code == 404
     assert missing.text == "Board does not exist or you do not have permission to see it."
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 import requests
-from jira import JIRA, JIRAError
+from jira import JIRA
 
 from duty_sim.jira.service import JiraSim
 from duty_tui.clock import ManualClock
+from tests.support import jira_error
 
 EMAIL, TOKEN = "duty@example.com", "sim-jira-token"
 ANN = "712020:5cec603e-f7f9-4b8e-9f1a-000000000001"
@@ -197,7 +198,7 @@ def test_simple_link_is_created_and_listed(sim: JiraSim, jira: JIRA) -> None:
         "object": {"url": SLACK_LINK, "title": "Slack thread", "icon": {}, "status": {"icon": {}}},
     }
     assert jira.remote_link(key, link.id).raw == listed.raw
-    assert error_of(lambda: jira.remote_link(key, "99999")).status_code == 404
+    assert jira_error(lambda: jira.remote_link(key, "99999")).status_code == 404
 
 
 def test_a_global_id_makes_the_post_an_update(sim: JiraSim, jira: JIRA) -> None:
@@ -344,7 +345,7 @@ def test_new_routes_are_logged_and_rate_limited(sim: JiraSim, jira: JIRA) -> Non
     assert limited.status_code == 429 and limited.headers["RateLimit-Reason"] == "jira-burst-based"
     jira.add_issue_property(key, "p", 1)
     jira.issue_property(key, "p")
-    assert error_of(lambda: jira.issue_property(key, "p")).status_code == 429
+    assert jira_error(lambda: jira.issue_property(key, "p")).status_code == 429
     assert jira._get_json(f"issue/{key}/remotelink")  # another route, another bucket
     logged = [(e.method, e.path, e.status) for e in sim.log if "/issue/" in e.path]
     assert logged == [
@@ -357,9 +358,3 @@ def test_new_routes_are_logged_and_rate_limited(sim: JiraSim, jira: JIRA) -> Non
     ]
     with pytest.raises(ValueError, match="unknown route"):
         sim.set_rate_limit("POST issue/{key}/remotelinks", 1, 60)
-
-
-def error_of(call: Any) -> JIRAError:
-    with pytest.raises(JIRAError) as caught:
-        call()
-    return caught.value

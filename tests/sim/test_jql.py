@@ -12,8 +12,9 @@ from duty_sim.jira.jql import JqlError, parse, quote
 from duty_sim.jira.jql_parse import And, Clause, Empty, Function, Literal, Not, Or, ValueList
 from duty_sim.jira.world import JiraWorld
 from duty_tui.clock import ManualClock
+from tests.conftest import MORNING
 
-WINTER = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # GMT: London = UTC
+WINTER = MORNING  # GMT: London = UTC
 SUMMER = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)  # BST: 09:30 in London
 ME = "712020:5cec603e-f7f9-4b8e-9f1a-00000000000a"
 ANN = "712020:5cec603e-f7f9-4b8e-9f1a-000000000001"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
@@ -15,8 +15,9 @@ from duty_sim.jira.jql import JqlError
 from duty_sim.jira.service import JiraSim
 from duty_sim.jira.world import JiraWorld
 from duty_tui.clock import ManualClock
+from tests.conftest import MORNING
 
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 SIXDG = '"laa-6dg-support"'
 CYCLE = "and causes a cyclical reference, this query can not be executed and should be edited."
 

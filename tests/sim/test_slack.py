@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from duty_sim.slack.service import DEFAULT_TOKEN, SlackSim
 from duty_sim.slack.world import SlackError
 from duty_tui.clock import ManualClock
+from tests.support import slack_error, slack_failure
 
 CHANNEL = "CEL68S0LD"
 START = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -50,18 +50,6 @@ def alice(sim: SlackSim) -> str:
 @pytest.fixture
 def bob(sim: SlackSim) -> str:
     return sim.world.add_user("bob", "Bob Smith")
-
-
-def failure(call: Callable[[], Any]) -> SlackApiError:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    return info.value
-
-
-def error_of(call: Callable[[], Any]) -> str:
-    err = failure(call)
-    assert err.response.status_code == 200, "logical errors are HTTP 200"
-    return str(err.response["error"])
 
 
 def seed(sim: SlackSim, user: str, n: int) -> list[str]:
@@ -96,12 +84,12 @@ def test_auth_test_reports_the_bot(sim: SlackSim, client: WebClient) -> None:
 
 
 def test_token_missing_wrong_and_revoked(sim: SlackSim, client: WebClient) -> None:
-    assert error_of(WebClient(base_url=sim.api_url, retry_handlers=[]).auth_test) == "not_authed"
+    assert slack_error(WebClient(base_url=sim.api_url, retry_handlers=[]).auth_test) == "not_authed"
     wrong = WebClient(token="xoxb-wrong", base_url=sim.api_url, retry_handlers=[])
-    assert error_of(wrong.auth_test) == "invalid_auth"
+    assert slack_error(wrong.auth_test) == "invalid_auth"
     sim.faults.revoke_token()
-    assert error_of(client.auth_test) == "token_revoked"
-    assert error_of(lambda: client.conversations_history(channel=CHANNEL)) == "token_revoked"
+    assert slack_error(client.auth_test) == "token_revoked"
+    assert slack_error(lambda: client.conversations_history(channel=CHANNEL)) == "token_revoked"
     sim.faults.restore_token()
     assert client.auth_test()["ok"] is True
 
@@ -158,7 +146,7 @@ def test_json_without_charset_gets_a_warning(sim: SlackSim) -> None:
 def test_answers_are_json_utf8_and_unknown_methods_fail(sim: SlackSim, client: WebClient) -> None:
     response = client.auth_test()
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    err = failure(lambda: client.api_call("chat.teleport"))
+    err = slack_failure(lambda: client.api_call("chat.teleport"))
     assert err.response.status_code == 200 and err.response["error"] == "unknown_method"
     bad_json = httpx.post(
         sim.api_url + "auth.test",
@@ -173,21 +161,21 @@ def test_answers_are_json_utf8_and_unknown_methods_fail(sim: SlackSim, client: W
 
 def test_server_errors_from_the_fault_plan(sim: SlackSim, client: WebClient) -> None:
     sim.faults.fail_next(status=503)
-    err = failure(client.auth_test)
+    err = slack_failure(client.auth_test)
     assert err.response.status_code == 503 and err.response["error"] == "service_unavailable"
     sim.faults.fail_next(status=500)
-    err = failure(client.auth_test)
+    err = slack_failure(client.auth_test)
     assert err.response.status_code == 500 and err.response["error"] == "internal_error"
     sim.inject_error("channel_not_found", method="conversations.history")
     assert client.auth_test()["ok"] is True  # the injected error waits for its method
-    assert error_of(lambda: client.conversations_history(channel=CHANNEL)) == "channel_not_found"
+    assert slack_error(lambda: client.conversations_history(channel=CHANNEL)) == "channel_not_found"
     assert client.conversations_history(channel=CHANNEL)["ok"] is True
 
 
 def test_missing_scope_names_needed_and_provided(sim: SlackSim, client: WebClient, alice: str) -> None:
     assert client.users_info(user=alice)["user"]["profile"]["email"] == "alice@example.com"
     sim.set_scopes(["chat:write", "users:read"])
-    err = failure(lambda: client.conversations_history(channel=CHANNEL))
+    err = slack_failure(lambda: client.conversations_history(channel=CHANNEL))
     assert err.response["error"] == "missing_scope"
     assert err.response["needed"] == "channels:history"
     assert err.response["provided"] == "chat:write,users:read"
@@ -220,7 +208,7 @@ def test_dropped_connection_after_posting_leaves_the_message(sim: SlackSim, clie
 
 def test_injected_429_carries_retry_after(sim: SlackSim, client: WebClient) -> None:
     sim.faults.rate_limit_next(retry_after=7)
-    err = failure(client.auth_test)
+    err = slack_failure(client.auth_test)
     assert err.response.status_code == 429
     assert err.response["error"] == "ratelimited"
     assert err.response.headers["Retry-After"] == "7"
@@ -243,13 +231,13 @@ def test_rate_limit_retry_handler_waits_and_succeeds(sim: SlackSim) -> None:
 def test_tier_limits_run_out(sim: SlackSim, client: WebClient, alice: str) -> None:
     for _ in range(20):  # users.list is Tier 2: 20 a minute
         client.users_list()
-    err = failure(client.users_list)
+    err = slack_failure(client.users_list)
     assert err.response.status_code == 429 and err.response["error"] == "ratelimited"
     assert 1 <= int(err.response.headers["Retry-After"]) <= 3
     sim.set_rate_limit("users.info", 2)
     client.users_info(user=alice)
     client.users_info(user=alice)
-    err = failure(lambda: client.users_info(user=alice))
+    err = slack_failure(lambda: client.users_info(user=alice))
     assert err.response.status_code == 429
     assert 1 <= int(err.response.headers["Retry-After"]) <= 30
 
@@ -259,7 +247,7 @@ def test_post_message_is_limited_per_channel(sim: SlackSim, client: WebClient) -
     sim.world.join("C0SIMOTHER1", sim.bot_user_id)
     for i in range(5):  # a burst of five, then about one a second
         client.chat_postMessage(channel=CHANNEL, text=f"burst {i}")
-    err = failure(lambda: client.chat_postMessage(channel=CHANNEL, text="one too many"))
+    err = slack_failure(lambda: client.chat_postMessage(channel=CHANNEL, text="one too many"))
     assert err.response.status_code == 429 and err.response.headers["Retry-After"] == "1"
     assert client.chat_postMessage(channel="C0SIMOTHER1", text="elsewhere")["ok"] is True
 
@@ -269,7 +257,7 @@ def test_non_marketplace_mode(sim: SlackSim, client: WebClient, alice: str) -> N
     sim.set_non_marketplace(True)
     page = client.conversations_history(channel=CHANNEL, limit=100)
     assert len(page["messages"]) == 15 and page["has_more"] is True
-    err = failure(lambda: client.conversations_history(channel=CHANNEL))
+    err = slack_failure(lambda: client.conversations_history(channel=CHANNEL))
     assert err.response.status_code == 429 and int(err.response.headers["Retry-After"]) >= 30
     sim.set_non_marketplace(False)
     assert len(client.conversations_history(channel=CHANNEL)["messages"]) == 20
@@ -297,10 +285,11 @@ def test_history_pages_newest_first_across_three_pages(sim: SlackSim, client: We
     ]
     assert by_iterator == sent[::-1]
     assert (
-        error_of(lambda: client.conversations_history(channel=CHANNEL, cursor="!!nope")) == "invalid_cursor"
+        slack_error(lambda: client.conversations_history(channel=CHANNEL, cursor="!!nope"))
+        == "invalid_cursor"
     )
-    assert error_of(lambda: client.conversations_history(channel="C0NOSUCHCH")) == "channel_not_found"
-    assert error_of(lambda: client.api_call("conversations.history")) == "channel_not_found"
+    assert slack_error(lambda: client.conversations_history(channel="C0NOSUCHCH")) == "channel_not_found"
+    assert slack_error(lambda: client.api_call("conversations.history")) == "channel_not_found"
 
 
 def test_history_oldest_and_latest_are_exclusive_unless_inclusive(
@@ -313,11 +302,12 @@ def test_history_oldest_and_latest_are_exclusive_unless_inclusive(
     assert history_ts(client, oldest=ts[1], latest=ts[3], inclusive=True) == [ts[3], ts[2], ts[1]]
     assert history_ts(client, oldest=ts[4]) == []
     assert (
-        error_of(lambda: client.conversations_history(channel=CHANNEL, oldest="yesterday"))
+        slack_error(lambda: client.conversations_history(channel=CHANNEL, oldest="yesterday"))
         == "invalid_ts_oldest"
     )
     assert (
-        error_of(lambda: client.conversations_history(channel=CHANNEL, latest="1.2.3")) == "invalid_ts_latest"
+        slack_error(lambda: client.conversations_history(channel=CHANNEL, latest="1.2.3"))
+        == "invalid_ts_latest"
     )
 
 
@@ -370,15 +360,15 @@ def test_replies_parent_first_then_ascending(sim: SlackSim, client: WebClient, a
         [parent, *replies[2:4]],
         [parent, replies[4]],
     ]
-    assert error_of(lambda: client.conversations_replies(channel=CHANNEL, ts="1700000000.000001")) == (
+    assert slack_error(lambda: client.conversations_replies(channel=CHANNEL, ts="1700000000.000001")) == (
         "thread_not_found"
     )
 
 
 def test_not_in_channel_after_the_bot_leaves(sim: SlackSim, client: WebClient) -> None:
     sim.world.leave(CHANNEL, sim.bot_user_id)
-    assert error_of(lambda: client.conversations_history(channel=CHANNEL)) == "not_in_channel"
-    assert error_of(lambda: client.chat_postMessage(channel=CHANNEL, text="hi")) == "not_in_channel"
+    assert slack_error(lambda: client.conversations_history(channel=CHANNEL)) == "not_in_channel"
+    assert slack_error(lambda: client.chat_postMessage(channel=CHANNEL, text="hi")) == "not_in_channel"
     assert client.conversations_info(channel=CHANNEL)["channel"]["is_member"] is False
 
 
@@ -393,7 +383,7 @@ def test_conversations_info(sim: SlackSim, client: WebClient, alice: str) -> Non
     assert "num_members" not in channel
     counted = client.conversations_info(channel=CHANNEL, include_num_members=True)["channel"]
     assert counted["num_members"] == 2
-    assert error_of(lambda: client.conversations_info(channel="C0NOSUCHCH")) == "channel_not_found"
+    assert slack_error(lambda: client.conversations_info(channel="C0NOSUCHCH")) == "channel_not_found"
 
 
 # -- users ----------------------------------------------------------------------------------------
@@ -415,7 +405,7 @@ def test_users_list_pages_include_bots_and_deleted(sim: SlackSim, client: WebCli
     assert by_id[hook]["is_bot"] is True and by_id[hook]["profile"]["bot_id"].startswith("B")
     assert by_id["W0SIMERIN1"]["profile"]["display_name"] == ""
     assert by_id["W0SIMERIN1"]["profile"]["real_name"] == "Erin"
-    assert error_of(lambda: client.users_list(cursor="bm9wZQ==")) == "invalid_cursor"
+    assert slack_error(lambda: client.users_list(cursor="bm9wZQ==")) == "invalid_cursor"
 
 
 def test_users_info(sim: SlackSim, client: WebClient, alice: str) -> None:
@@ -424,7 +414,7 @@ def test_users_info(sim: SlackSim, client: WebClient, alice: str) -> None:
     assert user["profile"]["display_name"] == "ali"
     assert user["profile"]["real_name_normalized"] == "Alice Eclair"
     assert user["tz"] == "Europe/London" and user["tz_offset"] == 0
-    assert error_of(lambda: client.users_info(user="U0NOBODY00")) == "user_not_found"
+    assert slack_error(lambda: client.users_info(user="U0NOBODY00")) == "user_not_found"
 
 
 # -- chat -----------------------------------------------------------------------------------------
@@ -460,13 +450,13 @@ def test_post_message_errors(sim: SlackSim, client: WebClient) -> None:
     def post(**kwargs: Any) -> Callable[[], Any]:
         return lambda: client.chat_postMessage(**{"channel": CHANNEL, **kwargs})
 
-    assert error_of(post()) == "no_text"
-    assert error_of(post(text="")) == "no_text"
-    assert error_of(post(channel="C0NOSUCHCH", text="hi")) == "channel_not_found"
-    assert error_of(post(text="x" * 40_001)) == "msg_too_long"
+    assert slack_error(post()) == "no_text"
+    assert slack_error(post(text="")) == "no_text"
+    assert slack_error(post(channel="C0NOSUCHCH", text="hi")) == "channel_not_found"
+    assert slack_error(post(text="x" * 40_001)) == "msg_too_long"
     assert client.chat_postMessage(channel=CHANNEL, text="x" * 40_000)["ok"] is True
-    assert error_of(post(text="hi", thread_ts="1700000000.000001")) == "thread_not_found"
-    assert error_of(post(blocks=[{"no": "type"}])) == "invalid_blocks"
+    assert slack_error(post(text="hi", thread_ts="1700000000.000001")) == "thread_not_found"
+    assert slack_error(post(blocks=[{"no": "type"}])) == "invalid_blocks"
 
 
 def test_metadata_only_with_include_all_metadata(client: WebClient) -> None:
@@ -490,7 +480,7 @@ def test_permalinks_for_parent_and_reply(sim: SlackSim, client: WebClient, alice
     reply_link = client.chat_getPermalink(channel=CHANNEL, message_ts=reply)["permalink"]
     assert reply_link == f"{base}{reply.replace('.', '')}?thread_ts={parent}&cid={CHANNEL}"
     gone = lambda: client.chat_getPermalink(channel=CHANNEL, message_ts="1700000000.000001")  # noqa: E731
-    assert error_of(gone) == "message_not_found"
+    assert slack_error(gone) == "message_not_found"
 
 
 # -- reactions ------------------------------------------------------------------------------------
@@ -501,7 +491,7 @@ def test_reactions_add_get_remove(sim: SlackSim, client: WebClient, alice: str) 
     sim.world.react(CHANNEL, ts, "fire", alice)
     assert client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")["ok"] is True
     assert (
-        error_of(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes"))
+        slack_error(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes"))
         == "already_reacted"
     )
     [message] = client.conversations_history(channel=CHANNEL)["messages"]
@@ -513,17 +503,21 @@ def test_reactions_add_get_remove(sim: SlackSim, client: WebClient, alice: str) 
     assert got["type"] == "message" and got["message"]["reactions"] == message["reactions"]
     for bad in (":eyes:", "Eyes", "not_an_emoji"):
         assert (
-            error_of(partial(client.reactions_add, channel=CHANNEL, timestamp=ts, name=bad)) == "invalid_name"
+            slack_error(partial(client.reactions_add, channel=CHANNEL, timestamp=ts, name=bad))
+            == "invalid_name"
         )
-    assert error_of(
+    assert slack_error(
         lambda: client.api_call("reactions.add", params={"channel": CHANNEL, "timestamp": ts})
     ) == ("invalid_name")
     missing = lambda: client.reactions_add(channel=CHANNEL, timestamp="1700000000.000001", name="eyes")  # noqa: E731
-    assert error_of(missing) == "message_not_found"
-    assert error_of(lambda: client.api_call("reactions.add", params={"name": "eyes"})) == "no_item_specified"
+    assert slack_error(missing) == "message_not_found"
+    assert (
+        slack_error(lambda: client.api_call("reactions.add", params={"name": "eyes"})) == "no_item_specified"
+    )
     client.reactions_remove(channel=CHANNEL, timestamp=ts, name="eyes")
     assert (
-        error_of(lambda: client.reactions_remove(channel=CHANNEL, timestamp=ts, name="eyes")) == "no_reaction"
+        slack_error(lambda: client.reactions_remove(channel=CHANNEL, timestamp=ts, name="eyes"))
+        == "no_reaction"
     )
     assert sim.world.message(CHANNEL, ts)["reactions"] == [{"name": "fire", "users": [alice], "count": 1}]
 

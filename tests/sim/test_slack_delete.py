@@ -9,7 +9,7 @@ Driven by the real `slack_sdk.WebClient`; people act through the world's own API
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from duty_sim.slack.methods import METHODS
 from duty_sim.slack.service import DEFAULT_TOKEN, SlackSim
 from duty_sim.slack.world import SLACKBOT, TOMBSTONE_TEXT
 from duty_tui.clock import ManualClock
+from tests.support import slack_error
 
 CHANNEL = "CEL68S0LD"
 START = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -50,13 +51,6 @@ def as_person(sim: SlackSim, user_id: str) -> WebClient:
     return WebClient(token=sim.add_user_token(user_id), base_url=sim.api_url, timeout=5, retry_handlers=[])
 
 
-def error_of(call: Callable[[], Any]) -> str:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    assert info.value.response.status_code == 200, "logical errors are HTTP 200"
-    return str(info.value.response["error"])
-
-
 def parent_of(sim: SlackSim, ts: str) -> dict[str, Any]:
     return next(m for m in sim.world.history(CHANNEL) if m["ts"] == ts)
 
@@ -66,9 +60,10 @@ def test_the_bot_deletes_its_own_post_and_slack_answers_channel_and_ts(sim: Slac
     answer = bot.chat_delete(channel=CHANNEL, ts=ts)
     assert answer.data == {"ok": True, "channel": CHANNEL, "ts": ts}
     assert ts not in {m["ts"] for m in sim.world.messages(CHANNEL)}
-    assert error_of(lambda: bot.chat_delete(channel=CHANNEL, ts=ts)) == "message_not_found"  # gone
+    assert slack_error(lambda: bot.chat_delete(channel=CHANNEL, ts=ts)) == "message_not_found"  # gone
     assert (
-        error_of(lambda: bot.reactions_add(channel=CHANNEL, name="eyes", timestamp=ts)) == "message_not_found"
+        slack_error(lambda: bot.reactions_add(channel=CHANNEL, name="eyes", timestamp=ts))
+        == "message_not_found"
     )
     log = sim.log.find("POST", "/api/chat.delete")
     assert log[0].content_type == "application/x-www-form-urlencoded"  # as the sync client sends it
@@ -120,7 +115,7 @@ def test_a_parent_with_replies_becomes_a_tombstone_until_its_last_reply_goes(
         TOMBSTONE_TEXT,
     )
     assert (tombstone["reply_count"], tombstone["latest_reply"]) == (1, reply)
-    assert error_of(lambda: bot.chat_delete(channel=CHANNEL, ts=parent)) == "message_not_found"
+    assert slack_error(lambda: bot.chat_delete(channel=CHANNEL, ts=parent)) == "message_not_found"
     # The person takes their reply back: nothing of the thread is left.
     as_person(sim, alice).chat_delete(channel=CHANNEL, ts=reply)
     assert parent not in {m["ts"] for m in sim.world.messages(CHANNEL)}
@@ -132,12 +127,12 @@ def test_a_token_deletes_only_what_its_owner_posted(sim: SlackSim, bot: WebClien
     ours = bot.chat_postMessage(channel=CHANNEL, text="Ack")["ts"]
     hook = sim.world.post(CHANNEL, None, "Deployed", subtype="bot_message", username="deploybot")
     joined = sim.world.post(CHANNEL, alice, f"<@{alice}> has joined the channel", subtype="channel_join")
-    assert error_of(lambda: bot.chat_delete(channel=CHANNEL, ts=hers)) == "cant_delete_message"
+    assert slack_error(lambda: bot.chat_delete(channel=CHANNEL, ts=hers)) == "cant_delete_message"
     assert (
-        error_of(lambda: bot.chat_delete(channel=CHANNEL, ts=hook)) == "cant_delete_message"
+        slack_error(lambda: bot.chat_delete(channel=CHANNEL, ts=hook)) == "cant_delete_message"
     )  # another bot's
-    assert error_of(lambda: person.chat_delete(channel=CHANNEL, ts=ours)) == "cant_delete_message"
-    assert error_of(lambda: person.chat_delete(channel=CHANNEL, ts=joined)) == "cant_delete_message"
+    assert slack_error(lambda: person.chat_delete(channel=CHANNEL, ts=ours)) == "cant_delete_message"
+    assert slack_error(lambda: person.chat_delete(channel=CHANNEL, ts=joined)) == "cant_delete_message"
     assert {hers, ours, hook, joined} <= {m["ts"] for m in sim.world.messages(CHANNEL)}  # all still there
     assert person.chat_delete(channel=CHANNEL, ts=hers)["ts"] == hers
     assert bot.chat_delete(channel=CHANNEL, ts=ours)["ts"] == ours
@@ -155,13 +150,13 @@ def test_a_token_deletes_only_what_its_owner_posted(sim: SlackSim, bot: WebClien
     ],
 )
 def test_what_chat_delete_refuses(sim: SlackSim, bot: WebClient, args: dict[str, str], error: str) -> None:
-    assert error_of(lambda: bot.api_call("chat.delete", params=args)) == error
+    assert slack_error(lambda: bot.api_call("chat.delete", params=args)) == error
 
 
 def test_an_archived_channel_is_read_only_and_chat_write_is_needed(sim: SlackSim, bot: WebClient) -> None:
     ts = bot.chat_postMessage(channel=CHANNEL, text="Ack")["ts"]
     sim.world.archive(CHANNEL)
-    assert error_of(lambda: bot.chat_delete(channel=CHANNEL, ts=ts)) == "cant_delete_message"
+    assert slack_error(lambda: bot.chat_delete(channel=CHANNEL, ts=ts)) == "cant_delete_message"
     sim.world.archive(CHANNEL, False)
     sim.set_scopes(sorted(sim.scopes - {"chat:write"}))
     with pytest.raises(SlackApiError) as info:
@@ -186,7 +181,8 @@ def test_chat_delete_is_tier_3_and_limited_like_the_others(sim: SlackSim, bot: W
     sim.set_rate_limit("chat.delete", 2)
     for _ in range(2):
         assert (
-            error_of(lambda: bot.chat_delete(channel=CHANNEL, ts="1000000000.000001")) == "message_not_found"
+            slack_error(lambda: bot.chat_delete(channel=CHANNEL, ts="1000000000.000001"))
+            == "message_not_found"
         )
     with pytest.raises(SlackApiError) as info:
         bot.chat_delete(channel=CHANNEL, ts="1000000000.000001")

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from duty_sim.slack.service import DEFAULT_TOKEN, SlackSim
 from duty_tui.clock import ManualClock
+from tests.support import slack_error
 
 CHANNEL = "CEL68S0LD"
 START = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -44,13 +44,6 @@ def client(sim: SlackSim) -> WebClient:
 @pytest.fixture
 def people(sim: SlackSim) -> tuple[str, str]:
     return sim.world.add_user("alice", "Alice"), sim.world.add_user("bob", "Bob")
-
-
-def error_of(call: Callable[[], Any]) -> str:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    assert info.value.response.status_code == 200, "logical errors are HTTP 200"
-    return str(info.value.response["error"])
 
 
 def by_ts(messages: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -122,13 +115,13 @@ def test_where_a_reply_can_go(sim: SlackSim, client: WebClient, people: tuple[st
     def post(thread_ts: str) -> Callable[[], Any]:
         return lambda: client.chat_postMessage(channel=CHANNEL, text="hi", thread_ts=thread_ts)
 
-    assert error_of(post(joined)) == "cannot_reply_to_message"
-    assert error_of(post("1700000000.000001")) == "thread_not_found"
-    assert error_of(post("not-a-ts")) == "thread_not_found"
+    assert slack_error(post(joined)) == "cannot_reply_to_message"
+    assert slack_error(post("1700000000.000001")) == "thread_not_found"
+    assert slack_error(post("not-a-ts")) == "thread_not_found"
     # Slack asks for the parent's ts; given a reply's, the message still lands in that thread.
     assert post(reply)()["message"]["thread_ts"] == parent
     sim.world.delete(CHANNEL, reply)
-    assert error_of(post(reply)) == "thread_not_found"
+    assert slack_error(post(reply)) == "thread_not_found"
 
 
 # -- metadata ---------------------------------------------------------------------------------------
@@ -174,7 +167,7 @@ def test_malformed_metadata_is_refused(sim: SlackSim, client: WebClient, metadat
     send = lambda: client.api_call(  # noqa: E731
         "chat.postMessage", data={"channel": CHANNEL, "text": "x", "metadata": value}
     )
-    assert error_of(send) == "invalid_metadata_format"
+    assert slack_error(send) == "invalid_metadata_format"
     assert sim.world.messages(CHANNEL) == []  # nothing was posted
 
 
@@ -219,8 +212,10 @@ def test_an_archived_channel_takes_no_posts_or_reactions(
     ts = sim.world.post(CHANNEL, alice, "before the archive")
     sim.world.archive(CHANNEL)
     assert client.conversations_info(channel=CHANNEL)["channel"]["is_archived"] is True
-    assert error_of(lambda: client.chat_postMessage(channel=CHANNEL, text="hi")) == "is_archived"
-    assert error_of(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")) == "is_archived"
+    assert slack_error(lambda: client.chat_postMessage(channel=CHANNEL, text="hi")) == "is_archived"
+    assert (
+        slack_error(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")) == "is_archived"
+    )
     assert [m["ts"] for m in client.conversations_history(channel=CHANNEL)["messages"]] == [
         ts
     ]  # still readable
@@ -233,11 +228,13 @@ def test_a_bot_taken_out_of_the_channel(sim: SlackSim, client: WebClient, people
     ts = sim.world.post(CHANNEL, alice, "hello")
     sim.world.leave(CHANNEL, sim.bot_user_id)
     assert (
-        error_of(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")) == "not_in_channel"
+        slack_error(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes"))
+        == "not_in_channel"
     )
-    assert error_of(lambda: client.conversations_replies(channel=CHANNEL, ts=ts)) == "not_in_channel"
+    assert slack_error(lambda: client.conversations_replies(channel=CHANNEL, ts=ts)) == "not_in_channel"
     assert (
-        error_of(lambda: client.chat_postMessage(channel=CHANNEL, text="x", thread_ts=ts)) == "not_in_channel"
+        slack_error(lambda: client.chat_postMessage(channel=CHANNEL, text="x", thread_ts=ts))
+        == "not_in_channel"
     )
     sim.world.join(CHANNEL, sim.bot_user_id)
     assert client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")["ok"] is True
@@ -249,11 +246,13 @@ def test_a_deleted_message_is_not_found(sim: SlackSim, client: WebClient, people
     assert client.chat_getPermalink(channel=CHANNEL, message_ts=ts)["ok"] is True
     sim.world.delete(CHANNEL, ts)
     assert (
-        error_of(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes"))
+        slack_error(lambda: client.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes"))
         == "message_not_found"
     )
-    assert error_of(lambda: client.chat_getPermalink(channel=CHANNEL, message_ts=ts)) == "message_not_found"
-    assert error_of(lambda: client.reactions_get(channel=CHANNEL, timestamp=ts)) == "message_not_found"
+    assert (
+        slack_error(lambda: client.chat_getPermalink(channel=CHANNEL, message_ts=ts)) == "message_not_found"
+    )
+    assert slack_error(lambda: client.reactions_get(channel=CHANNEL, timestamp=ts)) == "message_not_found"
     assert client.conversations_history(channel=CHANNEL)["messages"] == []
 
 

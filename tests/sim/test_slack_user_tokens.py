@@ -6,16 +6,15 @@ change that bends the bot's posts or reactions towards the user's fails here too
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from duty_sim.slack.service import DEFAULT_TOKEN, DEFAULT_USER_SCOPES, SlackSim
 from duty_tui.clock import ManualClock
+from tests.support import slack_error, slack_failure
 
 CHANNEL = "CEL68S0LD"
 START = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -42,17 +41,6 @@ def alice(sim: SlackSim) -> str:
 
 def client_for(sim: SlackSim, token: str) -> WebClient:
     return WebClient(token=token, base_url=sim.api_url, timeout=5, retry_handlers=[])
-
-
-def failure(call: Callable[[], Any]) -> SlackApiError:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    assert info.value.response.status_code in (200, 429)
-    return info.value
-
-
-def error_of(call: Callable[[], Any]) -> str:
-    return str(failure(call).response["error"])
 
 
 def test_issued_tokens_look_like_user_tokens(sim: SlackSim, alice: str) -> None:
@@ -105,10 +93,11 @@ def test_reacts_as_the_person_and_each_reactor_reacts_once(sim: SlackSim, bot: W
     person = client_for(sim, sim.add_user_token(alice))
     assert person.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")["ok"] is True
     add_again = lambda: person.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")  # noqa: E731
-    assert error_of(add_again) == "already_reacted"
+    assert slack_error(add_again) == "already_reacted"
     bot.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")  # someone else's same emoji is fine
     assert (
-        error_of(lambda: bot.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")) == "already_reacted"
+        slack_error(lambda: bot.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes"))
+        == "already_reacted"
     )
     assert sim.world.message(CHANNEL, ts)["reactions"] == [
         {"name": "eyes", "users": [alice, sim.bot_user_id], "count": 2}
@@ -120,18 +109,18 @@ def test_reacts_as_the_person_and_each_reactor_reacts_once(sim: SlackSim, bot: W
 def test_a_user_token_has_only_its_own_scopes(sim: SlackSim, bot: WebClient, alice: str) -> None:
     reader = client_for(sim, sim.add_user_token(alice, scopes=["channels:history"]))
     assert reader.conversations_history(channel=CHANNEL)["ok"] is True
-    err = failure(lambda: reader.chat_postMessage(channel=CHANNEL, text="hi"))
+    err = slack_failure(lambda: reader.chat_postMessage(channel=CHANNEL, text="hi"), status=200)
     assert err.response["error"] == "missing_scope"
     assert (err.response["needed"], err.response["provided"]) == ("chat:write", "channels:history")
     assert err.response.headers["X-OAuth-Scopes"] == "channels:history"
-    assert error_of(lambda: reader.reactions_add(channel=CHANNEL, timestamp="1.0", name="eyes")) == (
+    assert slack_error(lambda: reader.reactions_add(channel=CHANNEL, timestamp="1.0", name="eyes")) == (
         "missing_scope"
     )
     # The bot's scopes are its own: narrowing them leaves a full user token alone, and the reverse.
     full = client_for(sim, sim.add_user_token(alice))
     sim.set_scopes(["channels:history"])
     assert full.chat_postMessage(channel=CHANNEL, text="still allowed")["ok"] is True
-    assert error_of(lambda: bot.chat_postMessage(channel=CHANNEL, text="not any more")) == "missing_scope"
+    assert slack_error(lambda: bot.chat_postMessage(channel=CHANNEL, text="not any more")) == "missing_scope"
     assert "usergroups:read" in DEFAULT_USER_SCOPES
 
 
@@ -139,24 +128,24 @@ def test_revoked_inactive_and_unknown_user_tokens(sim: SlackSim, bot: WebClient,
     token = sim.add_user_token(alice)
     person = client_for(sim, token)
     sim.faults.revoke_token()  # the fault revokes every token, user tokens included
-    assert error_of(person.auth_test) == "token_revoked"
-    assert error_of(bot.auth_test) == "token_revoked"
+    assert slack_error(person.auth_test) == "token_revoked"
+    assert slack_error(bot.auth_test) == "token_revoked"
     sim.faults.restore_token()
     assert person.auth_test()["ok"] is True
     sim.revoke_user_token(token)  # one person removes the app: only their token stops
-    assert error_of(person.auth_test) == "token_revoked"
+    assert slack_error(person.auth_test) == "token_revoked"
     assert bot.auth_test()["ok"] is True
     gone = sim.world.add_user("gone", "Gone Person", deleted=True)
-    assert error_of(client_for(sim, sim.add_user_token(gone)).auth_test) == "account_inactive"
-    assert error_of(client_for(sim, "xoxp-1-2-3-never-issued").auth_test) == "invalid_auth"
+    assert slack_error(client_for(sim, sim.add_user_token(gone)).auth_test) == "account_inactive"
+    assert slack_error(client_for(sim, "xoxp-1-2-3-never-issued").auth_test) == "invalid_auth"
 
 
 def test_a_person_must_be_in_the_channel(sim: SlackSim) -> None:
     bob = sim.world.add_user("bob", "Bob Smith")  # not in #laa-ops
     ts = sim.world.post(CHANNEL, sim.bot_user_id, "hello")
     person = client_for(sim, sim.add_user_token(bob))
-    assert error_of(lambda: person.chat_postMessage(channel=CHANNEL, text="hi")) == "not_in_channel"
-    assert error_of(lambda: person.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")) == (
+    assert slack_error(lambda: person.chat_postMessage(channel=CHANNEL, text="hi")) == "not_in_channel"
+    assert slack_error(lambda: person.reactions_add(channel=CHANNEL, timestamp=ts, name="eyes")) == (
         "not_in_channel"
     )
     assert person.conversations_info(channel=CHANNEL)["channel"]["is_member"] is False
@@ -178,7 +167,7 @@ def test_metadata_posted_with_a_user_token_is_not_kept(sim: SlackSim, bot: WebCl
     assert "metadata" not in history[mine["ts"]]
     assert history[theirs["ts"]]["metadata"] == metadata
     bad = {"event_type": "duty_tui_outbox"}  # still checked, even though it would be dropped
-    assert error_of(lambda: person.chat_postMessage(channel=CHANNEL, text="x", metadata=bad)) == (
+    assert slack_error(lambda: person.chat_postMessage(channel=CHANNEL, text="x", metadata=bad)) == (
         "invalid_metadata_format"
     )
 
@@ -191,7 +180,7 @@ def test_user_and_bot_calls_share_the_apps_rate_limit_and_are_logged(
     sim.set_rate_limit("auth.test", 2)  # limits are per method per app, whichever token calls
     bot.auth_test()
     person.auth_test()
-    err = failure(person.auth_test)
+    err = slack_failure(person.auth_test)
     assert err.response.status_code == 429 and err.response["error"] == "ratelimited"
     entries = sim.log.find("POST", "/api/auth.test")
     assert [e.status for e in entries] == [200, 200, 429]

@@ -3,9 +3,8 @@ user-group API that sets the groups up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from duty_sim.slack.service import DEFAULT_TOKEN, SlackSim
 from duty_tui.clock import ManualClock
+from tests.support import slack_error
 
 GROUP = "S0LAAOPS1"
 
@@ -37,13 +37,6 @@ def team(sim: SlackSim) -> list[str]:
     return people
 
 
-def error_of(call: Callable[[], Any]) -> str:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    assert info.value.response.status_code == 200, "logical errors are HTTP 200"
-    return str(info.value.response["error"])
-
-
 def test_lists_the_members_in_order(sim: SlackSim, client: WebClient, team: list[str]) -> None:
     answer = client.usergroups_users_list(usergroup=GROUP)
     assert answer.data == {"ok": True, "users": team}
@@ -64,13 +57,13 @@ def test_members_change_and_deactivated_people_drop_out(
 
 
 def test_unknown_disabled_and_missing_groups(sim: SlackSim, client: WebClient, team: list[str]) -> None:
-    assert error_of(lambda: client.usergroups_users_list(usergroup="S0NOSUCH01")) == "no_such_subteam"
+    assert slack_error(lambda: client.usergroups_users_list(usergroup="S0NOSUCH01")) == "no_such_subteam"
     sim.world.enable_usergroup(GROUP, False)
-    assert error_of(lambda: client.usergroups_users_list(usergroup=GROUP)) == "no_such_subteam"
+    assert slack_error(lambda: client.usergroups_users_list(usergroup=GROUP)) == "no_such_subteam"
     assert client.usergroups_users_list(usergroup=GROUP, include_disabled=True)["users"] == team
     sim.world.enable_usergroup(GROUP)
     assert client.usergroups_users_list(usergroup=GROUP)["users"] == team
-    assert error_of(lambda: client.api_call("usergroups.users.list")) == "invalid_arguments"
+    assert slack_error(lambda: client.api_call("usergroups.users.list")) == "invalid_arguments"
 
 
 def test_a_json_body_is_not_read(sim: SlackSim, team: list[str]) -> None:

@@ -12,7 +12,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -23,8 +22,9 @@ from duty_sim.server import SimRequest, SimResponse, SimServer
 from duty_tui.clock import ManualClock
 from duty_tui.rules.availability import HealthCheck, ProbeError, ProbeResult
 from duty_tui.sources.health import BODY_LIMIT, USER_AGENT, _head, probe, trusted_context
+from tests.conftest import MORNING
 
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 clock = ManualClock(NOW)
 # What any HTTP client must send; anything more (Authorization, Cookie, Proxy-Authorization…) is a leak.
 PLAIN_HEADERS = frozenset({"host", "accept", "accept-encoding", "connection", "user-agent"})

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from duty_tui.models import ChatMessage, Reaction
 from duty_tui.rules.happiness import ASK_METADATA, Answer, answer
 from duty_tui.store import Store
+from tests.conftest import MORNING
 
 CHANNEL = "CEL68S0LD"
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 
 
 def ts(at: datetime, serial: int) -> str:

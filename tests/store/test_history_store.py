@@ -4,7 +4,7 @@ ticket's history by key, and tickets not updated since a moment are forgotten.""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ from duty_tui.rules.flow_history import (
     TicketHistory,
 )
 from duty_tui.store import Store
+from tests.conftest import MORNING
 
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 TODO = Status("10000", "To Do", "new")
 IN_PROGRESS = Status("3", "In Progress", "indeterminate")
 DONE = Status("10001", "Done", "done")

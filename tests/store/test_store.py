@@ -7,7 +7,7 @@ import sqlite3
 import stat
 import threading
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,9 @@ from duty_tui.models import BoardInfo, ChatMessage, Reaction, Ticket
 from duty_tui.rules.listing import awaiting_triage
 from duty_tui.store import Store, StoreError
 from duty_tui.store.schema import SCHEMA_VERSION
+from tests.conftest import MORNING
 
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 
 
 def ticket(key: str, **changes: object) -> Ticket:

@@ -4,6 +4,7 @@ a refresh never cuts a service's Retry-After short."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from datetime import timedelta
 
@@ -88,24 +89,30 @@ def test_a_failing_store_does_not_stop_the_loop(h: Harness) -> None:
 def test_a_refresh_does_not_cut_a_retry_after_short(h: Harness) -> None:
     jira, _ = pollers(h)
     jira.poll(SourceStatus("jira"))
-    outcomes: list[PollOutcome] = []
-    loop = PollLoop(jira, jira.store, h.clock, 0.05, outcomes.append)
+    searches = lambda: len(h.world.jira.log.find("GET", "/search/jql"))  # noqa: E731
+    outcomes: list[tuple[float, int, PollOutcome]] = []  # when each came, and the searches sent by then
+    failed, polled = threading.Event(), threading.Event()
+
+    def emit(outcome: PollOutcome) -> None:
+        outcomes.append((time.monotonic(), searches(), outcome))
+        (polled if isinstance(outcome, TicketsPolled) else failed).set()
+
+    loop = PollLoop(jira, jira.store, h.clock, 0.05, emit)
     h.world.jira.faults.rate_limit_next(1, retry_after=2, match="search/jql")
     h.world.jira.log.clear()
     loop.start()
     try:
-        deadline = time.monotonic() + 5
-        while not outcomes and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert isinstance(outcomes[0], PollFailed)
+        assert failed.wait(timeout=5), "the rate-limited poll never reported"
         loop.wake()  # the engineer presses r at once
-        time.sleep(0.5)
-        assert len(h.world.jira.log.find("GET", "/search/jql")) == 1  # nothing sent early
-        while len(outcomes) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert isinstance(outcomes[1], TicketsPolled)
+        assert polled.wait(timeout=10), "no poll after the Retry-After"
     finally:
         loop.stop()
+    (failed_at, sent_then, first), (polled_at, _, second) = outcomes[:2]
+    assert isinstance(first, PollFailed) and sent_then == 1
+    assert isinstance(second, TicketsPolled)
+    # Nothing was sent early: the next poll waited out the 2 s Retry-After despite the wake (a wake that
+    # cut it short would have polled at once, a few milliseconds after the failure was reported).
+    assert polled_at - failed_at >= 1.5
 
 
 def test_stopping_interrupts_between_requests(h: Harness) -> None:

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
@@ -19,9 +19,10 @@ from duty_tui.rules.availability import HealthCheck, ProbeError, ProbeResult
 from duty_tui.store import Store
 from duty_tui.sync import probes as probes_module
 from duty_tui.sync.probes import ProbeLoop
+from tests.conftest import MORNING
 from tests.support import Harness
 
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+NOW = MORNING
 
 
 def check(

@@ -1,2 +1,9 @@
-"""The Slack Web API through `slack_sdk`: the channel's messages, threads and the user directory
-(`client`), and Slack's errors (`errors`)."""
+"""The Slack Web API through `slack_sdk`: reads, writes and Slack's errors, one module per concern.
+
+Modules: `client` (`SlackSource`: new #laa-ops messages, threads and their summaries, and the user
+directory), `writes` (`SlackWriter`: the writes and the reads they depend on, for the outbox: replies,
+reactions, deleting the bot's own duplicate posts, permalinks, the team) and `errors` (Slack's failures →
+`SourceError`). It may import `slack_sdk` (loaded on first use, on a worker thread), the shared
+`sources.errors` and `sources.values`, `models` and `config`; like the rest of `sources`, never the store,
+`sync`, desks, widgets, views or Textual (the contracts in pyproject.toml), and nothing of `sources.jira`.
+"""
