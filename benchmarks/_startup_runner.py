@@ -1,7 +1,11 @@
 """The two programs `startup.py` times from process spawn to the first frame with ticket rows.
 
-    python _startup_runner.py duty CONFIG DATA_DIR COLSxROWS [--no-polling]
-    python _startup_runner.py baseline CONFIG DATA_DIR COLSxROWS
+    python _startup_runner.py duty CONFIG DATA_DIR COLSxROWS [--no-polling] [--marks=FILE] [--profile=FILE]
+    python _startup_runner.py baseline CONFIG DATA_DIR COLSxROWS [--marks=FILE]
+
+Headless at COLSxROWS, printing the marks; or, with --marks=FILE, in the terminal it was started
+in (startup.py's pty), writing the marks to FILE. --profile=FILE profiles the main thread from
+here to the first painted rows (cProfile) and dumps the stats to FILE.
 
 `duty` starts duty-tui the way `duty-tui --config CONFIG --data-dir DATA_DIR` does (config file,
 tokens from the environment, build_runtime, logging, DutyApp) and exits after the first frame in
@@ -19,12 +23,14 @@ import time
 
 MARKS: dict[str, float] = {"start": time.monotonic()}  # the first line after interpreter start
 
+import cProfile  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PROFILE: list[tuple[cProfile.Profile, Path]] = []  # with --profile=FILE: the main thread's, to FILE
 
 
 def mark(name: str) -> None:
@@ -36,12 +42,17 @@ def exit_once_painted(app: Any) -> None:
     table's own repaint request reaches the screen, so keep waiting until one really did."""
     if "first ticket row rendered" in MARKS:
         mark("painted")
+        for profiler, path in PROFILE:
+            profiler.disable()
+            profiler.dump_stats(path)
         app.exit()
     else:
         app.call_after_refresh(exit_once_painted, app)
 
 
-def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, polling: bool) -> None:
+def run_duty(
+    config_path: Path, data_dir: Path, size: tuple[int, int], *, polling: bool, headless: bool
+) -> None:
     # As `duty-tui` would be installed: the package importable, nothing else on the path.
     sys.path.insert(0, str(REPO_ROOT))
     from textual.strip import Strip
@@ -92,7 +103,7 @@ def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, pollin
 
     app = FirstPaint(runtime)
     try:
-        app.run(headless=True, size=size)
+        app.run(headless=headless, size=size if headless else None)
     finally:
         runtime.close()
     mark("exited")
@@ -101,7 +112,7 @@ def run_duty(config_path: Path, data_dir: Path, size: tuple[int, int], *, pollin
         raise SystemExit(f"duty-tui exited by itself: {app.exit_message}")
 
 
-def run_baseline(data_dir: Path, size: tuple[int, int]) -> None:
+def run_baseline(data_dir: Path, size: tuple[int, int], *, headless: bool) -> None:
     import sqlite3
     from datetime import UTC, datetime
 
@@ -151,7 +162,7 @@ def run_baseline(data_dir: Path, size: tuple[int, int]) -> None:
             self.call_after_refresh(exit_once_painted, self)
 
     app = Bare()
-    app.run(headless=True, size=size)
+    app.run(headless=headless, size=size if headless else None)
     mark("exited")
     MARKS["rows"] = float(table.row_count)
     connection.close()
@@ -160,13 +171,23 @@ def run_baseline(data_dir: Path, size: tuple[int, int]) -> None:
 def main(argv: list[str]) -> None:
     kind, config_path, data_dir, size_text = argv[:4]
     columns, rows = (int(n) for n in size_text.split("x"))
+    marks_file = next((a.split("=", 1)[1] for a in argv if a.startswith("--marks=")), None)
+    headless = marks_file is None  # with a marks file, it runs in the terminal it was given (a pty)
+    profile_file = next((a.split("=", 1)[1] for a in argv if a.startswith("--profile=")), None)
+    if profile_file is not None:
+        PROFILE.append((cProfile.Profile(), Path(profile_file)))
+        PROFILE[0][0].enable()
     if kind == "duty":
-        run_duty(Path(config_path), Path(data_dir), (columns, rows), polling="--no-polling" not in argv)
+        polling = "--no-polling" not in argv
+        run_duty(Path(config_path), Path(data_dir), (columns, rows), polling=polling, headless=headless)
     elif kind == "baseline":
-        run_baseline(Path(data_dir), (columns, rows))
+        run_baseline(Path(data_dir), (columns, rows), headless=headless)
     else:
         raise SystemExit(f"unknown runner {kind!r}")
-    print(json.dumps(MARKS))
+    if marks_file is None:
+        print(json.dumps(MARKS))
+    else:  # the terminal is the pty startup.py reads; the marks go beside it
+        Path(marks_file).write_text(json.dumps(MARKS), encoding="utf-8")
 
 
 if __name__ == "__main__":

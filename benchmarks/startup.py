@@ -1,21 +1,30 @@
-"""Startup: process spawn → tickets table painted from a warm cache, against a bare Textual app.
+"""Startup: launch in a real terminal → the first ticket rows on it, against a bare Textual app.
 
 Builds one warm store (5,000 tickets on the two boards, 20,000 messages, 300 chat users) in a
-temporary data dir, then spawns, interleaved, duty-tui (`_startup_runner.py duty`: the CLI's path,
-config file and tokens from the environment, Jira and Slack refusing connections) and the
-baseline (`_startup_runner.py baseline`: one DataTable, the same rows by plain sqlite3). Each run
-is timed from just before the spawn to the end of the first frame that drew ticket rows, so the
-interpreter, every import and the store read are in it. Prints medians, minimums, the ratio of
-medians (goal ≤ 1.2) and where duty-tui's time goes.
+temporary data dir. Then, interleaved, it launches in a pseudo-terminal of 200×50 (`_pty.py`):
 
-    .venv/bin/python benchmarks/startup.py [--runs 7] [--size 160x48]
+- duty-tui as installed: the `duty-tui` console script with `--config` and `--data-dir`, tokens
+  from the environment, Jira and Slack refusing connections (the cache is all there is);
+- the floor (`_bare_table.py`): one `DataTable`, the same 5,000 rows read with plain sqlite3.
+
+Each launch is timed from outside, as a person sees it: from just before the spawn to the moment
+the bytes written to the terminal carry ten different ticket keys (a screenful of rows). Nothing in
+the programs is hooked. A warm-up launch of each writes the `.pyc` files and warms the page cache;
+then the median of `--runs` (default 5) and the ratio of medians (goal ≤ 1.2).
+
+Where the time goes: the same launches of `_startup_runner.py`, which marks each phase on the
+monotonic clock (in the same pty), `python -X importtime`, and a profile of the first paint.
+
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--size 200x50] [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import pstats
 import re
 import shutil
 import subprocess
@@ -23,14 +32,18 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from _common import BENCH_SECRETS, CHANNEL, build_warm_store, closed_port, median, table, verdict
+from _pty import time_to_rows
 
-RUNNER = Path(__file__).resolve().parent / "_startup_runner.py"
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "_startup_runner.py"
+BARE_TABLE = HERE / "_bare_table.py"
 GOAL = 1.2
-KINDS = ("duty", "baseline", "duty, no pollers")
+KINDS = ("duty", "baseline", "duty, no pollers")  # the runner's programs, for the phases
 # (label, mark it ends at): each phase runs from the previous mark ("spawn" is the parent's clock).
 DUTY_PHASES = (
     ("interpreter start", "start"),
@@ -78,26 +91,38 @@ def runner_command(kind: str, config: Path, data_dir: Path, size: str) -> list[s
 
 def runner_env() -> dict[str, str]:
     """The environment `duty-tui` reads its tokens from; no PYTHONPATH, as for an installed tool."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     env["JIRA_API_TOKEN"] = BENCH_SECRETS.jira_token or ""
     env["SLACK_BOT_TOKEN"] = BENCH_SECRETS.slack_token or ""
     return env
 
 
-def run_once(command: list[str]) -> dict[str, float]:
-    """Spawn one runner; its marks, rebased so that the spawn is 0."""
-    env = runner_env()
+def launch_commands(config: Path, data_dir: Path) -> dict[str, list[str]]:
+    """The two programs as a person starts them: duty-tui's console script, and the floor."""
+    script = Path(sys.executable).with_name("duty-tui")
+    duty = [str(script)] if script.exists() else [sys.executable, "-m", "duty_tui"]
+    return {
+        "duty-tui": [*duty, "--config", str(config), "--data-dir", str(data_dir)],
+        "bare DataTable": [sys.executable, str(BARE_TABLE), str(data_dir)],
+    }
+
+
+def launch(command: list[str], size: tuple[int, int]) -> float:
+    """Seconds from spawn to a screenful of ticket rows on the pty."""
+    return time_to_rows(command, runner_env(), size).seconds
+
+
+def run_marked(command: list[str], size: tuple[int, int], work: Path) -> dict[str, float]:
+    """One runner launch in the pty; its phase marks, rebased so that the spawn is 0."""
+    marks_file = work / "marks.json"
+    marks_file.unlink(missing_ok=True)
     spawned = time.monotonic()  # CLOCK_MONOTONIC, the clock the runner's marks read
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
-    ended = time.monotonic()
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    marks: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    rows = marks.pop("rows")
-    if rows != 5000 or "painted" not in marks:  # an app that quit early or painted nothing measured nothing
-        raise SystemExit(f"{command[2]} ended before painting 5,000 rows: {marks}\n{done.stderr[-3000:]}")
+    seen = time_to_rows([*command, f"--marks={marks_file}"], runner_env(), size, let_exit=True)
+    marks: dict[str, float] = json.loads(marks_file.read_text(encoding="utf-8"))
+    if marks.pop("rows") != 5000 or "painted" not in marks:
+        raise SystemExit(f"{command[2]} ended before painting 5,000 rows: {marks}")
     timings = {name: moment - spawned for name, moment in marks.items()}
-    timings["process ended"] = ended - spawned
+    timings["seen on the terminal"] = seen.seconds
     return timings
 
 
@@ -138,9 +163,17 @@ def indented(text: str) -> str:
     return "    " + text.replace("\n", "\n    ")
 
 
-def measure(
-    runs: int, size: str, work: Path
-) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[str]]]:
+@dataclass
+class Results:
+    outside: dict[str, list[float]]  # program → seconds to rows on the terminal, per launch
+    marked: dict[str, list[dict[str, float]]]  # runner kind → phase marks, per launch
+    commands: dict[str, list[str]]  # runner kind → its headless command (importtime, profile)
+
+    def ratio(self) -> float:
+        return median(self.outside["duty-tui"]) / median(self.outside["bare DataTable"])
+
+
+def measure(runs: int, size: tuple[int, int], work: Path) -> Results:
     data_dir = work / "data"
     started = time.perf_counter()
     warm = build_warm_store(data_dir, datetime.now(UTC).replace(microsecond=0))
@@ -154,79 +187,112 @@ def measure(
         CONFIG_TOML.format(jira_port=closed_port(), slack_port=closed_port(), channel=CHANNEL),
         encoding="utf-8",
     )
-    commands = {kind: runner_command(kind, config, data_dir, size) for kind in KINDS}
-    for kind in KINDS:  # warms the page cache and writes the .pyc files; not counted
-        run_once(commands[kind])
-    results: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+    launches = launch_commands(config, data_dir)
+    size_text = f"{size[0]}x{size[1]}"
+    runners = {kind: runner_command(kind, config, data_dir, size_text) for kind in KINDS}
+    for command in launches.values():  # writes the .pyc files and warms the page cache; not counted
+        launch(command, size)
+    outside: dict[str, list[float]] = {name: [] for name in launches}
     for round_number in range(runs):
-        # Alternate the order so that no program always runs right after the same other one.
-        for kind in KINDS if round_number % 2 == 0 else tuple(reversed(KINDS)):
-            results[kind].append(run_once(commands[kind]))
-    return results, commands
+        # Alternate the order so that neither program always runs right after the other.
+        names = list(launches) if round_number % 2 == 0 else list(reversed(launches))
+        for name in names:
+            outside[name].append(launch(launches[name], size))
+    marked: dict[str, list[dict[str, float]]] = {kind: [] for kind in ("duty, no pollers", "baseline")}
+    for kind in marked:
+        run_marked(runners[kind], size, work)  # warm-up
+        marked[kind] = [run_marked(runners[kind], size, work) for _ in range(3)]
+    return Results(outside, marked, runners)
 
 
-def report(results: dict[str, list[dict[str, float]]], commands: dict[str, list[str]], size: str) -> None:
-    painted = {kind: [r["painted"] for r in results[kind]] for kind in KINDS}
-    base = median(painted["baseline"])
-    runs = len(painted["baseline"])
-    print(
-        f"\nSpawn → first frame with ticket rows, {runs} interleaved runs each, headless {size}, "
-        f"{os.cpu_count()} CPUs:\n"
+def profile_first_paint(command: list[str], work: Path, top: int = 14) -> str:
+    """cProfile of the runner's main thread from interpreter start to the first painted rows
+    (headless, so the pty's reader costs nothing): the functions with the most own time."""
+    out = work / "first-paint.prof"
+    subprocess.run(
+        [*command, f"--profile={out}"], env=runner_env(), capture_output=True, timeout=120, check=True
     )
+    stream = io.StringIO()
+    stats = pstats.Stats(str(out), stream=stream)
+    stats.sort_stats("tottime").print_stats(top)
+    lines = [line for line in stream.getvalue().splitlines() if re.match(r"\s+\d", line)]
+    site = re.compile(r"\S*/(site-packages|lib/python3\.\d+)/")
+    return "\n".join(site.sub("", line.replace(str(Path.cwd()) + "/", "")) for line in lines)
+
+
+def report(results: Results, size: tuple[int, int], work: Path) -> list[dict[str, object]]:
+    runs = len(results.outside["duty-tui"])
+    print(
+        f"\nLaunch → ten ticket keys on the terminal (a pty, {size[0]}×{size[1]}), median of {runs} "
+        f"interleaved launches after a warm-up, {os.cpu_count()} CPUs:\n"
+    )
+    base = median(results.outside["bare DataTable"])
     labels = {
-        "duty": "duty-tui (as shipped; Jira and Slack refuse connections)",
-        "baseline": "baseline: bare App, one DataTable, add_rows",
-        "duty, no pollers": "duty-tui with start_polling disabled (diagnostic)",
+        "duty-tui": "duty-tui (console script; Jira and Slack refuse connections)",
+        "bare DataTable": "floor: bare App, one DataTable, add_rows (_bare_table.py)",
     }
     rows = [
         [
-            labels[kind],
-            f"{median(painted[kind]) * 1000:.0f} ms",
-            f"{min(painted[kind]) * 1000:.0f} ms",
-            f"{median(painted[kind]) / base:.2f}",
-            f"{median(r['process ended'] for r in results[kind]) * 1000:.0f} ms",
+            labels[name],
+            f"{median(times) * 1000:.0f} ms",
+            f"{min(times) * 1000:.0f} ms",
+            f"{max(times) * 1000:.0f} ms",
+            f"{median(times) / base:.2f}",
         ]
-        for kind in KINDS
+        for name, times in results.outside.items()
     ]
-    print(table(["program", "median", "min", "× baseline", "(to process exit)"], rows))
-    ratio = median(painted["duty"]) / base
-    print(f"\nRatio duty-tui / baseline (medians): {ratio:.2f}   goal ≤ {GOAL}   {verdict(ratio, GOAL)}")
+    print(table(["program", "median", "min", "max", "× floor"], rows))
+    ratio = results.ratio()
+    print(f"\nRatio duty-tui / floor (medians): {ratio:.2f}   goal ≤ {GOAL}   {verdict(ratio, GOAL)}")
 
-    print("\nWhere the time goes (median of each phase):\n")
-    shipped, quiet = phases(results["duty"], DUTY_PHASES), phases(results["duty, no pollers"], DUTY_PHASES)
-    rows = [
-        [label, f"{a * 1000:.0f} ms", f"{b * 1000:.0f} ms"]
-        for (label, _), a, b in zip(DUTY_PHASES, shipped, quiet, strict=True)
-    ]
-    print(indented(table(["duty-tui phase", "as shipped", "no pollers"], rows)))
+    print("\nWhere the time goes: the runner's marks in the same pty (median of 3 launches):\n")
+    shipped = phases(results.marked["duty, no pollers"], DUTY_PHASES)
+    rows = [[label, f"{a * 1000:.0f} ms"] for (label, _), a in zip(DUTY_PHASES, shipped, strict=True)]
+    print(indented(table(["duty-tui phase (pollers off)", "median"], rows)))
     rows = [
         [label, f"{value * 1000:.0f} ms"]
         for (label, _), value in zip(
-            BASELINE_PHASES, phases(results["baseline"], BASELINE_PHASES), strict=True
+            BASELINE_PHASES, phases(results.marked["baseline"], BASELINE_PHASES), strict=True
         )
     ]
     print()
-    print(indented(table(["baseline phase", "median"], rows)))
+    print(indented(table(["floor phase", "median"], rows)))
 
-    ranked, total = import_breakdown(commands["duty, no pollers"])
+    ranked, total = import_breakdown(results.commands["duty, no pollers"])
     print(f"\nduty-tui imports before the first frame (python -X importtime, one run): {total * 1000:.0f} ms")
     print(indented(table(["package", "self ms"], [[name, f"{sec * 1000:.0f}"] for name, sec in ranked])))
-    ranked, total = import_breakdown(commands["baseline"], top=4)
-    print(f"\nbaseline imports, for comparison: {total * 1000:.0f} ms")
+    ranked, total = import_breakdown(results.commands["baseline"], top=4)
+    print(f"\nfloor imports, for comparison: {total * 1000:.0f} ms")
     print(indented(table(["package", "self ms"], [[name, f"{sec * 1000:.0f}"] for name, sec in ranked])))
+
+    print("\nProfile of duty-tui's first paint (main thread, headless runner; own time):\n")
+    print(indented(profile_first_paint(results.commands["duty, no pollers"], work)))
+    return [
+        {
+            "figure": "startup: launch → first rows in a pty, duty-tui ÷ bare DataTable",
+            "value": f"{ratio:.2f} ({median(results.outside['duty-tui']) * 1000:.0f} ms"
+            f" ÷ {base * 1000:.0f} ms)",
+            "goal": f"≤ {GOAL}",
+            "met": ratio <= GOAL,
+        }
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=7, help="timed runs of each program (default 7)")
-    parser.add_argument("--size", default="160x48", help="terminal size COLSxROWS (default 160x48)")
+    parser.add_argument("--runs", type=int, default=5, help="timed launches of each program (default 5)")
+    parser.add_argument("--size", default="200x50", help="terminal size COLSxROWS (default 200x50)")
+    parser.add_argument("--json", type=Path, help="also write the headline figures here, as JSON")
     args = parser.parse_args()
+    columns, rows = (int(n) for n in args.size.split("x"))
     work = Path(tempfile.mkdtemp(prefix="duty-tui-bench-startup-"))
     try:
-        results, commands = measure(args.runs, args.size, work)
-        report(results, commands, args.size)
+        results = measure(args.runs, (columns, rows), work)
+        figures = report(results, (columns, rows), work)
+        if args.json:
+            args.json.write_text(json.dumps(figures, ensure_ascii=False), encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -24,7 +24,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from duty_tui.config.cover import support_ways
 from duty_tui.desks.attention import COVER, DAY, AttentionDesk, HealthWatch, ProbesReported
@@ -67,6 +66,7 @@ from duty_tui.widgets.channel import WINDOW, ChannelPane
 from duty_tui.widgets.checklist import ChecklistGo, ChecklistPane
 from duty_tui.widgets.handover_facts import gather as gather_handover
 from duty_tui.widgets.incident import IncidentPane
+from duty_tui.widgets.key_bar import KeyBar
 from duty_tui.widgets.list_pane import ListPane
 from duty_tui.widgets.status import StatusBar
 from duty_tui.widgets.tickets import UNACKNOWLEDGED, UNASSIGNED, TicketsPane
@@ -247,7 +247,7 @@ class DutyApp(App[None]):
         yield self.handover_desk
         yield self.cover_desk
         yield self.metrics_desk
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -278,8 +278,12 @@ class DutyApp(App[None]):
         self.post_message(CacheLoaded(snapshot))
 
     def on_cache_loaded(self, message: CacheLoaded) -> None:
-        snapshot = message.snapshot
-        self.tickets.show(snapshot.tickets)
+        # The tickets first, alone in a frame: the rows the engineer opens the dashboard for reach
+        # the terminal before the channel's rows (and the emoji tables they load) are built.
+        self.tickets.show(message.snapshot.tickets)
+        self.call_after_refresh(self.show_rest_of_cache, message.snapshot)
+
+    def show_rest_of_cache(self, snapshot: Snapshot) -> None:
         self.channel_desk.show_cache(snapshot.messages, snapshot.users, snapshot.channel_name)
         self.checklist_desk.show_cache(snapshot.day, snapshot.ticks)
         self.statuses.update(snapshot.statuses)

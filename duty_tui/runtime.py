@@ -18,12 +18,13 @@ from duty_tui.config import ENV_SLACK_USER_TOKEN, Config, ConfigError, Secrets, 
 from duty_tui.config.checklist import load_checklist
 from duty_tui.models import ChecklistSection, Service, Ticket
 from duty_tui.rules.availability import ProbeResult
-from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
+from duty_tui.rules.calendar import SupportCalendar, bank_holidays
 from duty_tui.sources.jira.client import JiraSource
 from duty_tui.sources.jira.writes import JiraWriter
 from duty_tui.sources.slack.client import SlackSource
 from duty_tui.sources.slack.writes import SlackWriter
 from duty_tui.store import Store
+from duty_tui.store.holidays import is_kept, kept_holiday_lookup
 from duty_tui.sync.account import JiraAccount
 from duty_tui.sync.history import HistoryFetch
 from duty_tui.sync.jira_delivery import JiraDelivery
@@ -119,22 +120,27 @@ class Runtime:
         self.cleanups.clear()
 
 
-def build_calendar(config: Config) -> SupportCalendar:
+def build_calendar(config: Config, store: Store, clock: Clock) -> SupportCalendar:
+    """The support clock. Its bank holidays come from the store when a run before kept them (see
+    `store.holidays`), so a start pays for the `holidays` package only once a month."""
     support = config.support
-    if support.bank_holidays:
+    code = support.bank_holidays
+    zone = support.zone
+    today = clock.now().astimezone(zone).date()
+    if code and not is_kept(store.meta, code, today.year):  # a code no run has looked up yet
         try:
-            bank_holidays(support.bank_holidays, [2026])
+            bank_holidays(code, [today.year])
         except (NotImplementedError, KeyError, ValueError) as error:
             raise ConfigError(
-                f'[support] bank_holidays "{support.bank_holidays}" is not a known country or subdivision '
+                f'[support] bank_holidays "{code}" is not a known country or subdivision '
                 '(the holidays package does not know it): use e.g. "GB-ENG", or "none".'
             ) from error
     return SupportCalendar(
-        support.zone,
+        zone,
         opens=support.opens,
         closes=support.closes,
         days=support.days,
-        holiday=holiday_lookup(support.bank_holidays),
+        holiday=kept_holiday_lookup(code, store.meta, lambda: clock.now().astimezone(zone).date()),
     )
 
 
@@ -165,7 +171,7 @@ def build_runtime(
         config=config,
         store=store,
         clock=clock,
-        calendar=build_calendar(config),
+        calendar=build_calendar(config, store, clock),
         sections=checklist.sections,
         jira=jira,
         slack=slack,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from types import ModuleType
 from typing import Final
-
-import emoji
 
 _FULLY_QUALIFIED: Final = 2  # emoji.STATUS["fully_qualified"]; the unqualified forms render badly
 _SLACK_ONLY: Final = {
@@ -32,10 +31,20 @@ _SLACK_NAME: Final = re.compile(r"[a-z0-9_+\-']+")  # what Slack accepts as a re
 
 
 @cache
+def _package() -> ModuleType:
+    """The ``emoji`` package, imported on first use: its tables cost ~50 ms, which a start that
+    paints the tickets first should not pay before the first rows are on the screen."""
+    import emoji
+
+    return emoji
+
+
+@cache
 def _glyphs() -> dict[str, str]:
     """Every known name → glyph, as ``emoji.emojize(language="alias")`` resolves it: aliases first."""
     table: dict[str, str] = {}
-    usable = [(glyph, data) for glyph, data in emoji.EMOJI_DATA.items() if data["status"] <= _FULLY_QUALIFIED]
+    everything = _package().EMOJI_DATA.items()
+    usable = [(glyph, data) for glyph, data in everything if data["status"] <= _FULLY_QUALIFIED]
     for glyph, data in usable:
         for alias in data.get("alias", ()):
             table.setdefault(alias.strip(":"), glyph)
@@ -67,7 +76,7 @@ def emoji_glyph(name: str) -> str | None:
     if flag is not None:
         # Regional indicator letters; only pairs that are real flags, so ":flag-zz:" stays literal.
         pair = "".join(chr(0x1F1E6 + ord(letter) - ord("a")) for letter in flag.group(1))
-        return pair if pair in emoji.EMOJI_DATA else None
+        return pair if pair in _package().EMOJI_DATA else None
     for spelling in _slack_spellings(name):
         found = table.get(spelling)
         if found is not None:
@@ -85,7 +94,7 @@ def reaction_names() -> tuple[tuple[str, str], ...]:
     ``reactions.add`` accepts.
     """
     found: dict[str, str] = {}
-    for glyph, data in emoji.EMOJI_DATA.items():
+    for glyph, data in _package().EMOJI_DATA.items():
         if data["status"] > _FULLY_QUALIFIED:
             continue
         names = [alias.strip(":") for alias in data.get("alias", ())] or [data["en"].strip(":")]

@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -31,6 +31,7 @@ from duty_tui.views.fetch import fetch
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 RECENT_LIMIT = 5  # only the last few count as "recent": a long-lived cache would otherwise bury the team
 NAME_LIMIT = 60
@@ -220,7 +221,7 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
             yield self.query_input
             yield self.state
             yield self.options
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.show(keep=self.current_assignee_id)

@@ -15,10 +15,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 SUMMARY_LIMIT = 200
 
@@ -35,7 +36,7 @@ class DiscardScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this comment? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
@@ -88,7 +89,7 @@ class CommentScreen(ModalScreen[str | None]):
             )
             yield self.editor
             yield Static("ctrl+s posts · Esc cancels", id="comment-hint", markup=False)
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.editor.move_cursor(self.editor.document.end)  # continue an initial draft, not prepend to it

@@ -21,13 +21,14 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Footer, Select, Static
+from textual.widgets import Checkbox, Select, Static
 
 from duty_tui.rules.cover import ROLES, Cover, CoverDraft, Slot
 from duty_tui.text.timefmt import clock
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 NAME_LIMIT = 40
 NOBODY = "nobody"
@@ -40,7 +41,7 @@ class DiscardCoverScreen(DiscardScreen):
         yield Static(
             Content.assemble(("Discard these changes to the cover? ", "bold"), ("y/n", "$text-warning"))
         )
-        yield Footer()
+        yield KeyBar()
 
 
 class CoverScreen(ModalScreen[CoverDraft | None]):
@@ -116,7 +117,7 @@ class CoverScreen(ModalScreen[CoverDraft | None]):
                     yield Static(slot.period.title, classes="label", markup=False)
                     yield select
             yield self.post
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def _state(self) -> str:
         cover = self.cover

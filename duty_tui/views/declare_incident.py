@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from duty_tui import text
 from duty_tui.models import IncidentPriority
@@ -36,6 +36,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.incident import HIGH_PRIORITY_CRITERIA
+from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT = 150  # one line in the announcement and the pane
 NAME_LIMIT = 60
@@ -97,7 +98,7 @@ class DiscardIncidentScreen(DiscardScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this incident? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()
+        yield KeyBar()
 
 
 class DeclareScreen(ModalScreen[IncidentDraft | None]):
@@ -208,7 +209,7 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
             yield self.priority_label
             yield Static("Incident lead", classes="label", markup=False)
             yield self.lead
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     # -- state ----------------------------------------------------------------------------------
 

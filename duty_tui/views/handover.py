@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
@@ -28,6 +28,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.detail import DetailScreen
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 BODY_LIMIT = 20_000
 NAME = 60  # characters of the author's name shown
@@ -36,7 +37,7 @@ NAME = 60  # characters of the author's name shown
 class DiscardHandoverScreen(DiscardScreen):
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this handover? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()
+        yield KeyBar()
 
 
 class HandoverScreen(ModalScreen[str | None]):
@@ -69,7 +70,7 @@ class HandoverScreen(ModalScreen[str | None]):
                 ),
                 classes="hint",
             )
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.editor.focus()
@@ -120,7 +121,7 @@ class HandoverViewScreen(DetailScreen):
                 id="handover-from",
             )
             yield Static(Content.from_rich_text(text.slack_text(message.text, self.names, limit=BODY_LIMIT)))
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.body.border_title = Content.styled("Latest handover", "bold")

@@ -13,11 +13,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.style import Style
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_tui.config.cover import EscalationContact
 from duty_tui.keymap import KEYS, display_key
 from duty_tui.widgets.bindings import bindings
+from duty_tui.widgets.key_bar import KeyBar
 
 PANES = (
     (
@@ -65,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys and help"
             yield Static(self.body(), id="help-body")
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def body(self) -> Content:
         parts: list[str | tuple[str, str] | Content] = self.getting_support()

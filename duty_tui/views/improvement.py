@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from duty_tui import text
 from duty_tui.rules.postmortem import (
@@ -33,6 +33,7 @@ from duty_tui.rules.postmortem import (
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT = 120
 NAME_LIMIT = 60
@@ -47,7 +48,7 @@ class DiscardImprovementScreen(DiscardScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this improvement? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()
+        yield KeyBar()
 
 
 def _choices(values: Sequence[str], current: str | None) -> list[str]:
@@ -150,7 +151,7 @@ class ImprovementScreen(ModalScreen[Improvement | None]):
             yield self.priority
             yield Static("Status", classes="label", markup=False)
             yield self.status
-        yield Footer()  # this screen's keys, not the postmortem's underneath
+        yield KeyBar()  # this screen's keys, not the postmortem's underneath
 
     # -- state ----------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.models import Incident, IncidentEvent, IncidentEventKind, IncidentPriority
@@ -26,6 +26,7 @@ from duty_tui.text.timefmt import day_clock, duration
 from duty_tui.views.detail import DetailScreen
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 Parts = list[Content | str | tuple[str, str]]
 BODY_LIMIT = 20_000  # a runaway paste must not freeze the layout
@@ -103,7 +104,7 @@ class IncidentScreen(DetailScreen):
             )
             with self.timeline:
                 yield from self.entries()
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def entries(self) -> list[Static]:
         if not self.incident.events:

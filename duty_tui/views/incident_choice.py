@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -26,6 +26,7 @@ from duty_tui.models import Incident, IncidentPriority
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT: Final = 100
 VENDORS: Final = ("AWS", "6DG", "RedCentric")
@@ -72,7 +73,7 @@ class ChoiceScreen(OptionPicker, ModalScreen[str | None]):
             box.border_title = Content.assemble((self.purpose, "bold"))
             box.border_subtitle = "Enter chooses · ↑↓ move · Esc cancels"
             yield self.options
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         index = next((n for n, (key, _) in enumerate(self.shown) if key == self.selected), 0)
@@ -134,7 +135,7 @@ class CaseScreen(ModalScreen[tuple[str, str] | None]):
                 classes="hint",
                 markup=False,
             )
-        yield Footer()
+        yield KeyBar()
 
     def action_save(self) -> None:
         case = parse_case(self.field.value)
@@ -179,7 +180,7 @@ class QuitWhileLeadingScreen(ModalScreen[bool]):
                     ("y/n", "$text-warning"),
                 )
             )
-        yield Footer()
+        yield KeyBar()
 
     def action_answer(self, quit_anyway: bool) -> None:
         self.dismiss(quit_anyway)

@@ -23,7 +23,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -33,6 +33,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT = 120
 NAME_LIMIT = 60
@@ -65,7 +66,7 @@ class _Discard(DiscardScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble((f"Discard this {self.what}? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()
+        yield KeyBar()
 
 
 class UpdateScreen(ModalScreen[UpdateDraft | None]):
@@ -105,7 +106,7 @@ class UpdateScreen(ModalScreen[UpdateDraft | None]):
             yield self.status
             yield self.broadcast
             yield Static(UPDATE_HINT, id="update-hint", markup=False)
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.editor.move_cursor((0, len("What we know:")))  # write straight after the first heading
@@ -164,7 +165,7 @@ class _TextScreen(ModalScreen[str | None]):
             box.border_title = _heading(self.ACTION, self.incident_title)
             yield self.editor
             yield Static(self.HINT, classes="hint", markup=False)
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.editor.focus()
@@ -261,7 +262,7 @@ class LeadScreen(OptionPicker, ModalScreen[str | None]):
             yield self.query_input
             yield self.state
             yield self.options
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.show()

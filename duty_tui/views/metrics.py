@@ -29,7 +29,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.reports.metrics import MetricsReport
@@ -41,6 +41,7 @@ from duty_tui.text.timefmt import day_clock
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.board_flow import BoardFlow
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 from duty_tui.widgets.uptime_strips import StripRow, UptimeStrips
 from duty_tui.widgets.week_bars import Series, WeekBars
 
@@ -177,7 +178,7 @@ class MetricsScreen(ModalScreen[None]):
                     yield self.happiness_bars
             with self.availability:
                 yield self.strips
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.availability.border_title = Content.styled("Availability", "bold")

@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -24,6 +24,7 @@ from duty_tui.models import StatusCategory, Transition
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 # Jira's own order of status categories, with the colours its boards use (grey, blue, green).
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
@@ -83,7 +84,7 @@ class MoveScreen(ModalScreen[Transition | None]):
             box.border_subtitle = "Enter moves · Esc cancels"
             yield self.state
             yield self.options
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.options.display = False

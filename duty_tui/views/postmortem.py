@@ -25,7 +25,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -35,6 +35,7 @@ from duty_tui.views.improvement import ImprovementScreen
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 
 TITLE_LIMIT = 150
@@ -98,7 +99,7 @@ class DeleteImprovementScreen(ModalScreen[bool]):
                 content(self.improvement_action or "(no action)", single_line=True, limit=CELL_LIMIT),
             )
         )
-        yield Footer()  # this screen's keys, not the postmortem's underneath
+        yield KeyBar()  # this screen's keys, not the postmortem's underneath
 
     def action_answer(self, delete: bool) -> None:
         self.dismiss(delete)
@@ -140,7 +141,7 @@ class BoardScreen(OptionPicker, ModalScreen[int | None]):
             )
             box.border_subtitle = "Enter picks the board · Esc cancels"
             yield self.options
-        yield Footer()  # this screen's keys, not the postmortem's underneath
+        yield KeyBar()  # this screen's keys, not the postmortem's underneath
 
     def on_mount(self) -> None:
         if self.shown:
@@ -237,7 +238,7 @@ class PostmortemScreen(ModalScreen[None]):
             yield Static("Draft (Markdown, as it will be exported)", classes="label", markup=False)
             yield self.draft_scroll
             yield self.exported_line
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.repaint()

@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -29,6 +29,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 SUMMARY_LIMIT = 255  # Jira rejects longer summaries
 PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
@@ -41,7 +42,7 @@ class DiscardTicketScreen(DiscardScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this new ticket? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()
+        yield KeyBar()
 
 
 class RaiseTicketScreen(ModalScreen[NewTicket | None]):
@@ -110,7 +111,7 @@ class RaiseTicketScreen(ModalScreen[NewTicket | None]):
             yield Static("Description", classes="label", markup=False)
             yield self.description
             yield self.state
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         # Set here, not in __init__: giving an Input a value needs a running app.

@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -26,6 +26,7 @@ from duty_tui.views.picker import OptionPicker
 from duty_tui.views.reply import safe_content
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 # The usual answers in #laa-ops: on it, done, ok, thanks; then a few common ones.
 FAVOURITES = (
@@ -100,7 +101,7 @@ class ReactionPicker(OptionPicker, ModalScreen[str | None]):
             yield self.query_input
             yield self.state
             yield self.options
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.show()

@@ -15,13 +15,14 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Static, TextArea
+from textual.widgets import Checkbox, Static, TextArea
 
 from duty_tui import text
 from duty_tui.models import ReplyDraft
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 AUTHOR_LIMIT = 80
 PREVIEW_LINES = 3
@@ -50,7 +51,7 @@ class DiscardReplyScreen(DiscardScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("Discard this reply? ", "bold"), ("y/n", "$text-warning")))
-        yield Footer()
+        yield KeyBar()
 
 
 class ReplyScreen(ModalScreen[ReplyDraft | None]):
@@ -94,7 +95,7 @@ class ReplyScreen(ModalScreen[ReplyDraft | None]):
             yield self.editor
             yield self.broadcast
             yield Static(HINT, id="reply-hint", markup=False)
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.editor.move_cursor(self.editor.document.end)  # continue a draft, not prepend to it

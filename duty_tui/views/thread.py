@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
@@ -26,6 +26,7 @@ from duty_tui.text.timefmt import day_clock
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 
 class ThreadScreen(ModalScreen[None]):
@@ -66,7 +67,7 @@ class ThreadScreen(ModalScreen[None]):
         with self.body:
             yield self.parent_view
             yield self.replies_state
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.body.border_title = Content.assemble(("Thread", "bold"), " · #laa-ops")

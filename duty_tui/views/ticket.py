@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.models import Comment, Ticket, TicketDetail
@@ -25,6 +25,7 @@ from duty_tui.text.timefmt import duration
 from duty_tui.views.detail import DetailScreen
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.content import content
+from duty_tui.widgets.key_bar import KeyBar
 
 Parts = list[Content | str | tuple[str, str]]
 
@@ -119,7 +120,7 @@ class TicketScreen(DetailScreen):
             yield self.clock
             yield self.state
             yield self.sections
-        yield Footer()  # this screen's keys, not the dashboard's underneath
+        yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
         self.set_title(self.ticket.status)
