@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from duty_tui.clock import Clock
@@ -18,7 +18,7 @@ from duty_tui.config import ENV_SLACK_USER_TOKEN, Config, ConfigError, Secrets, 
 from duty_tui.config.checklist import load_checklist
 from duty_tui.models import ChecklistSection, Service, Ticket
 from duty_tui.rules.availability import ProbeResult
-from duty_tui.rules.calendar import SupportCalendar, bank_holidays
+from duty_tui.rules.calendar import SupportCalendar, bank_holidays, holiday_lookup
 from duty_tui.sources.jira.client import JiraSource
 from duty_tui.sources.jira.writes import JiraWriter
 from duty_tui.sources.slack.client import SlackSource
@@ -120,14 +120,15 @@ class Runtime:
         self.cleanups.clear()
 
 
-def build_calendar(config: Config, store: Store, clock: Clock) -> SupportCalendar:
-    """The support clock. Its bank holidays come from the store when a run before kept them (see
-    `store.holidays`), so a start pays for the `holidays` package only once a month."""
+def build_calendar(config: Config, store: Store | None = None, clock: Clock | None = None) -> SupportCalendar:
+    """The support clock. With a store, its bank holidays come from there when a run before kept
+    them (see `store.holidays`), so a start pays for the `holidays` package only once a month."""
     support = config.support
     code = support.bank_holidays
     zone = support.zone
-    today = clock.now().astimezone(zone).date()
-    if code and not is_kept(store.meta, code, today.year):  # a code no run has looked up yet
+    today = (clock.now() if clock is not None else datetime.now(UTC)).astimezone(zone).date()
+    kept = store is not None and code is not None and is_kept(store.meta, code, today.year)
+    if code and not kept:  # a code no run has looked up yet
         try:
             bank_holidays(code, [today.year])
         except (NotImplementedError, KeyError, ValueError) as error:
@@ -140,7 +141,9 @@ def build_calendar(config: Config, store: Store, clock: Clock) -> SupportCalenda
         opens=support.opens,
         closes=support.closes,
         days=support.days,
-        holiday=kept_holiday_lookup(code, store.meta, lambda: clock.now().astimezone(zone).date()),
+        holiday=holiday_lookup(code)
+        if store is None or clock is None
+        else kept_holiday_lookup(code, store.meta, lambda: clock.now().astimezone(zone).date()),
     )
 
 
