@@ -11,17 +11,23 @@ RUNTIME := $(VENV)/.installed-runtime
 
 .PHONY: demo test lint typecheck pytest screens bench clean
 
+# The venv gets no pip of its own: the system's pip installs into it (pip >= 22.3's --python), which
+# makes the venv in 0.2 s instead of 6 s. With an older pip, the venv gets its own after all.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --default-pip
+
+PIP = $(if $(wildcard $(BIN)/pip),$(BIN)/python -m pip,$(PYTHON) -m pip --python $(BIN)/python) \
+	--quiet --disable-pip-version-check
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install -e '.[test]'
 	touch $(STAMP) $(RUNTIME)
 
 # The demo's dependencies are read from pyproject.toml (one list), and the demo runs from the source tree
 # (`python -m duty_tui`): building the package itself would add an isolated build environment (~5 s).
 $(RUNTIME): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile \
+	$(PIP) install --no-compile \
 		$$($(BIN)/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))")
 	touch $(RUNTIME)
 
