@@ -215,7 +215,7 @@ def profile_first_paint(command: list[str], work: Path, top: int = 14) -> str:
     stream = io.StringIO()
     stats = pstats.Stats(str(out), stream=stream)
     stats.sort_stats("tottime").print_stats(top)
-    lines = [line for line in stream.getvalue().splitlines() if re.match(r"\s+\d", line)]
+    lines = [line for line in stream.getvalue().splitlines() if re.match(r"\s+(\d|ncalls)", line)]
     site = re.compile(r"\S*/(site-packages|lib/python3\.\d+)/")
     return "\n".join(site.sub("", line.replace(str(Path.cwd()) + "/", "")) for line in lines)
 
@@ -259,7 +259,7 @@ def report(results: Results, size: tuple[int, int], work: Path) -> list[dict[str
     print(indented(table(["floor phase", "median"], rows)))
 
     ranked, total = import_breakdown(results.commands["duty, no pollers"])
-    print(f"\nduty-tui imports before the first frame (python -X importtime, one run): {total * 1000:.0f} ms")
+    print(f"\nduty-tui imports, launch to exit after the first rows (-X importtime): {total * 1000:.0f} ms")
     print(indented(table(["package", "self ms"], [[name, f"{sec * 1000:.0f}"] for name, sec in ranked])))
     ranked, total = import_breakdown(results.commands["baseline"], top=4)
     print(f"\nfloor imports, for comparison: {total * 1000:.0f} ms")
