@@ -18,6 +18,9 @@ What each fault looks like to a client (`duty_sim.server` applies them):
   balancer in front of the service sends it, without acting.
 - `gone_next`: 410 Gone, without acting.
 - `rate_limit_next`: 429 + Retry-After, without acting.
+- `redirect_next`: a 3xx (302 by default) with a Location, without acting.
+- `echo_next`: an error status (500 by default) whose text body echoes the request line and headers
+  (credentials included), without acting.
 - `drop_next`: accept-then-drop: the service acts, then the connection closes unanswered.
 - `malformed_next`: the service acts, then answers 200 with a truncated, unparseable body.
 - `set_latency`: each matching request waits that long (e.g. 10 s) before the service acts on it;
@@ -46,6 +49,8 @@ class FaultKind(StrEnum):
     MALFORMED = "malformed"  # act, then answer 200 with a truncated, unparseable body
     HTML = "html"  # answer an error status with a proxy's HTML page, without acting
     REFUSE = "refuse"  # reset the connection once the request line is read, without acting
+    REDIRECT = "redirect"  # answer a 3xx with a Location, without acting
+    ECHO = "echo"  # answer an error status with the request echoed back, headers and all, without acting
 
 
 GONE = 410  # the status of `gone_next`
@@ -58,6 +63,7 @@ class Fault:
     retry_after: int = 1
     match: re.Pattern[str] | None = None
     standing: bool = False  # applies to every matching request until `clear()`, not only the next
+    location: str = ""  # where a REDIRECT points
 
     def applies_to(self, method: str, path: str) -> bool:
         return self.match is None or self.match.search(f"{method} {path}") is not None
@@ -117,6 +123,18 @@ class Faults:
     def gone_next(self, n: int | None = 1, match: str | None = None) -> None:
         """Answer 410 Gone (as for an API that has been removed), in the service's error format."""
         self._push(n, Fault(FaultKind.STATUS, status=GONE, match=_compile(match)))
+
+    def redirect_next(
+        self, location: str, n: int | None = 1, status: int = 302, match: str | None = None
+    ) -> None:
+        """Answer `status` (301, 302, 303, 307, 308) with `Location: location`, without acting: a site
+        that moved, a login or maintenance page, or someone wanting the request (and its token) elsewhere."""
+        self._push(n, Fault(FaultKind.REDIRECT, status=status, match=_compile(match), location=location))
+
+    def echo_next(self, n: int | None = 1, status: int = 500, match: str | None = None) -> None:
+        """Answer `status` with a text page echoing the request line and every header, Authorization
+        included, without acting: what a debugging proxy or a careless error page sends."""
+        self._push(n, Fault(FaultKind.ECHO, status=status, match=_compile(match)))
 
     def rate_limit_next(self, n: int | None = 1, retry_after: int = 1, match: str | None = None) -> None:
         self._push(n, Fault(FaultKind.RATE_LIMIT, status=429, retry_after=retry_after, match=_compile(match)))

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, urlsplit
 
-from duty_sim.faults import FaultKind, Faults, proxy_page
+from duty_sim.faults import Fault, FaultKind, Faults, proxy_page
 
 _log = logging.getLogger(__name__)
 
@@ -265,17 +265,12 @@ class _Handler(BaseHTTPRequestHandler):
         fault_name = fault.kind.value if fault else None
         if fault and fault.kind is FaultKind.THROUGH:
             fault = None
-        if fault and fault.kind is FaultKind.STATUS:
-            response = host.service.error_response(fault.status)
-        elif fault and fault.kind is FaultKind.RATE_LIMIT:
-            response = host.service.rate_limited_response(fault.retry_after)
-        elif fault and fault.kind is FaultKind.HTML:
-            response = SimResponse(fault.status, proxy_page(fault.status), {"Content-Type": "text/html"})
-        elif fault and fault.kind is FaultKind.REFUSE:  # queued after the check above: refuse it now
+        if fault and fault.kind is FaultKind.REFUSE:  # queued after the check above: refuse it now
             self.close_connection = True
             reset(self.connection)
             return
-        else:
+        response = self._without_acting(fault) if fault else None
+        if response is None:
             response = host.call_service(request)
             if fault and fault.kind is FaultKind.DROP:
                 response = None
@@ -307,6 +302,31 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def _without_acting(self, fault: Fault) -> SimResponse | None:
+        """The answer of a fault that keeps the request from the service (None for one that lets it act)."""
+        service = self.server.host.service
+        if fault.kind is FaultKind.STATUS:
+            return service.error_response(fault.status)
+        if fault.kind is FaultKind.RATE_LIMIT:
+            return service.rate_limited_response(fault.retry_after)
+        if fault.kind is FaultKind.HTML:
+            return SimResponse(fault.status, proxy_page(fault.status), {"Content-Type": "text/html"})
+        if fault.kind is FaultKind.REDIRECT:
+            return SimResponse(fault.status, b"", {"Location": fault.location})
+        if fault.kind is FaultKind.ECHO:
+            return SimResponse(
+                fault.status, echo(self.requestline, self.headers), {"Content-Type": "text/plain"}
+            )
+        return None
+
+
+def echo(request_line: str, headers: Message) -> bytes:
+    """The page of `echo_next`: the request line and every header as received, Authorization included,
+    sorted by name as echo services (httpbin and its like) list them."""
+    shown = sorted(headers.items(), key=lambda item: item[0].lower())
+    lines = [f"Internal error while handling: {request_line}", *(f"{k}: {v}" for k, v in shown)]
+    return "\n".join(lines).encode("utf-8", "replace")
 
 
 class HostedService:

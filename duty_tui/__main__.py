@@ -1,8 +1,9 @@
 """The command line: `duty-tui`, `duty-tui --demo`, `duty-tui init`, `duty-tui sync --once`,
 `duty-tui report`.
 
-Problems the engineer can fix (config, tokens, an unreachable or refusing service) end with one
-sentence on stderr and exit status 2, never a traceback.
+Problems the engineer can fix (config, tokens, an unreachable or refusing service, a data dir that
+cannot be created or written to, a full disk) end with one sentence on stderr and exit status 2, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from duty_tui import __version__
 from duty_tui.config import (
@@ -24,6 +26,9 @@ from duty_tui.config import (
     load_secrets,
 )
 from duty_tui.store import StoreError
+
+if TYPE_CHECKING:
+    from duty_tui.config import Secrets
 
 EXIT_PROBLEM = 2
 
@@ -139,9 +144,22 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return args.data_dir or default_data_dir()
 
 
+def _log_in(data_dir: Path, secrets: Secrets) -> None:
+    """The log in the data dir (after the store: that the dir takes files is checked there)."""
+    from duty_tui.runtime import LOG_FILE, setup_logging
+
+    try:
+        setup_logging(data_dir, secrets)
+    except OSError as error:
+        raise StoreError(
+            f"Cannot write the log {data_dir / LOG_FILE} ({error.strerror}): make it writable, "
+            "or pass a writable --data-dir."
+        ) from error
+
+
 def run_app(args: argparse.Namespace) -> int:
     from duty_tui.clock import SystemClock
-    from duty_tui.runtime import build_runtime, setup_logging
+    from duty_tui.runtime import build_runtime
 
     if args.demo:
         from duty_tui.demo import build_demo_runtime
@@ -152,7 +170,7 @@ def run_app(args: argparse.Namespace) -> int:
         secrets = load_secrets()
         data_dir = _data_dir(args)
         runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=args.read_only)
-        setup_logging(data_dir, secrets)
+        _log_in(data_dir, secrets)
     from duty_tui.app import DutyApp
 
     app = DutyApp(runtime)
@@ -167,7 +185,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 def sync_once(args: argparse.Namespace) -> int:
     from duty_tui.clock import SystemClock
-    from duty_tui.runtime import build_runtime, setup_logging
+    from duty_tui.runtime import build_runtime
     from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome, TicketsPolled
     from duty_tui.sync.poll import PollLoop
 
@@ -175,7 +193,7 @@ def sync_once(args: argparse.Namespace) -> int:
     secrets = load_secrets()
     data_dir = _data_dir(args)
     runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=True)
-    setup_logging(data_dir, secrets)
+    _log_in(data_dir, secrets)
     failed = False
     auth_failed = False
     try:
@@ -209,7 +227,7 @@ def report(args: argparse.Namespace) -> int:
     """Refresh the store from every source, then print the figures (duty_tui/reports/command.py)."""
     from duty_tui.clock import SystemClock
     from duty_tui.reports.command import parse_options, run_report
-    from duty_tui.runtime import build_runtime, setup_logging
+    from duty_tui.runtime import build_runtime
 
     options = parse_options(args.since, args.until, args.format)  # a bad option: before any network call
     if args.demo:
@@ -221,7 +239,7 @@ def report(args: argparse.Namespace) -> int:
         secrets = load_secrets()
         data_dir = _data_dir(args)
         runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=True)
-        setup_logging(data_dir, secrets)
+        _log_in(data_dir, secrets)
     try:
         return run_report(runtime, options, sys.stdout, sys.stderr)
     finally:

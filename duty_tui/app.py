@@ -49,6 +49,7 @@ from duty_tui.rules.facts import TicketFacts
 from duty_tui.rules.handover import EVENT_TYPE as HANDOVER_EVENT
 from duty_tui.rules.handover import HandoverFacts
 from duty_tui.runtime import Runtime
+from duty_tui.store.db import why_not_stored
 from duty_tui.sync.outbox import OutboxProgress, OutboxWriter
 from duty_tui.sync.outcomes import MessagesPolled, PollFailed, PollOutcome, TicketsPolled
 from duty_tui.sync.poll import PollLoop
@@ -442,7 +443,7 @@ class DutyApp(App[None]):
         """On the serial writer's thread: say so, and show the checklist as actually stored."""
         self.call_from_thread(
             self.notify,
-            f"duty-tui could not save a change ({error.__class__.__name__}); see the log.",
+            f"duty-tui could not save a change ({why_not_stored(error)}); see the log.",
             severity="error",
             markup=False,
         )

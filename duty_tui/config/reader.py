@@ -74,4 +74,26 @@ class Reader:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             self.fail(section, key, f'is "{value}", which is not an http(s) URL; use e.g. {example}')
+        if parts.scheme == "http" and not _loopback(parts.hostname):
+            # The token goes with every request: in clear text only to this machine (the simulators).
+            self.fail(
+                section,
+                key,
+                f'is "{value}", which would send the token unencrypted; use https:// '
+                "(plain http:// is only for localhost)",
+            )
         return value.rstrip("/") if section == "jira" else value
+
+
+def _loopback(host: str | None) -> bool:
+    """Whether `host` is this machine: localhost, or a loopback address (127.0.0.0/8, ::1)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    import ipaddress  # only for an http:// URL: not on every start
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

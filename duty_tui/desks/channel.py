@@ -58,6 +58,7 @@ from duty_tui.rules.raised import description_of, summary_of
 from duty_tui.rules.requests import CLAIM, OWN_CLAIM, Team
 from duty_tui.runtime import Runtime
 from duty_tui.sources.errors import SourceError
+from duty_tui.store.db import why_not_stored
 from duty_tui.sync.outbox import OutboxProgress
 from duty_tui.sync.outcomes import MessagesPolled, PollFailed
 from duty_tui.sync.slack_team import ME_KEY
@@ -556,7 +557,7 @@ class ChannelDesk(Vertical):
         self._forget(message.writes)
         self._undo_claims(message.writes)
         self.ui.notify(
-            f"Could not save “{message.writes[0].describe()}” ({message.error.__class__.__name__}): nothing "
+            f"Could not save “{message.writes[0].describe()}” ({why_not_stored(message.error)}): nothing "
             "was sent. Try again.",
             title="Not saved",
             severity="error",

@@ -51,6 +51,7 @@ from duty_tui.rules.cover import (
     uncovered_now,
 )
 from duty_tui.runtime import Runtime
+from duty_tui.store.db import why_not_stored
 from duty_tui.sync.store_writer import StoreWriter
 from duty_tui.text.timefmt import clock
 
@@ -302,7 +303,7 @@ class CoverDesk(Widget):
         try:
             store_writes(store, writes, self._pause, also)
         except sqlite3.Error as error:
-            post_from_thread(self, CoverNotStored(error.__class__.__name__))
+            post_from_thread(self, CoverNotStored(why_not_stored(error)))
             return
         post_from_thread(self, PendingWritesChanged(store.outbox.count_pending(), None))
         if self.sender is not None:

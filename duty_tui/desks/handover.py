@@ -38,6 +38,7 @@ from duty_tui.rules.handover import (
     post_body,
 )
 from duty_tui.runtime import Runtime
+from duty_tui.store.db import why_not_stored
 from duty_tui.sync.store_writer import StoreWriter
 
 POSTED_DAY: Final = "handover.posted_day"
@@ -141,7 +142,7 @@ class HandoverDesk(Widget):
         try:
             store_writes(store, [write], self._pause, also)
         except sqlite3.Error as error:
-            post_from_thread(self, HandoverNotStored(error.__class__.__name__))
+            post_from_thread(self, HandoverNotStored(why_not_stored(error)))
             return
         post_from_thread(self, PendingWritesChanged(store.outbox.count_pending(), None))
         if self.sender is not None:

@@ -12,6 +12,7 @@ the status bar and rings the bell once.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -65,6 +66,7 @@ from duty_tui.rules.postmortem import (
 )
 from duty_tui.runtime import Runtime
 from duty_tui.sources.errors import SourceError
+from duty_tui.store.db import why_not_stored
 from duty_tui.sync.store_writer import StoreWriter
 
 SNOOZES = (timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1))
@@ -520,7 +522,7 @@ class IncidentDesk(Vertical):
             post_from_thread(self, IncidentNotStored("its ticket is already raised or on its way"))
             return
         except sqlite3.Error as error:
-            post_from_thread(self, IncidentNotStored(str(error.__class__.__name__)))
+            post_from_thread(self, IncidentNotStored(why_not_stored(error)))
             return
         if postmortem_of is not None:  # the improvement now says its ticket is on its way
             improvements = store.incidents.improvements(postmortem_of)
@@ -744,8 +746,12 @@ class IncidentDesk(Vertical):
         markdown = postmortem_markdown(incident, improvements, names=names, zone=zone, now=now)
         path = Path(folder) / postmortem_filename(incident, zone)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(markdown, encoding="utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Owner-only, like the store: a postmortem names people and systems.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(markdown)
+            os.chmod(path, 0o600)  # a file exported before keeps its old mode through O_TRUNC
             store.incidents.mark_exported(incident.id, now, str(path))
             stored = store.incidents.improvements(incident.id)
         except (OSError, sqlite3.Error) as error:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from duty_tui.models import Write
 from duty_tui.store import Store
+from duty_tui.store.db import StoreFault
 from duty_tui.sync.loop import backoff
 
 STORE_ATTEMPTS = 4
@@ -30,6 +31,8 @@ def store_writes(
                 if also is not None:
                     also()
             return stored
+        except StoreFault:  # a full disk or a read-only store: waiting will not help, say so now
+            raise
         except sqlite3.Error:
             if attempt == STORE_ATTEMPTS:
                 raise

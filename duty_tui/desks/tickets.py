@@ -39,6 +39,7 @@ from duty_tui.rules.actions import Actor, TicketAction, with_writes
 from duty_tui.rules.incidents import fold
 from duty_tui.rules.listing import is_mine
 from duty_tui.runtime import Runtime
+from duty_tui.store.db import why_not_stored
 from duty_tui.sync.outbox import OutboxProgress
 from duty_tui.sync.outcomes import PollFailed, TicketsPolled
 from duty_tui.sync.store_writer import StoreWriter
@@ -304,7 +305,7 @@ class TicketDesk(Vertical):
             self.pane.apply([before], [])
         self._pending(self.pending - len(message.writes), self.note)
         self.ui.notify(
-            f"Could not save “{first.describe()}” ({message.error.__class__.__name__}): nothing was sent "
+            f"Could not save “{first.describe()}” ({why_not_stored(message.error)}): nothing was sent "
             "to Jira. Try again.",
             title="Not saved",
             severity="error",

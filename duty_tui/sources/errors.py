@@ -9,7 +9,8 @@ Secrets are removed and the text made safe by `duty_tui.text` (its one redactor 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from duty_tui import text
 
@@ -48,6 +49,40 @@ def one_safe_line(value: str, limit: int | None = 160) -> str:
     patterns; redacted before capping, so a cap never leaves half a token.
     """
     return text.one_line(text.redact(text.sanitize(value)), limit, breaks=False)
+
+
+def without_secrets(error: SourceError, secrets: Iterable[str]) -> SourceError:
+    """`error` with each of `secrets` (the source's own credentials, in every form it sends them) taken
+    out of its sentence.
+
+    The redactor's patterns catch the usual shapes of a token; a service that quotes one back (an error
+    page echoing the request, "invalid token …") may use a shape they miss: an older Jira API token, a
+    Data Center personal access token, the base64 of email:token from a Basic header.
+    """
+    cleaned = text.redact(error.message, secrets)
+    return error if cleaned == error.message else replace(error, message=cleaned)
+
+
+def untrusted_certificate(error: BaseException) -> str | None:
+    """Why the service's TLS certificate was not accepted, if that is what `error` comes down to.
+
+    Looks through the chain the clients build (requests: SSLError → urllib3's MaxRetryError → its reason;
+    urllib: URLError.reason) for `ssl.SSLCertVerificationError`.
+    """
+    import ssl
+
+    seen: set[int] = set()
+    stack: list[BaseException] = [error]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return one_safe_line(str(current.verify_message or current.reason or "not trusted"), 80)
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None), *current.args)
+        stack.extend(link for link in linked if isinstance(link, BaseException))
+    return None
 
 
 def retry_after_seconds(value: str | None) -> float | None:

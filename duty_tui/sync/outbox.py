@@ -8,12 +8,19 @@ Order is kept per target, not across targets: one ticket the service keeps refus
 own writes. Transient failures (network, 5xx, 429) wait with back-off or Retry-After and keep the order;
 a permanent one (a 4xx other than 429, a conflict) fails the write, cancels the rest of its keypress and
 undoes their optimistic changes. Rejected credentials keep the writes until the service accepts them
-again. Nothing here imports Textual.
+again. A store that will not take a write (the disk is full, the file system read-only: `StoreFault`)
+stops the sending, never a write: nothing goes out whose attempt is not recorded first, and a write the
+service took but the store could not mark sent is kept here and marked sent once the store takes it
+again, never resent (after a restart in between, the attempt recorded before sending makes the resend
+look for it first). Each retry says the store's sentence, as a write kept for later does. Nothing here
+imports Textual.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -25,6 +32,7 @@ from duty_tui.models import Service, Ticket, Write, WriteKind
 from duty_tui.rules.actions import Reached
 from duty_tui.sources.errors import SourceError
 from duty_tui.store import Store
+from duty_tui.store.db import StoreFault
 from duty_tui.sync.loop import Loop, backoff
 
 log = logging.getLogger(__name__)
@@ -33,6 +41,7 @@ IDLE_SECONDS = 300.0  # nothing to send: sleep until woken by a new write
 FIRST_RETRY_SECONDS = 2.0
 STUCK_AFTER_ATTEMPTS = 5
 CREATE_RETRY_SECONDS = 30.0
+STORE_RETRY_SECONDS = 5.0  # the store refused a write (full disk, read-only): try it again this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,10 @@ class OutboxWriter(Loop):
         self.emit = emit
         self._stuck: set[str] = set()  # writes already reported as stuck (reported once each)
         self._lock_handle: TextIO | None = None
+        # Writes the service has that the store could not mark sent yet (oldest first): marked before
+        # anything else is sent, never sent again.
+        self._unrecorded: list[_Unrecorded] = []
+        self._store_fault: str | None = None  # what the store said while it refuses writes
 
     # -- control ------------------------------------------------------------------------------
 
@@ -105,7 +118,7 @@ class OutboxWriter(Loop):
             import fcntl
         except ImportError:  # no flock on this platform: run unlocked
             return True
-        handle = path.open("a")
+        handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -116,7 +129,10 @@ class OutboxWriter(Loop):
 
     def send_now(self) -> None:
         """The service answers again (or the engineer pressed refresh): stop waiting out back-offs."""
-        self.store.outbox.send_now(self.clock.now())
+        try:
+            self.store.outbox.send_now(self.clock.now())
+        except StoreFault as fault:  # the writer itself says so, at its next step
+            log.warning("outbox: could not bring the writes forward: %s", fault)
         self.wake()
 
     def stop(self) -> None:
@@ -129,6 +145,15 @@ class OutboxWriter(Loop):
 
     def step(self) -> float:
         """Send one keypress's writes. Returns how long to wait before the next step."""
+        try:
+            self._record_unrecorded()
+            wait = self._step()
+        except StoreFault as fault:
+            return self._store_refused(fault)
+        self._store_fault = None
+        return wait
+
+    def _step(self) -> float:
         pending = self.store.outbox.pending()
         if not pending:
             return IDLE_SECONDS
@@ -172,6 +197,8 @@ class OutboxWriter(Loop):
             except SourceError as error:
                 self._failed(write, error, delivery)
                 return
+            except StoreFault:  # the delivery could not read or keep what it needs: later, checked first
+                raise
             except Exception as error:  # a bug must not lose the write: keep it and retry later
                 log.exception("outbox: unexpected error sending %s", write.describe())
                 self._failed(
@@ -182,13 +209,51 @@ class OutboxWriter(Loop):
                 return
             carry = delivered.carry
             write = replace(write, result=delivered.result)  # the UI learns what it made (a new key)
-            now = self.clock.now()
-            with self.store.transaction():
-                self.store.outbox.mark_sent(write, now, delivered.reached, delivered.result)
-                delivery.confirmed(write, delivered, now)
-            self._stuck.discard(write.uid)
             sent.add(write.id or 0)
-            self.emit(OutboxProgress(write, delivery.shown(write), self.store.outbox.count_pending()))
+            unrecorded = _Unrecorded(write, delivered, delivery, self.clock.now())
+            self._unrecorded.append(unrecorded)  # until the store has it: sent, so never sent again
+            self._record(unrecorded)
+
+    def _record_unrecorded(self) -> None:
+        """Mark sent what the service took while the store refused to record it, oldest first."""
+        while self._unrecorded:
+            self._record(self._unrecorded[0])
+
+    def _record(self, unrecorded: _Unrecorded) -> None:
+        """Mark one delivered write sent and show its effect, in one transaction (raises `StoreFault`
+        while the store refuses, keeping it for the next step)."""
+        write, delivery = unrecorded.write, unrecorded.delivery
+        with self.store.transaction():
+            self.store.outbox.mark_sent(write, unrecorded.at, unrecorded.delivered.reached, write.result)
+            delivery.confirmed(write, unrecorded.delivered, unrecorded.at)
+        self._unrecorded.remove(unrecorded)
+        self._stuck.discard(write.uid)
+        self.emit(OutboxProgress(write, delivery.shown(write), self.store.outbox.count_pending()))
+
+    def _store_refused(self, fault: StoreFault) -> float:
+        """The store would not take a write: send nothing more until it does, and say why (a toast once,
+        then the status line) about the write that waits."""
+        first_time = self._store_fault != fault.sentence
+        self._store_fault = fault.sentence
+        if first_time:
+            log.warning("outbox: sending paused: %s", fault.sentence)
+        try:
+            pending = self.store.outbox.pending()
+            waiting = self._unrecorded[0].write if self._unrecorded else (pending[0] if pending else None)
+            if waiting is not None:
+                delivery = self.deliveries.get(waiting.service)
+                self.emit(
+                    OutboxProgress(
+                        waiting,
+                        _shown(delivery, waiting),
+                        len(pending),
+                        retrying=fault.sentence,
+                        stuck=first_time,
+                    )
+                )
+        except sqlite3.Error:  # the store cannot even be read: the next step tries again
+            log.exception("outbox: could not read the store")
+        return STORE_RETRY_SECONDS
 
     def _failed(self, write: Write, error: SourceError, delivery: Delivery | None) -> None:
         now = self.clock.now()
@@ -225,6 +290,16 @@ class OutboxWriter(Loop):
                 stuck=stuck,
             )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Unrecorded:
+    """A write the service has, not yet marked sent in the store."""
+
+    write: Write
+    delivered: Delivered
+    delivery: Delivery
+    at: datetime
 
 
 def _target(write: Write) -> tuple[Service, str]:

@@ -17,6 +17,7 @@ from duty_tui.clock import Clock
 from duty_tui.models import SourceStatus
 from duty_tui.sources.errors import PollCancelled, SourceError
 from duty_tui.store import Store
+from duty_tui.store.db import StoreFault
 from duty_tui.sync.loop import Loop, backoff
 from duty_tui.sync.outcomes import Poller, PollFailed, PollOutcome
 
@@ -63,7 +64,9 @@ class PollLoop(Loop):
             return 0.0
         except SourceError as error:
             return self._failed(attempt, error)
-        except Exception as error:  # a bug, or the store failing (locked, disk full): report, keep going
+        except StoreFault as fault:  # the source answered; the store would not keep it (full, read-only)
+            return self._failed(attempt, SourceError(fault.sentence))
+        except Exception as error:  # a bug, or the store failing (locked): report, keep going
             log.exception("%s poll failed unexpectedly", self.source)
             return self._failed(
                 attempt,

@@ -7,7 +7,7 @@ into `rules.flow_history.TicketHistory`), `writes` (`JiraWriter`: the writes and
 depend on, for the outbox and the ticket views), `creation` (raising a ticket from a #laa-ops message:
 create it, find it again after a lost answer, link it) and `errors` (Jira's failures → `SourceError`). It
 may import the `jira` library (loaded on first use, on a worker thread) and `requests` (whose errors `jira`
-raises), the shared `sources.errors` and `sources.values`, `models`, `config` and `rules`; like the rest of
-`sources`, never the store, `sync`, desks, widgets, views or Textual (the contracts in pyproject.toml), and
-nothing of `sources.slack`.
+raises), the shared `sources.errors`, `sources.values` and `sources.redirects`, `models`, `config` and
+`rules`; like the rest of `sources`, never the store, `sync`, desks, widgets, views or Textual (the
+contracts in pyproject.toml), and nothing of `sources.slack`.
 """

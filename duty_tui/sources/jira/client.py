@@ -9,6 +9,7 @@ honours Retry-After, so a Jira outage never blocks a thread in a library sleep.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -24,6 +25,7 @@ from duty_tui.sources.errors import PollCancelled, SourceError
 from duty_tui.sources.jira import history
 from duty_tui.sources.jira.errors import TranslateErrors
 from duty_tui.sources.jira.history import StatusCategories
+from duty_tui.sources.redirects import refuse_redirects
 from duty_tui.sources.values import items, mapping, text
 
 if TYPE_CHECKING:
@@ -83,6 +85,19 @@ class JiraSource:
                 self._client = self._connect()
             return self._client
 
+    def secrets(self) -> tuple[str, ...]:
+        """The credentials in every form this source sends them: kept out of its error sentences."""
+        if not self._token:
+            return ()
+        if self.config.auth == "pat":
+            return (self._token,)
+        pair = f"{self.config.email}:{self._token}"
+        try:  # as requests encodes the Basic credentials
+            raw = pair.encode("latin-1")
+        except UnicodeEncodeError:
+            raw = pair.encode("utf-8")
+        return (self._token, base64.b64encode(raw).decode("ascii"))
+
     def _connect(self) -> JIRA:
         from jira import JIRA
 
@@ -92,13 +107,21 @@ class JiraSource:
         else:
             auth = {"basic_auth": (self.config.email, self._token)}
         with self.translate_errors("connecting to Jira"):
+            # Built without its serverInfo call, so that redirects are refused before the first request
+            # (`sources.redirects`); then the same call, and what the library keeps of it. TLS
+            # verification is always on (the library's default, said here so no option can drop it).
             client = JIRA(
                 server=self.config.url,
                 max_retries=0,
                 timeout=(5, self.config.timeout_seconds),
-                options={"check_update": False},
+                options={"check_update": False, "verify": True},
+                get_server_info=False,
                 **auth,
             )
+            refuse_redirects(client._session)
+            info = client.server_info()
+            client._version = tuple(info["versionNumbers"])
+            client.deploymentType = info.get("deploymentType")
         if self.config.auth == "pat" and not client._is_cloud:
             raise SourceError(
                 f"{self.config.url} is Jira Data Center, which duty-tui cannot search yet: "
@@ -331,7 +354,7 @@ class JiraSource:
     # -- errors ---------------------------------------------------------------------------------
 
     def translate_errors(self, doing: str) -> TranslateErrors:
-        return TranslateErrors(self.config.url, doing)
+        return TranslateErrors(self.config.url, doing, self.secrets())
 
 
 def _last_comment_time(notes: list[Mapping[str, Any]], default: datetime) -> datetime:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from duty_tui.config import SlackConfig
 from duty_tui.models import ChatMessage, ChatUser, Reaction
-from duty_tui.sources.errors import PollCancelled, SourceError
+from duty_tui.sources.errors import PollCancelled, SourceError, without_secrets
 from duty_tui.sources.slack.errors import translate_slack_error
 from duty_tui.sources.values import items, optional_text, text
 
@@ -48,11 +48,13 @@ class SlackSource:
     def client(self) -> WebClient:
         with self._lock:
             if self._client is None:
-                from slack_sdk import WebClient
+                from duty_tui.sources.slack.transport import GuardedWebClient, check_supported
 
+                check_supported()
                 # No library retries: they sleep inside the thread (delaying quit) and the poll
-                # loop already retries with back-off and honours Retry-After.
-                self._client = WebClient(
+                # loop already retries with back-off and honours Retry-After. Redirects are refused and
+                # TLS always verified (`sources.slack.transport`).
+                self._client = GuardedWebClient(
                     token=self._token,
                     base_url=self.config.api_url,
                     timeout=int(self.config.timeout_seconds),
@@ -201,6 +203,10 @@ class SlackSource:
 
     # -- plumbing -------------------------------------------------------------------------------
 
+    def secrets(self) -> tuple[str, ...]:
+        """The token: kept out of this source's error sentences, whatever Slack quotes back."""
+        return (self._token,) if self._token else ()
+
     def _call(self, doing: str, call: Callable[[WebClient], Any]) -> Mapping[str, Any]:
         return self.call(doing, call)
 
@@ -209,8 +215,15 @@ class SlackSource:
         try:
             response = call(self.client())
             data = response.data
+        except SourceError as error:
+            raise without_secrets(error, self.secrets()) from None
         except Exception as error:
-            raise translate_slack_error(error, self.config.api_url, doing, self.token_name) from error
+            # Not chained for display: slack_sdk's error holds Slack's whole answer, which a traceback in
+            # the log would print (an error page echoing the request, token and all).
+            translated = translate_slack_error(
+                error, self.config.api_url, doing, self.token_name, self.secrets()
+            )
+            raise without_secrets(translated, self.secrets()) from None
         if not isinstance(data, Mapping):
             raise SourceError(f"Slack sent a response duty-tui could not read while {doing}.")
         return data

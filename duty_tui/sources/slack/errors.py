@@ -1,14 +1,21 @@
 """Slack's failures → `SourceError`: one sentence for the engineer, and what the caller should do.
 
 Slack answers most errors with HTTP 200 and `ok: false`; `slack_sdk` raises `SlackApiError` for
-those, and for 429 (with `Retry-After`) and 5xx; network trouble surfaces as `OSError`s.
+those, and for 429 (with `Retry-After`) and 5xx; network trouble surfaces as `OSError`s; a redirect as
+`RedirectRefused` (`sources.redirects`: never followed), an untrusted certificate as an `OSError` with
+`ssl.SSLCertVerificationError` inside.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from duty_tui.sources.errors import SourceError, one_safe_line, retry_after_seconds
+from duty_tui import text
+from duty_tui.sources.errors import SourceError, one_safe_line, retry_after_seconds, untrusted_certificate
+from duty_tui.sources.redirects import RedirectRefused, refused
+
+SETTING = "[slack] api_url"
 
 # Slack's own failures, answered with HTTP 200: try again later (a write may have partly acted, which
 # the resend checks cover).
@@ -39,6 +46,7 @@ def translate_slack_error(
     url: str,
     doing: str,
     token_name: str = "SLACK_BOT_TOKEN",  # noqa: S107
+    secrets: Iterable[str] = (),
 ) -> SourceError:
     from slack_sdk.errors import SlackApiError
 
@@ -70,6 +78,14 @@ def translate_slack_error(
         if code:
             return _answered(code, status, response, doing, token_name)
         return SourceError(f"Slack sent a response duty-tui could not read while {doing}.", status=status)
+    if isinstance(error, RedirectRefused):
+        return refused("Slack", url, error, doing, SETTING)
+    if (reason := untrusted_certificate(error)) is not None:
+        return SourceError(
+            f"Slack at {url} sent a TLS certificate duty-tui does not trust ({reason}) while {doing}; "
+            f"verification stays on: fix the certificate, or {SETTING}.",
+            unreachable=True,
+        )
     if isinstance(error, TimeoutError):
         return SourceError(f"Slack at {url} did not answer in time while {doing}.", unreachable=True)
     if isinstance(error, OSError):  # URLError, ConnectionError, RemoteDisconnected are all OSErrors
@@ -81,7 +97,8 @@ def translate_slack_error(
             f"Slack sent a response duty-tui could not read while {doing} ({error.__class__.__name__})."
         )
     return SourceError(
-        f"Unexpected error while {doing}: {error.__class__.__name__}: {one_safe_line(str(error))}."
+        f"Unexpected error while {doing}: {error.__class__.__name__}: "
+        f"{one_safe_line(text.redact(text.sanitize(str(error)), secrets))}."  # secrets out before the cap
     )
 
 
