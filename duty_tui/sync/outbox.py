@@ -77,7 +77,7 @@ class OutboxProgress:
     ticket: Ticket | None
     pending: int
     failure: str | None = None  # set when the service refused the write for good
-    retrying: str | None = None  # set when it will try again later
+    retrying: str | None = None  # why it will try again later: a clause, the messages end the sentence
     cancelled: tuple[Write, ...] = ()
     stuck: bool = False  # it has failed many times: tell the engineer (once) instead of retrying quietly
 
@@ -247,7 +247,7 @@ class OutboxWriter(Loop):
                         waiting,
                         _shown(delivery, waiting),
                         len(pending),
-                        retrying=fault.sentence,
+                        retrying=fault.sentence.rstrip("."),
                         stuck=first_time,
                     )
                 )
@@ -286,7 +286,7 @@ class OutboxWriter(Loop):
                 write,
                 _shown(delivery, write),
                 self.store.outbox.count_pending(),
-                retrying=error.message,
+                retrying=error.message.rstrip("."),
                 stuck=stuck,
             )
         )
