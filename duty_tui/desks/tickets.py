@@ -293,7 +293,8 @@ class TicketDesk(Vertical):
 
     def on_writes_queued(self, message: WritesQueued) -> None:
         self._before.pop(message.writes[0].batch, None)
-        self._pending(message.pending, self.note)
+        if message.pending != self.pending:  # mostly the count the keypress already showed: no news
+            self._pending(message.pending, self.note)
         if self.sender is not None:
             self.sender.wake()
 

@@ -35,11 +35,20 @@ class TicketFacts:
     def of(self, ticket: Ticket) -> Facts:
         known = self._known.get(ticket.key)
         if known is None or known.ticket is not ticket:
-            known = Facts(
-                ticket,
-                classify(ticket, self.rules),
-                acknowledge_deadline(ticket.created, self.calendar, self.within),
+            # A new version of a ticket keeps what its changes leave alone: a poll's edit is mostly a
+            # status, an assignee or a comment, and rarely the text or the priority the rules read.
+            old = known.ticket if known is not None else None
+            found = (
+                known.classification
+                if known is not None and old is not None and _same_reading(old, ticket)
+                else classify(ticket, self.rules)
             )
+            deadline = (
+                known.deadline
+                if known is not None and old is not None and old.created == ticket.created
+                else acknowledge_deadline(ticket.created, self.calendar, self.within)
+            )
+            known = Facts(ticket, found, deadline)
             self._known[ticket.key] = known
         return known
 
@@ -50,3 +59,13 @@ class TicketFacts:
     def forget(self, keys: Iterable[str]) -> None:
         for key in keys:
             self._known.pop(key, None)
+
+
+def _same_reading(old: Ticket, new: Ticket) -> bool:
+    """Whether `classify` reads the same in both versions (see rules.triage)."""
+    return (old.priority, old.labels, old.components, old.summary) == (
+        new.priority,
+        new.labels,
+        new.components,
+        new.summary,
+    )

@@ -46,23 +46,26 @@ class Rule:
     masked: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.unless:
-            alternatives = "|".join(re.escape(w.lower()) for w in sorted(self.unless, key=len, reverse=True))
-            object.__setattr__(self, "masked", re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])"))
-        else:
-            object.__setattr__(self, "masked", None)
-        alternatives = "|".join(re.escape(w.lower()) for w in sorted(self.words, key=len, reverse=True))
+        object.__setattr__(self, "masked", _whole_words(self.unless) if self.unless else None)
         # Whole words, where "-" and "/" separate words ("ccms-stage", "cwa-uat"). That also makes
         # "pre-prod" contain "prod": the Pre-Prod rule comes first, and the first rule that matches wins.
-        compiled = (
-            re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])") if self.words else re.compile(r"(?!)")
-        )
-        object.__setattr__(self, "pattern", compiled)
+        object.__setattr__(self, "pattern", _whole_words(self.words) if self.words else re.compile(r"(?!)"))
 
     def search(self, lowered: str) -> bool:
         if self.masked is not None:
             lowered = self.masked.sub(" ", lowered)
         return self.pattern.search(lowered) is not None
+
+
+def _whole_words(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of `words` (lowered, longest first) as a whole word: no letter or digit either side.
+
+    The same as `(?<![a-z0-9])(?:w1|w2)(?![a-z0-9])`, with the look-behind after each word instead of
+    before the group: a pattern that starts with its words lets the regex engine skip ahead to where
+    one could start, which makes a one-word rule (most of them) about ten times faster."""
+    ordered = [re.escape(w.lower()) for w in sorted(words, key=len, reverse=True)]
+    alternatives = "|".join(f"{word}(?<![a-z0-9]{word})" for word in ordered)
+    return re.compile(f"(?:{alternatives})(?![a-z0-9])")
 
 
 PRE_PROD_WORDS = ("pre-prod", "preprod", "pre prod", "pre-production", "preproduction")

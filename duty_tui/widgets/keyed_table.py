@@ -10,16 +10,17 @@ owner through `duty_tui/text/`; nothing here parses markup.
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -30,6 +31,17 @@ T = TypeVar("T")
 # An update touching fewer than one row in this many is merged into the order by bisection;
 # larger ones re-sort everything (cheaper than many insertions).
 INCREMENTAL_SHARE = 8
+PIECES_KEPT = 4096  # rendered cells kept for reuse (see KeyedTable._piece)
+
+
+class _Shown(NamedTuple):
+    """The cursor's row and place, and the rows on screen (see `KeyedTable._shown`)."""
+
+    cursor_key: str | None
+    cursor_index: int
+    top: int
+    on_screen: list[str]
+    at_tail: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +146,19 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self._items: dict[str, T] = {}
         self._sort_keys: dict[str, Any] = {}
         self._haystacks: dict[str, str] = {}
-        self._order: list[str] = []
-        self._index: dict[str, int] = {}
+        self._order: list[str] = []  # sorted by `_sort_keys`, so a row's place is found by bisection
         self._filter: tuple[str, ...] = ()
         self._predicate: Callable[[T], bool] | None = None
         self._cursor_key: str | None = None
         self._strips: dict[str, tuple[int, Strip]] = {}
+        # Styles as last looked up (Textual works them out afresh on every call and every refresh);
+        # dropped when the widget's styles change (focus, theme). `_strips_base` is the base style the
+        # cached strips were drawn with: a new base (the focus tint) redraws them.
+        self._styles: dict[str, Style] = {}
+        self._strips_base: Style | None = None
+        self._widths: tuple[int, list[int]] | None = None
+        self._header: tuple[int, Style, Strip] | None = None
+        self._pieces: dict[tuple[object, ...], tuple[list[Segment], int]] = {}  # see _piece
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -190,16 +209,20 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         removed = [k for k in removed if k in self._items]
         if not changed and not removed:
             return
+        touched = list(dict.fromkeys([*(self._key(item) for item in changed), *removed]))
+        before = self._shown(on_screen=True)
+        merge = len(touched) * INCREMENTAL_SHARE < len(self._order)
+        if merge:  # take the touched rows out while their sort keys still say where they are
+            for at in sorted((at for key in touched if (at := self._find(key)) is not None), reverse=True):
+                del self._order[at]
         for key in removed:
             self._items.pop(key, None)
             self._sort_keys.pop(key, None)
             self._haystacks.pop(key, None)
-            self._strips.pop(key, None)
         self._remember(changed)
-        touched = [self._key(item) for item in changed]
         for key in touched:
             self._strips.pop(key, None)
-        self._reorder([*touched, *removed])
+        self._reorder(touched, before, merge=merge)
 
     def invalidate(self) -> None:
         """Re-render every row (e.g. ages moved on), without touching order or cursor."""
@@ -235,64 +258,131 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             return False
         return all(word in self._haystacks[key] for word in self._filter)
 
-    def _reorder(self, touched: Sequence[str] | None = None) -> None:
-        """Rebuild the shown order; with `touched` (the keys an update changed or removed), only
-        those rows are taken out and put back: a poll of 50 changes into 5,000 rows need not
-        re-test and re-sort them all. So the predicate must depend on the row alone: when what it
-        reads changes (a view, a board), the owner calls `set_predicate` again, which re-tests all."""
-        old_key = self._cursor_key
-        old_index = self._index.get(old_key, 0) if old_key else 0
-        old_screen_row = old_index - self.scroll_offset.y
-        was_at_tail = bool(self._order) and old_key == self._order[-1]
+    def _shown(self, *, on_screen: bool = False) -> _Shown:
+        """Where the cursor is and what the screen shows, before an update changes them. With
+        `on_screen` (from `apply`, before it touches anything) the order still agrees with the sort
+        keys, so the cursor's row is found by bisection; otherwise the rows may be new (`set_rows`)."""
+        key, top = self._cursor_key, int(self.scroll_offset.y)
+        index = 0
+        if key is not None and on_screen:
+            index = self._find(key) or 0
+        elif key is not None:
+            with contextlib.suppress(ValueError):
+                index = self._order.index(key)
+        return _Shown(
+            key,
+            index,
+            top,
+            self._order[top : top + self._screen_rows()] if on_screen else [],
+            bool(self._order) and key == self._order[-1],
+        )
+
+    def _reorder(
+        self, touched: Sequence[str] | None = None, before: _Shown | None = None, *, merge: bool = False
+    ) -> None:
+        """Rebuild the shown order. With `touched` (the keys an update changed or removed, `before`
+        it did) and `merge`, the touched rows were taken out already and only those still shown are
+        put back, by bisection: a poll of 50 changes into 5,000 rows need not re-test, re-sort or even
+        walk them all. So the predicate must depend on the row alone: when what it reads changes (a
+        view, a board), the owner calls `set_predicate` again, which re-tests all."""
+        old = before or self._shown()
+        old_key, old_index = old.cursor_key, old.cursor_index
         sort_key = self._sort_keys.__getitem__
-        if touched is not None and len(touched) * INCREMENTAL_SHARE < len(self._order):
-            gone = set(touched)
-            order = [k for k in self._order if k not in gone]
-            for key in dict.fromkeys(touched):
+        if touched is not None and merge:
+            order = self._order
+            for key in touched:
                 if key in self._items and self._shows(key):
                     bisect.insort(order, key, key=sort_key)
-            self._order = order
         else:
             self._order = sorted(filter(self._shows, self._items), key=sort_key)
-        self._index = {key: index for index, key in enumerate(self._order)}
-        if not self._order:
-            new_key = None
-        elif self.follow_tail and (was_at_tail or old_key is None):
-            new_key = self._order[-1]
-        elif old_key in self._index:
-            new_key = old_key
-        else:
-            new_key = self._order[min(old_index, len(self._order) - 1)]
+        new_key, new_index = self._cursor_after(old)
         self._update_virtual_size()
         self._cursor_key = new_key
         if new_key is not None:
-            new_index = self._index[new_key]
+            old_screen_row = old_index - old.top
             self._scroll_to_row_top(new_index - old_screen_row if old_key == new_key else None, new_index)
         if new_key != old_key:
             self.post_message(self.CursorMoved(self, new_key))
-        self.refresh()
+        if touched is None or not old.on_screen or not self._order or int(self.scroll_offset.y) != old.top:
+            self.refresh()  # a new filter, new rows, or a scroll: every line may differ
+        else:
+            moved = {old_key, new_key} if old_key != new_key else set()
+            self._refresh_rows(old.on_screen, set(touched), moved)
+
+    def _cursor_after(self, old: _Shown) -> tuple[str | None, int]:
+        """Where the cursor goes once the order changed: its row if still shown, else the row that took
+        its place (or the newest, following the tail)."""
+        order = self._order
+        if not order:
+            return None, 0
+        if self.follow_tail and (old.at_tail or old.cursor_key is None):
+            return order[-1], len(order) - 1
+        at = self._find(old.cursor_key) if old.cursor_key is not None else None
+        if at is not None:
+            return old.cursor_key, at
+        at = min(old.cursor_index, len(order) - 1)
+        return order[at], at
+
+    def _find(self, key: str) -> int | None:
+        """Where row `key` is in the order (None: not shown), by bisection over the sort keys."""
+        rank = self._sort_keys.get(key)
+        if rank is None:  # a row the table does not hold
+            return None
+        order = self._order
+        at = bisect.bisect_left(order, rank, key=self._sort_keys.__getitem__)
+        return at if at < len(order) and order[at] == key else None
+
+    def _screen_rows(self) -> int:
+        """How many rows the screen shows below the header (0 before the first layout)."""
+        return max(0, self.scrollable_content_region.height - 1)
+
+    def _refresh_rows(self, before: Sequence[str], touched: set[str], cursor: set[str | None]) -> None:
+        """Repaint only the lines whose row changed (`touched`), moved (another key at that line than
+        `before`, what the lines showed), or gained or lost the cursor: a poll of 50 changes into 5,000
+        rows mostly lands off screen, and Textual repaints each dirty line of every widget under it."""
+        top = int(self.scroll_offset.y)
+        after = self._order[top : top + self._screen_rows()]
+        dirty = [
+            line
+            for line in range(max(len(before), len(after)))
+            if (now := after[line] if line < len(after) else None) in touched
+            or now in cursor
+            or now != (before[line] if line < len(before) else None)
+        ]
+        width = self.size.width
+        start = 0
+        for position, line in enumerate(dirty):  # one region per run of adjacent lines
+            if position + 1 == len(dirty) or dirty[position + 1] != line + 1:
+                first = dirty[start]
+                self.refresh(Region(0, first + 1, width, line - first + 1))  # + 1: below the header
+                start = position + 1
 
     # -- cursor -------------------------------------------------------------------------------
 
     def move_cursor_to(self, key: str) -> bool:
-        if key not in self._index:
+        at = self._find(key)
+        if at is None:
             return False
-        self._set_cursor_index(self._index[key])
+        self._set_cursor_index(at)
         return True
 
     def _set_cursor_index(self, index: int) -> None:
         if not self._order:
             return
         index = max(0, min(index, len(self._order) - 1))
-        key = self._order[index]
-        if key != self._cursor_key:
+        key, old_key, old_top = self._order[index], self._cursor_key, int(self.scroll_offset.y)
+        if key != old_key:
             self._cursor_key = key
             self.post_message(self.CursorMoved(self, key))
         self._scroll_to_row_top(None, index)
-        self.refresh()
+        if int(self.scroll_offset.y) != old_top:
+            self.refresh()
+        elif key != old_key:  # the same rows on screen: only the cursor's old and new lines change
+            on_screen = self._order[old_top : old_top + self._screen_rows()]
+            self._refresh_rows(on_screen, set(), {old_key, key})
 
     def _cursor_index(self) -> int:
-        return self._index.get(self._cursor_key, 0) if self._cursor_key else 0
+        return (self._find(self._cursor_key) if self._cursor_key else None) or 0
 
     @property
     def _page_rows(self) -> int:
@@ -350,12 +440,18 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
+        self._header = None
         self._update_virtual_size()
         if self._order:
             self._scroll_to_row_top(None, self._cursor_index())
 
     def column_widths(self, width: int) -> list[int]:
         """Cell widths for a table `width` wide; 0 for a column left out at this width."""
+        if self._widths is None or self._widths[0] != width:
+            self._widths = (width, self._column_widths(width))
+        return self._widths[1]
+
+    def _column_widths(self, width: int) -> list[int]:
         shown = [c for c in self.columns if width >= c.hide_below]
         gaps = len(shown) - 1
         fixed = sum(c.width or 0 for c in shown)
@@ -365,6 +461,18 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             for c in self.columns
         ]
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, component: str) -> Style:
+        """A component's style, or the widget's own for "" (Textual's `rich_style` walks every ancestor)."""
+        style = self._styles.get(component)
+        if style is None:
+            style = self.get_component_rich_style(component) if component else self.rich_style
+            self._styles[component] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
@@ -372,12 +480,12 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         index = int(self.scroll_offset.y) + y - 1
         if not self._order:
             if y == 1:
-                style = self.get_component_rich_style("keyed-table--empty")
+                style = self._style("keyed-table--empty")
                 empty = "Nothing matches; Esc clears the filter." if self._filter else self.empty_text
                 return Strip(list(Text(" " + empty, style=style, end="").render(self.app.console)))
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(""))
         if index >= len(self._order):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(""))
         key = self._order[index]
         strip = self._row_strip(key, width)
         if key == self._cursor_key:
@@ -387,36 +495,58 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         return strip
 
     def _cursor_style(self) -> Style:
-        return self.get_component_rich_style("keyed-table--cursor")
+        return self._style("keyed-table--cursor")
 
     def _header_strip(self, width: int) -> Strip:
-        style = self.get_component_rich_style("keyed-table--header")
-        cells = [Text(c.label, justify=c.justify) for c in self.columns]
-        return self._line(cells, width, style)
+        style = self._style("keyed-table--header")
+        if self._header is None or self._header[:2] != (width, style):
+            cells = [Text(c.label, justify=c.justify) for c in self.columns]
+            self._header = (width, style, self._line(cells, width, style))
+        return self._header[2]
 
     def _row_strip(self, key: str, width: int) -> Strip:
+        base = self._style("")
+        if base != self._strips_base:  # e.g. the focus tint came or went: every row's background moves
+            self._strips.clear()
+            self._strips_base = base
         cached = self._strips.get(key)
         if cached is not None and cached[0] == width:
             return cached[1]
-        strip = self._line(list(self._cells(self._items[key])), width, self.rich_style)
+        strip = self._line(list(self._cells(self._items[key])), width, base)
         self._strips[key] = (width, strip)
         return strip
 
     def _line(self, cells: Sequence[Text], width: int, base: Style) -> Strip:
-        line = Text(no_wrap=True, end="")
-        first = True
+        segments: list[Segment] = []
+        used = 0
         for cell, column, cell_width in zip(cells, self.columns, self.column_widths(width), strict=False):
             if not cell_width:
                 continue
-            if not first:
-                line.append(" ")
-            first = False
+            if segments:
+                segments.append(Segment(" ", base))
+                used += 1
+            piece, length = self._piece(cell, cell_width, column.justify, base)
+            segments += piece
+            used += length
+        if used == width:  # the columns fill the line exactly (they do unless it is very narrow)
+            return Strip(segments, width)
+        return Strip(segments, used).adjust_cell_length(width, base)
+
+    def _piece(self, cell: Text, width: int, justify: str, base: Style) -> tuple[list[Segment], int]:
+        """A cell cut or padded to its column, as segments in the row's `base` style. Most cells recur
+        (a board, a priority, an age, a clock), so the pieces are kept by what they are made of."""
+        made_of = (cell.plain, cell.style, tuple(cell.spans), width, justify, base)
+        found = self._pieces.get(made_of)
+        if found is None:
             piece = cell.copy()
-            piece.truncate(cell_width, overflow="ellipsis")
-            if column.justify == "right":
-                piece.align("right", cell_width)
+            piece.truncate(width, overflow="ellipsis")
+            if justify == "right":
+                piece.align("right", width)
             else:
-                piece.pad_right(cell_width - piece.cell_len)
-            line.append_text(piece)
-        segments = list(Segment.apply_style(line.render(self.app.console, end=""), style=base))
-        return Strip(segments).adjust_cell_length(width, base)
+                piece.pad_right(width - piece.cell_len)
+            segments = list(Segment.apply_style(piece.render(self.app.console, end=""), style=base))
+            found = (segments, Segment.get_line_length(segments))
+            if len(self._pieces) >= PIECES_KEPT:
+                self._pieces.clear()
+            self._pieces[made_of] = found
+        return found

@@ -7,10 +7,11 @@ selected ticket by posting `TicketIntent`s, which bubble to the ticket desk arou
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
-from typing import ClassVar, NamedTuple
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -51,6 +52,7 @@ BAND_STYLE = {
 }
 UNASSIGNED, MINE = "unassigned", "mine"
 UNACKNOWLEDGED = "unacknowledged"  # waiting and not acknowledged, soonest deadline first (the checklist's)
+_K = TypeVar("_K")
 
 
 class TicketTable(KeyedTable[Ticket]):
@@ -140,7 +142,14 @@ class TicketsPane(ListPane):
         self.known = facts or TicketFacts(self.rules, calendar, within)
         self.cursor_landed: tuple[str | None, float] = (None, 0.0)  # see just_landed
         self.held_order: dict[str, tuple[object, ...]] = {}  # see sort_key
-        self.tally: dict[str, Tally] = {}  # what the title counts, per row; see update_counts
+        self._tally: dict[str, Tally] = {}  # what the title counts, per row; see update_counts
+        # The tally summed up, kept as rows change: unassigned rows by boards, assigned rows by assignee,
+        # the waiting (unassigned, unacknowledged) rows by boards, and their deadlines in order.
+        self._unassigned: dict[tuple[str, ...], int] = {}
+        self._assigned: dict[str, int] = {}
+        self._waiting: dict[tuple[str, ...], int] = {}
+        self._deadlines: list[datetime] = []
+        self._clocks: tuple[datetime | None, dict[tuple[datetime, datetime | None], AckClock]] = (None, {})
         table = TicketTable(
             COLUMNS,
             key=lambda t: t.key,
@@ -173,7 +182,18 @@ class TicketsPane(ListPane):
         self.post_message(TicketIntent(TicketAction.DETAIL, message.key))
 
     def clock(self, ticket: Ticket) -> AckClock:
-        return ack_clock(ticket.created, ticket.acknowledged_at, self.now(), self.calendar, self.within)
+        """Memoised for the current `now`: an edit that leaves `created` and the acknowledgement alone
+        (most of a poll's) keeps its clock, and a long-breached ticket's costs a walk over many days."""
+        now = self.now()
+        at, known = self._clocks
+        if at != now:
+            known = {}
+            self._clocks = (now, known)
+        made_from = (ticket.created, ticket.acknowledged_at)
+        found = known.get(made_from)
+        if found is None:
+            found = known[made_from] = ack_clock(*made_from, now, self.calendar, self.within)
+        return found
 
     def sort_key(self, ticket: Ticket) -> tuple[object, ...]:
         facts = self.facts(ticket)
@@ -266,8 +286,7 @@ class TicketsPane(ListPane):
 
     def unacknowledged_boards(self) -> set[str]:
         """The boards (by name) with a ticket waiting that nobody has acknowledged yet."""
-        waiting = (boards for boards, _, deadline in self.tally.values() if deadline is not None)
-        return {board for boards in waiting for board in boards}
+        return {board for boards in self._waiting for board in boards}
 
     def cycle_board(self) -> None:
         names = list(self.board_labels)
@@ -284,16 +303,54 @@ class TicketsPane(ListPane):
         self.tally = {ticket.key: self._tally_of(ticket) for ticket in tickets}
         self.update_counts()
 
+    @property
+    def tally(self) -> Mapping[str, Tally]:
+        """What the title counts, per row (a new entry for every change to the row's ticket)."""
+        return self._tally
+
+    @tally.setter
+    def tally(self, tally: Mapping[str, Tally]) -> None:
+        self._tally = {}
+        self._unassigned, self._assigned, self._waiting, self._deadlines = {}, {}, {}, []
+        for key, entry in tally.items():
+            self._set_tally(key, entry)
+
+    def _set_tally(self, key: str, entry: Tally | None) -> None:
+        """Replace (or with None, drop) a row's tally entry, keeping the sums `_count` reads."""
+        old = self._tally.pop(key, None) if entry is None else self._tally.get(key)
+        if old is not None:
+            self._add(old, -1)
+        if entry is not None:
+            self._tally[key] = entry
+            self._add(entry, 1)
+
+    def _add(self, entry: Tally, sign: int) -> None:
+        boards, assignee_id, deadline = entry
+        if assignee_id is not None:
+            _bump(self._assigned, assignee_id, sign)
+            return
+        _bump(self._unassigned, boards, sign)
+        if deadline is None:
+            return
+        _bump(self._waiting, boards, sign)
+        if sign > 0:
+            bisect.insort(self._deadlines, deadline)
+        else:
+            del self._deadlines[bisect.bisect_left(self._deadlines, deadline)]
+
     def apply(self, changed: Iterable[Ticket], removed: Iterable[str]) -> None:
-        changed, removed = list(changed), list(removed)
+        # A ticket as the row already shows it (the outbox reporting a write still on its way, say) changes
+        # nothing: the row, its place and the tally entry the attention list is kept by all stay.
+        changed = [ticket for ticket in changed if ticket != self.table.item(ticket.key)]
+        removed = list(removed)
         if changed or removed:  # most polls change nothing: keep them free
             before = self.table.cursor_key
             self.known.forget(removed)
             for key in removed:
                 self.held_order.pop(key, None)
-                self.tally.pop(key, None)
+                self._set_tally(key, None)
             for ticket in changed:
-                self.tally[ticket.key] = self._tally_of(ticket)
+                self._set_tally(ticket.key, self._tally_of(ticket))
             if self.view == MINE and self.me() != self._me_shown:  # learnt who "me" is: re-test all rows
                 self._refilter()
             self.table.apply(changed, removed)
@@ -341,42 +398,36 @@ class TicketsPane(ListPane):
         self.refresh_title()
 
     def _count(self, now: datetime) -> Counts:
-        """Runs on every poll and every minute over all rows, so it reads the tally kept by `apply`
-        rather than each ticket's facts, and settles most deadlines by comparison alone."""
-        per_boards: dict[tuple[str, ...], int] = {}
-        breached = soon = mine = 0
+        """Runs on every poll and every minute, so it reads the sums `_set_tally` keeps as rows change:
+        by boards and by assignee, and the waiting rows' deadlines in order, where two bisections find
+        what is breached and what has under 30 minutes of support time left."""
         me = self.me()
-        soon_by_wall, surely_not_soon = now + HALF_HOUR, self._surely_not_soon(now)
-        for boards, assignee_id, deadline in self.tally.values():
-            if assignee_id is not None:
-                mine += me is not None and assignee_id == me
-                continue
-            per_boards[boards] = per_boards.get(boards, 0) + 1
-            if deadline is None or (surely_not_soon is not None and deadline >= surely_not_soon):
-                continue
-            if deadline <= now:
-                breached += 1
-            # Support time left is never more than wall time left: the calendar only when unsure.
-            elif deadline < soon_by_wall or self.calendar.working_time_between(now, deadline) < HALF_HOUR:
-                soon += 1
+        deadlines = self._deadlines
+        due = bisect.bisect_right(deadlines, now)  # deadline <= now: breached
+        soon = bisect.bisect_left(deadlines, self._half_hour_on(now), lo=due) - due
         per_board: dict[str, int] = {}
-        for boards, count in per_boards.items():
+        for boards, count in self._unassigned.items():
             for board in boards:
                 label = self.board_labels.get(board, board)
                 per_board[label] = per_board.get(label, 0) + count
-        return Counts(per_board, breached, soon, mine)
+        return Counts(per_board, due, soon, self._assigned.get(me, 0) if me is not None else 0)
 
-    def _surely_not_soon(self, now: datetime) -> datetime | None:
-        """A deadline at or after this has at least 30 minutes of support time left: the next (or
-        current) support period has that much before it. This runs over every row on every change,
-        so the calendar's working-time arithmetic is kept for the few deadlines it cannot settle."""
-        state = self.calendar.state(now)
-        start, end = (now, state.closes_at) if state.open else (state.opens_at, None)
-        if not state.open and start is not None:
-            end = self.calendar.state(start).closes_at
-        if start is None or end is None or end - start < HALF_HOUR:
-            return None
-        return max(start, now) + HALF_HOUR
+    def _half_hour_on(self, now: datetime) -> datetime:
+        """The moment 30 minutes of support time from `now` have passed: support time left before a
+        deadline is under 30 minutes exactly when the deadline comes before it (the time left only
+        grows with the deadline, and first reaches 30 minutes there)."""
+        try:
+            return self.calendar.add_working_time(now, HALF_HOUR)
+        except ValueError:  # no support day for years: no support time is ever left
+            return datetime.max.replace(tzinfo=UTC)
 
     def show_status(self, status: SourceStatus | None) -> None:
         self.banner.show_status("Jira", status, self.now(), self.zone)
+
+
+def _bump(counts: dict[_K, int], key: _K, by: int) -> None:
+    left = counts.get(key, 0) + by
+    if left:
+        counts[key] = left
+    else:
+        del counts[key]

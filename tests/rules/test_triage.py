@@ -87,3 +87,28 @@ def test_prod_and_severity_1_2_first_then_time_left() -> None:
         key=lambda pair: key(*pair),
     )
     assert [t.key for t, _ in ordered] == ["A-1", "A-2", "A-4", "A-3"]
+
+
+def test_whole_word_patterns_match_exactly_what_the_plain_look_behind_form_matches() -> None:
+    """The rules' patterns put the look-behind after each word (for speed); the spans found, which
+    the masking of `unless` phrases relies on, are those of `(?<![a-z0-9])(?:…)(?![a-z0-9])`."""
+    import random
+    import re
+
+    from duty_tui.rules.triage import DEFAULT_ENVIRONMENTS, DEFAULT_SERVICES
+
+    rng = random.Random(11)
+    rules = [*DEFAULT_ENVIRONMENTS, *DEFAULT_SERVICES, Rule("Odd", ("c++", "a.b", "x y", "ǅ", "s3"))]
+    pieces = ["-", "/", "_", " ", "\n", "0", "x", "é", ".", "+", "pre", "prod", "pre-prod", "uat"]
+    for rule in rules:
+        pieces += [w.lower() for w in (*rule.words, *rule.unless)]
+    for rule in rules:
+        for words, compiled in ((rule.words, rule.pattern), (rule.unless, rule.masked)):
+            if not words or compiled is None:
+                continue
+            alternatives = "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True))
+            plain = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+            for _ in range(300):
+                text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8)))
+                spans = [m.span() for m in compiled.finditer(text)]
+                assert spans == [m.span() for m in plain.finditer(text)], (rule.name, text)
