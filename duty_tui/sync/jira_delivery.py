@@ -151,7 +151,8 @@ class JiraDelivery:
         if write.attempts > 1 and self.writer.has_comment(write.key, write.uid):
             return state  # an earlier attempt landed; Jira's answer was lost
         assert write.body is not None
-        self.writer.comment(write.key, write.body, write.uid)
+        # No control characters to Jira, whatever path queued the text (as the Slack delivery does).
+        self.writer.comment(write.key, text.sanitize(write.body), write.uid)
         return state
 
     def _transition(self, write: Write, state: IssueState | None) -> IssueState:

@@ -25,7 +25,7 @@ Layout. This is the lowest layer: its modules import only the standard library, 
 package, never Textual and no I/O library, so the rules and the I/O core may use it too.
 
 * :mod:`~duty_tui.text.clean`: :func:`sanitize`, :func:`one_line` and :func:`shown`, the character
-  rules.
+  rules, and :data:`UNSAFE_CHARACTER`, what :func:`sanitize` takes out (for output that escapes it instead).
 * :mod:`~duty_tui.text.render`: :func:`plain`, :func:`assemble` and the style constants (rich ``Text``).
 * :mod:`~duty_tui.text.slack`: Slack mrkdwn (:func:`slack_text`, :func:`slack_links`), built on
   :mod:`~duty_tui.text.names` (:class:`NameLookup`, :class:`NoNames`), :mod:`~duty_tui.text.markers`
@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 
 from duty_tui.text.adf import adf_text
 from duty_tui.text.clean import ELLIPSIS as ELLIPSIS
-from duty_tui.text.clean import LINE_BREAK, one_line, sanitize, shown
+from duty_tui.text.clean import LINE_BREAK, UNSAFE_CHARACTER, one_line, sanitize, shown
 from duty_tui.text.errors import error_sentence, redact
 from duty_tui.text.names import KnownNames, NameLookup, NoNames
 from duty_tui.text.slack_syntax import slack_escape, ticket_keys
@@ -86,6 +86,7 @@ __all__ = [
     "LINK_STYLE",
     "MENTION_STYLE",
     "QUOTE_STYLE",
+    "UNSAFE_CHARACTER",
     "KnownNames",
     "NameLookup",
     "NoNames",

@@ -67,6 +67,11 @@ _UNSAFE = re.compile(
     rf"|[{_COMBINING}]{{{_ZALGO_KEEP + 1},}}"  # zalgo → cap
     rf"|[{_BAD_CHARS}]"
 )
+UNSAFE_CHARACTER: Final = re.compile(rf"[{_BAD_CHARS}]")
+"""One character :func:`sanitize` removes or replaces: a control (C0 but tab and line feed, DEL, C1), a bidi
+control or invisible format character, a line or paragraph separator, a lone surrogate. For output that
+must keep every character yet show none of these raw (the JSON report writes them as ``\\u`` escapes)."""
+
 # Cheap pre-checks, because nearly all text is clean: a single character class (the alternation above
 # is twice as slow to scan), and for ASCII text, the most common case by far, just C0 controls and DEL.
 _TRIGGER = re.compile(rf"[{_BAD_CHARS}{_COMBINING}\r\U0001f3f4]")

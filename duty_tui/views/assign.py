@@ -31,6 +31,7 @@ from duty_tui.views.fetch import fetch
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput
 from duty_tui.widgets.key_bar import KeyBar
 
 RECENT_LIMIT = 5  # only the last few count as "recent": a long-lived cache would otherwise bury the team
@@ -209,7 +210,7 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
         self.failure: str | None = None
         self.refreshing = load is not None
         self._search_timer: Timer | None = None
-        self.query_input = Input(placeholder="Type a name or email", id="assign-query")
+        self.query_input = PlainInput(placeholder="Type a name or email", id="assign-query")
         self.options = OptionList(id="assign-people")
         self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
         self.state = Static("", id="assign-state")

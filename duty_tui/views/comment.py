@@ -15,10 +15,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainTextArea
 from duty_tui.widgets.key_bar import KeyBar
 
 SUMMARY_LIMIT = 200
@@ -78,7 +79,7 @@ class CommentScreen(ModalScreen[str | None]):
         super().__init__()
         self.ticket_key = ticket_key
         self.summary = summary
-        self.editor = TextArea(initial, soft_wrap=True, show_line_numbers=False, id="comment-text")
+        self.editor = PlainTextArea(initial, soft_wrap=True, show_line_numbers=False, id="comment-text")
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

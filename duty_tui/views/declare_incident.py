@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static
 
 from duty_tui import text
 from duty_tui.models import IncidentPriority
@@ -35,6 +35,7 @@ from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput, PlainTextArea
 from duty_tui.widgets.incident import HIGH_PRIORITY_CRITERIA
 from duty_tui.widgets.key_bar import KeyBar
 
@@ -142,13 +143,13 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
             spelled = {name.casefold(): name for name in ENVIRONMENTS}
             environment = spelled.get(prefill.environment.casefold(), DEFAULT_ENVIRONMENT)
         high = prefill is not None and prefill.high_priority  # the first criterion: an outage
-        self.title_input = Input(
+        self.title_input = PlainInput(
             title,
             placeholder="What is happening? (one line; the only field needed)",
             max_length=TITLE_LIMIT,
             id="declare-title",
         )
-        self.services_input = Input(
+        self.services_input = PlainInput(
             service,
             placeholder="Affected services, comma-separated",
             suggester=ServiceSuggester(self.known_services),
@@ -160,7 +161,7 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
             allow_blank=False,
             id="declare-environment",
         )
-        self.impact = TextArea(impact, soft_wrap=True, show_line_numbers=False, id="declare-impact")
+        self.impact = PlainTextArea(impact, soft_wrap=True, show_line_numbers=False, id="declare-impact")
         self.boxes = [
             Checkbox(content(criterion, single_line=True), high and n == 0, id=f"declare-criterion-{n}")
             for n, criterion in enumerate(self.criteria)

@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
@@ -28,6 +28,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.detail import DetailScreen
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainTextArea
 from duty_tui.widgets.key_bar import KeyBar
 
 BODY_LIMIT = 20_000
@@ -56,7 +57,7 @@ class HandoverScreen(ModalScreen[str | None]):
         super().__init__()
         self.draft = text.sanitize(draft)
         self.channel_name = channel_name
-        self.editor = TextArea(self.draft, soft_wrap=True, show_line_numbers=False, id="handover-text")
+        self.editor = PlainTextArea(self.draft, soft_wrap=True, show_line_numbers=False, id="handover-text")
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

@@ -33,6 +33,7 @@ from duty_tui.rules.postmortem import (
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput
 from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT = 120
@@ -105,7 +106,7 @@ class ImprovementScreen(ModalScreen[Improvement | None]):
         self.initial_priority = improvement.priority if improvement else DEFAULT_PRIORITY
         self.initial_status: str = improvement.status if improvement else IMPROVEMENT_STATUSES[0]
 
-        self.action_input = Input(
+        self.action_input = PlainInput(
             self.initial_action, placeholder="What will be done (one line)", id="improvement-action"
         )
         self.owner = Select(

@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -26,6 +26,7 @@ from duty_tui.models import Incident, IncidentPriority
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput
 from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT: Final = 100
@@ -119,7 +120,7 @@ class CaseScreen(ModalScreen[tuple[str, str] | None]):
     def __init__(self, incident_title: str) -> None:
         super().__init__()
         self.incident_title = incident_title
-        self.field = Input(placeholder="AWS 1234567890", max_length=CASE_LIMIT + 20, id="case-reference")
+        self.field = PlainInput(placeholder="AWS 1234567890", max_length=CASE_LIMIT + 20, id="case-reference")
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

@@ -23,7 +23,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -33,6 +33,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput, PlainTextArea
 from duty_tui.widgets.key_bar import KeyBar
 
 TITLE_LIMIT = 120
@@ -89,7 +90,7 @@ class UpdateScreen(ModalScreen[UpdateDraft | None]):
         self.incident_title = incident_title
         self.initial_status = status if status in UPDATE_STATUSES else IncidentStatus.INVESTIGATING
         self.initial_broadcast = broadcast
-        self.editor = TextArea(TEMPLATE, soft_wrap=True, show_line_numbers=False, id="update-text")
+        self.editor = PlainTextArea(TEMPLATE, soft_wrap=True, show_line_numbers=False, id="update-text")
         self.status = Select(
             [(Content(s.value), s.value) for s in UPDATE_STATUSES],
             value=self.initial_status.value,
@@ -158,7 +159,7 @@ class _TextScreen(ModalScreen[str | None]):
     def __init__(self, incident_title: str, initial: str = "") -> None:
         super().__init__()
         self.incident_title = incident_title
-        self.editor = TextArea(text.sanitize(initial), soft_wrap=True, show_line_numbers=False)
+        self.editor = PlainTextArea(initial, soft_wrap=True, show_line_numbers=False)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -250,7 +251,7 @@ class LeadScreen(OptionPicker, ModalScreen[str | None]):
         self.current = current
         self.incident_title = incident_title
         self.shown: list[tuple[str, str]] = []
-        self.query_input = Input(placeholder="Type a name", id="lead-query")
+        self.query_input = PlainInput(placeholder="Type a name", id="lead-query")
         self.options = OptionList(id="lead-people")
         self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
         self.state = Static("", id="lead-state")

@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
@@ -29,6 +29,7 @@ from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput, PlainTextArea
 from duty_tui.widgets.key_bar import KeyBar
 
 SUMMARY_LIMIT = 255  # Jira rejects longer summaries
@@ -86,14 +87,14 @@ class RaiseTicketScreen(ModalScreen[NewTicket | None]):
             *(Option(content(name, single_line=True, limit=BOARD_LIMIT)) for _, name in self.boards),
             id="raise-boards",
         )
-        self.summary = Input(max_length=SUMMARY_LIMIT, select_on_focus=False, id="raise-summary")
+        self.summary = PlainInput(max_length=SUMMARY_LIMIT, select_on_focus=False, id="raise-summary")
         self.priority = Select(
             [(content(name, single_line=True), name) for name in self.priorities],
             value=self.default_priority,
             allow_blank=False,
             id="raise-priority",
         )
-        self.description = TextArea(
+        self.description = PlainTextArea(
             self.initial_description, soft_wrap=True, show_line_numbers=False, id="raise-description"
         )
         self.state = Static("", id="raise-state")

@@ -26,6 +26,7 @@ from duty_tui.views.picker import OptionPicker
 from duty_tui.views.reply import safe_content
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput
 from duty_tui.widgets.key_bar import KeyBar
 
 # The usual answers in #laa-ops: on it, done, ok, thanks; then a few common ones.
@@ -88,7 +89,7 @@ class ReactionPicker(OptionPicker, ModalScreen[str | None]):
         self.title_content = safe_content(title, single_line=True, limit=TITLE_LIMIT)
         self.already = frozenset(already)
         self.shown: list[str] = []
-        self.query_input = Input(placeholder="Search emoji, e.g. check", id="react-query")
+        self.query_input = PlainInput(placeholder="Search emoji, e.g. check", id="react-query")
         self.options = OptionList(id="react-emoji")
         self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
         self.state = Static("", id="react-state")

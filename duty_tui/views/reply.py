@@ -15,13 +15,14 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Static, TextArea
+from textual.widgets import Checkbox, Static
 
 from duty_tui import text
 from duty_tui.models import ReplyDraft
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainTextArea
 from duty_tui.widgets.key_bar import KeyBar
 
 AUTHOR_LIMIT = 80
@@ -79,7 +80,7 @@ class ReplyScreen(ModalScreen[ReplyDraft | None]):
         self.author = author
         # A saved draft may hold pasted text: a TextArea draws what it holds, escapes included.
         draft = text.sanitize(initial.text) if initial else ""
-        self.editor = TextArea(draft, soft_wrap=True, show_line_numbers=False, id="reply-text")
+        self.editor = PlainTextArea(draft, soft_wrap=True, show_line_numbers=False, id="reply-text")
         self.broadcast = Checkbox(
             Content("Also send to #laa-ops"), initial.broadcast if initial else False, id="reply-broadcast"
         )

@@ -20,6 +20,7 @@ from duty_tui.models import SourceStatus
 from duty_tui.text.timefmt import day_clock, duration
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
+from duty_tui.widgets.editors import PlainInput
 from duty_tui.widgets.keyed_table import KeyedTable
 
 
@@ -50,7 +51,7 @@ class SourceBanner(Static):
         self.add_class("-failing")
 
 
-class FilterBar(Input):
+class FilterBar(PlainInput):
     """The `/` filter of a list: narrows rows as you type; Esc clears it, Enter keeps it."""
 
     DEFAULT_CSS = """
@@ -87,6 +88,7 @@ class ListPane(Vertical):
         self.filter_bar = FilterBar(placeholder="filter: type words to narrow the list · Esc clears")
         self.filter_bar.cursor_blink = False
         self.counts = ""
+        self._titles: tuple[Content, Content | str] | None = None  # as last set: see refresh_title
 
     def compose(self) -> ComposeResult:
         yield self.banner
@@ -123,12 +125,16 @@ class ListPane(Vertical):
         parts: list[str | tuple[str, str] | Content] = [(f"{self.number} ", "bold"), (self.title, "bold")]
         if self.counts:
             parts.append(f" · {self.counts}")
-        self.border_title = Content.assemble(*parts)
+        title = Content.assemble(*parts)
+        subtitle: Content | str = ""
         if self.table.filter_text:
-            self.border_subtitle = Content.assemble(
+            subtitle = Content.assemble(
                 "filter ",
                 content(self.table.filter_text),
                 f" · {self.table.row_count} of {self.table.total_count}",
             )
-        else:
-            self.border_subtitle = ""
+        # Setting either repaints the whole pane, table and all: a poll that changes no count must not.
+        if (title, subtitle) != self._titles:
+            self._titles = (title, subtitle)
+            self.border_title = title
+            self.border_subtitle = subtitle
