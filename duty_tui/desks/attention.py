@@ -156,12 +156,17 @@ class AttentionDesk:
         self._last = situation
         attention = self.attention = needs_attention(situation, self.calendar, self._memo)
         announced, settled = self.announced, self.settled
-        fresh = [
-            item
-            for item in attention.listed
-            if item.key not in announced and not item.own and SOURCE[item.kind] in settled
-        ]
-        self.announced = {item.key for item in attention.listed}
+        if attention.added is not None:  # what changed since the last list (the memo made that one too)
+            fresh = [item for item in attention.added if not item.own and SOURCE[item.kind] in settled]
+            announced -= attention.removed
+            announced.update(item.key for item in attention.added)
+        else:
+            fresh = [
+                item
+                for item in attention.listed
+                if item.key not in announced and not item.own and SOURCE[item.kind] in settled
+            ]
+            self.announced = {item.key for item in attention.listed}
         if fresh and not attention.quiet:
             self._announce(sorted(fresh, key=lambda item: item.order))
         self._summary = attention.summary()

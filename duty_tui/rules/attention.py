@@ -17,16 +17,21 @@ open, the list is `quiet`: still counted, never announced.
 
 Pure: the time, the calendar and the facts are given; item words are sanitized one-liners. A board can
 hold thousands of waiting tickets and the list is made on every poll, so `ListMemo` keeps each item
-while what it is made from is the same object (and its time-dependent words the same minute).
+while what it is made from is the same object (and its time-dependent words the same minute). Tickets
+handed as `WaitingTickets` (saying which changed since the last) go further: only the changed ones, and
+those whose deadline the clock has come near since the last list, are looked at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import itertools
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from operator import attrgetter
+from typing import overload
 
 from duty_tui import text
 from duty_tui.rules.availability import FailingCheck, failing_words
@@ -78,6 +83,41 @@ class TicketFact:
     @property
     def waiting(self) -> bool:
         return self.assignee_id is None and self.deadline is not None
+
+
+_NUMBERS = itertools.count(1)
+
+
+class WaitingTickets(Sequence[TicketFact]):
+    """The waiting tickets by key, saying which keys changed since the `WaitingTickets` it follows (None:
+    no telling), so `needs_attention` can work on those alone when its memo made the last list from that
+    one. One gatherer's `WaitingTickets` share its dict: only the newest of them is current."""
+
+    __slots__ = ("changed", "facts", "follows", "number")
+
+    def __init__(
+        self,
+        facts: Mapping[str, TicketFact],
+        changed: Collection[str] | None = None,
+        follows: WaitingTickets | None = None,
+    ) -> None:
+        self.facts = facts
+        self.number = next(_NUMBERS)
+        self.follows = follows.number if follows is not None and changed is not None else None
+        self.changed = frozenset(changed or ())
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __iter__(self) -> Iterator[TicketFact]:
+        return iter(self.facts.values())
+
+    @overload
+    def __getitem__(self, index: int) -> TicketFact: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[TicketFact]: ...
+    def __getitem__(self, index: int | slice) -> TicketFact | Sequence[TicketFact]:
+        return list(self.facts.values())[index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +182,11 @@ class Attention:
 
     listed: tuple[Item, ...]
     quiet: bool  # out of support hours with no incident open: listed, not announced
+    # What changed since the memo's last list, when it is known (the tickets came as `WaitingTickets`
+    # following the last ones): the items whose keys are new, and the keys gone. And the most urgent item.
+    added: tuple[Item, ...] | None = field(default=None, compare=False, repr=False)
+    removed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    first: Item | None = field(default=None, compare=False, repr=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -153,6 +198,8 @@ class Attention:
 
     @property
     def most_urgent(self) -> str | None:
+        if self.first is not None:
+            return self.first.words
         return min(self.listed, key=_ORDER).words if self.listed else None
 
     def summary(self) -> tuple[int, str | None]:
@@ -170,6 +217,34 @@ class ListMemo:
     def __init__(self) -> None:
         self.items: dict[str, tuple[object, str | None, Item]] = {}
         self.me: Engineer | None = None
+        self.tickets: _TicketMemo | None = None  # while the tickets come as `WaitingTickets`
+
+
+class _TicketMemo:
+    """The waiting tickets' items as of the last list, kept by key, and their deadlines in order: a list
+    made from `WaitingTickets` that follow the last ones works on the changed keys, and on the deadlines
+    `now` may have moved past (or near) since, alone."""
+
+    def __init__(self, number: int, now: datetime) -> None:
+        self.number = number  # the `WaitingTickets` the items were made from
+        self.now = now
+        self.bound: datetime | None = now  # deadlines from here on were surely not due; None: no bound
+        self.found: dict[str, tuple[TicketFact, str | None, Item]] = {}
+        self.listed: dict[str, Item] = {}  # the items alone, in the same order
+        self.deadlines: list[tuple[datetime, str]] = []  # (deadline, ticket key), in order
+        self.others: frozenset[str] = frozenset()  # the other items' keys
+
+    def first(self) -> Item | None:
+        """The most urgent ticket item: the due one with the earliest deadline (only a deadline under the
+        bound can be due), else the new one with the earliest."""
+        bound, listed = self.bound, self.listed
+        for deadline, key in self.deadlines:
+            if bound is not None and deadline >= bound:
+                break
+            item = listed[key]
+            if item.kind is Kind.TICKET_DUE:
+                return item
+        return listed[self.deadlines[0][1]] if self.deadlines else None
 
 
 def needs_attention(
@@ -179,7 +254,7 @@ def needs_attention(
     now, me = situation.now, situation.me
     memo = memo or ListMemo()
     if me != memo.me:  # who "own" means changed: nothing made before holds
-        memo.items, memo.me = {}, me
+        memo.items, memo.me, memo.tickets = {}, me, None
     known: dict[str, tuple[object, str | None, Item]] = memo.items
     kept: dict[str, tuple[object, str | None, Item]] = {}
     items: list[Item] = [
@@ -193,7 +268,14 @@ def needs_attention(
         items.append(
             Item(f"{Kind.INCIDENT_UPDATE}:{update.incident_id}", Kind.INCIDENT_UPDATE, said, update.due_at)
         )
-    _tickets(situation, calendar, known=known, kept=kept, items=items)
+    waiting = situation.tickets
+    incremental = isinstance(waiting, WaitingTickets)
+    if incremental:
+        ticket_memo, changes = _kept_tickets(situation, calendar, memo.tickets)
+        memo.tickets = ticket_memo
+    else:
+        memo.tickets = None
+        _tickets(situation, calendar, known=known, kept=kept, items=items)
     if situation.uncovered:
         items.append(Item(f"{Kind.COVER}:{situation.uncovered}", Kind.COVER, situation.uncovered))
     for request in situation.requests:
@@ -210,7 +292,21 @@ def needs_attention(
         items.append(Item(f"{Kind.END_OF_DAY}:{day.isoformat()}", Kind.END_OF_DAY, "end-of-day checklist"))
     memo.items = kept
     quiet = not calendar.is_open(now) and not situation.incident_open
-    return Attention(tuple(items), quiet)
+    if not incremental:
+        return Attention(tuple(items), quiet)
+    others = frozenset(item.key for item in items)
+    first = min(items, key=_ORDER, default=None)
+    ticket_first = ticket_memo.first()
+    if ticket_first is not None and (first is None or ticket_first.order < first.order):
+        first = ticket_first
+    added: tuple[Item, ...] | None = None
+    removed: frozenset[str] = frozenset()
+    if changes is not None:
+        before, gone, new = ticket_memo.others, changes[0], changes[1]
+        added = (*(item for item in items if item.key not in before), *new)
+        removed = (before - others) | gone
+    ticket_memo.others = others
+    return Attention((*items, *ticket_memo.listed.values()), quiet, added, removed, first)
 
 
 def _tickets(
@@ -243,6 +339,115 @@ def _tickets(
             found = (ticket, due, _new_ticket(ticket, me) if due is None else _due_ticket(ticket, due))
         kept[ticket.key] = found
         items.append(found[2])
+
+
+def _kept_tickets(
+    situation: Situation, calendar: SupportCalendar, memo: _TicketMemo | None
+) -> tuple[_TicketMemo, tuple[frozenset[str], list[Item]] | None]:
+    """The waiting tickets' items kept in a `_TicketMemo`, worked out again only for the tickets that
+    changed and those whose deadline `now` has come near since (a ticket's item changes with the time
+    only while its deadline is under `_bound` away), with the changes to the list's keys when the memo
+    followed on (None when made from scratch)."""
+    waiting = situation.tickets
+    assert isinstance(waiting, WaitingTickets)
+    now, me = situation.now, situation.me
+    soon, surely_new = now + DUE_WITHIN, _surely_not_due(now, calendar)
+    bound = None if surely_new is None else max(soon, surely_new)
+    facts = waiting.facts
+    if memo is None or waiting.follows != memo.number or now < memo.now:
+        fresh = _TicketMemo(waiting.number, now)
+        known = memo.found if memo is not None else {}
+        for ticket in facts.values():
+            if ticket.assignee_id is None and ticket.deadline is not None:
+                fresh.deadlines.append((ticket.deadline, ticket.key))
+                _put(fresh, ticket, _due(ticket.deadline, now, soon, surely_new, calendar), me, known)
+        fresh.deadlines.sort()
+        fresh.bound = bound
+        return fresh, None
+    touched = _apply_changes(
+        waiting, memo, now=now, soon=soon, surely_new=surely_new, calendar=calendar, me=me
+    )
+    found, listed, deadlines = memo.found, memo.listed, memo.deadlines
+    # Breached at the last `now` is breached still; at or past both bounds it was and is surely not due.
+    low = bisect.bisect_right(deadlines, (memo.now, "\U0010ffff"))
+    top = len(deadlines) if bound is None or memo.bound is None else None
+    if top is None:
+        assert bound is not None and memo.bound is not None
+        top = bisect.bisect_left(deadlines, (max(bound, memo.bound), ""))
+    for deadline, key in deadlines[low:top]:
+        old = found[key]
+        due = _due(deadline, now, soon, surely_new, calendar)
+        if old[1] != due:
+            touched.setdefault(key, old[2].key)
+            _put(memo, old[0], due, me, found)
+    memo.number, memo.now, memo.bound = waiting.number, now, bound
+    gone: set[str] = set()
+    new: list[Item] = []
+    for key, before in touched.items():
+        item = listed.get(key)
+        if item is not None and item.key == before:
+            continue
+        if before is not None:
+            gone.add(before)
+        if item is not None:
+            new.append(item)
+    return memo, (frozenset(gone), new)
+
+
+def _apply_changes(
+    waiting: WaitingTickets,
+    memo: _TicketMemo,
+    *,
+    now: datetime,
+    soon: datetime,
+    surely_new: datetime | None,
+    calendar: SupportCalendar,
+    me: Engineer,
+) -> dict[str, str | None]:
+    """The changed tickets' items made again; returns each touched ticket's item key before."""
+    touched: dict[str, str | None] = {}  # ticket key: its item's key before
+    found, listed, deadlines, facts = memo.found, memo.listed, memo.deadlines, waiting.facts
+    for key in waiting.changed:
+        old = found.get(key)
+        ticket = facts.get(key)
+        if old is not None and old[0] is ticket:
+            continue
+        touched.setdefault(key, old[2].key if old is not None else None)
+        if old is not None:
+            del found[key], listed[key]
+            deadline = old[0].deadline
+            assert deadline is not None
+            del deadlines[bisect.bisect_left(deadlines, (deadline, key))]
+        if ticket is not None and ticket.assignee_id is None and ticket.deadline is not None:
+            bisect.insort(deadlines, (ticket.deadline, key))
+            _put(memo, ticket, _due(ticket.deadline, now, soon, surely_new, calendar), me, found)
+    return touched
+
+
+def _put(
+    memo: _TicketMemo,
+    ticket: TicketFact,
+    due: str | None,
+    me: Engineer,
+    known: Mapping[str, tuple[TicketFact, str | None, Item]],
+) -> None:
+    found = known.get(ticket.key)
+    if found is None or found[0] is not ticket or found[1] != due:
+        found = (ticket, due, _new_ticket(ticket, me) if due is None else _due_ticket(ticket, due))
+    memo.found[ticket.key] = found
+    memo.listed[ticket.key] = found[2]
+
+
+def _due(
+    deadline: datetime, now: datetime, soon: datetime, surely_new: datetime | None, calendar: SupportCalendar
+) -> str | None:
+    """What a waiting ticket's item says of its deadline: breached, due in so long, or None (new)."""
+    if deadline <= now:
+        return BREACHED
+    if surely_new is not None and deadline >= soon and deadline >= surely_new:
+        return None
+    left = deadline - now if deadline < soon else calendar.working_time_between(now, deadline)
+    return f"due in {duration(left, 'span')}" if left < DUE_WITHIN else None
 
 
 def _new_ticket(ticket: TicketFact, me: Engineer) -> Item:

@@ -3,19 +3,27 @@ waiting unassigned and unacknowledged (from the tickets pane's tally), the reque
 has answered or claimed, the incidents whose update is due, and whether the end-of-day list is due and
 still open. `rules.attention` makes the list from it.
 
-It runs on every poll over every waiting ticket, so the facts it made are kept by what they were made
-from (the pane's tally entry, the message object): a poll that changes 50 of 5,000 tickets makes 50.
+It runs on every poll, so the facts it made are kept by what they were made from (the pane's tally
+entry, the message object), and of the tickets it looks only at those whose tally entry the pane's
+journal says changed: a poll that changes 50 of 5,000 tickets looks at 50 and makes 50, and hands
+`rules.attention` `WaitingTickets` saying which, so the list is worked out again for those alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
-from operator import is_
 
 from duty_tui import text
 from duty_tui.models import ChatMessage, Incident
-from duty_tui.rules.attention import Engineer, RequestFact, Situation, TicketFact, UpdateDue
+from duty_tui.rules.attention import (
+    Engineer,
+    RequestFact,
+    Situation,
+    TicketFact,
+    UpdateDue,
+    WaitingTickets,
+)
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.checklist import END, end_of_day_due
 from duty_tui.rules.requests import CLAIM
@@ -28,9 +36,11 @@ class AttentionFacts:
     """Gathers a `Situation` from the panes, remembering the facts it made."""
 
     def __init__(self) -> None:
-        self._tickets: dict[str, tuple[Tally, TicketFact]] = {}
-        self._tally: dict[str, Tally] = {}  # the pane's tally as last read
-        self._waiting: list[TicketFact] = []
+        self._tickets: dict[str, tuple[Tally, TicketFact]] = {}  # the waiting ones, by key
+        self._facts: dict[str, TicketFact] = {}  # the same facts alone (what `WaitingTickets` holds)
+        self._pane: TicketsPane | None = None
+        self._position: tuple[int, int] | None = None  # where the pane's tally journal was last read
+        self._waiting = WaitingTickets(self._facts)
         self._requests: dict[str, tuple[object, RequestFact | None]] = {}
         self._asking: list[RequestFact] = []
 
@@ -66,35 +76,50 @@ class AttentionFacts:
             end_of_day_due=end_of_day_due(now, calendar, end_of_day) and not end_done,
         )
 
-    def _waiting_tickets(self, pane: TicketsPane) -> list[TicketFact]:
-        """The same list as last time while no tally entry has changed (the pane replaces an entry for
-        every change to its ticket; comparing them by identity is a C loop, 5,000 in well under 1 ms)."""
-        current, seen = pane.tally, self._tally
-        if current.keys() == seen.keys() and all(map(is_, current.values(), seen.values())):
+    def _waiting_tickets(self, pane: TicketsPane) -> WaitingTickets:
+        """The same `WaitingTickets` as last time while no tally entry has changed; else new ones saying
+        which keys changed. Only the keys the pane's journal names are looked at (the pane makes a new
+        tally entry for every change to its ticket), unless it cannot tell (the tally replaced whole)."""
+        since = self._position if self._pane is pane else None
+        self._pane = pane
+        self._position, changed = pane.tally_changes(since)
+        if changed is not None and not changed:
             return self._waiting
-        self._tally = dict(current)
-        known, kept = self._tickets, {}
-        waiting: list[TicketFact] = []
-        for key, tally in current.items():
-            if tally.assignee_id is not None or tally.deadline is None:
-                continue  # taken, or acknowledged: its clock has stopped
+        current, kept = pane.tally, self._tickets
+        facts = self._facts
+        if changed is None:  # read the whole tally, keeping the facts made from the same entries
+            known, kept, facts = kept, {}, {}
+            keys: Iterable[str] = current.keys()
+        else:
+            known = kept
+            keys = dict.fromkeys(changed)
+        for key in keys:
+            tally = current.get(key)
             found = known.get(key)
-            if found is None or found[0] is not tally:  # the pane makes a new tally entry per change
+            if tally is None or tally.assignee_id is not None or tally.deadline is None:
+                found = None  # gone, taken, or acknowledged: its clock has stopped
+            elif found is None or found[0] is not tally:  # the pane makes a new tally entry per change
                 ticket = pane.ticket(key)
                 if ticket is None or ticket.is_done:
-                    continue
-                fact = TicketFact(
-                    key,
-                    ticket.summary,
-                    tally.deadline,
-                    reporter=ticket.reporter,
-                    acting=bool(ticket.pending),  # the engineer's own write on it is on its way
-                )
-                found = (tally, fact)
-            kept[key] = found
-            waiting.append(found[1])
-        self._tickets, self._waiting = kept, waiting
-        return waiting
+                    found = None
+                else:
+                    fact = TicketFact(
+                        key,
+                        ticket.summary,
+                        tally.deadline,
+                        reporter=ticket.reporter,
+                        acting=bool(ticket.pending),  # the engineer's own write on it is on its way
+                    )
+                    found = (tally, fact)
+            if found is None:
+                kept.pop(key, None)
+                facts.pop(key, None)
+            else:
+                kept[key] = found
+                facts[key] = found[1]
+        self._tickets, self._facts = kept, facts
+        self._waiting = WaitingTickets(facts, changed, self._waiting if changed is not None else None)
+        return self._waiting
 
     def _waiting_requests(self, pane: ChannelPane) -> list[RequestFact]:
         """Whether a message waits does not depend on the time (only a claim's triage clock does, and a

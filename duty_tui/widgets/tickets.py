@@ -149,6 +149,11 @@ class TicketsPane(ListPane):
         self._assigned: dict[str, int] = {}
         self._waiting: dict[tuple[str, ...], int] = {}
         self._deadlines: list[datetime] = []
+        # The keys whose tally entry changed, in order, for readers that keep up (see tally_changes): the
+        # tally replaced whole starts a new epoch; entries already read are dropped now and then.
+        self._journal: list[str] = []
+        self._journal_start = 0  # how many entries were dropped from the journal's front
+        self._tally_epoch = 0
         self._clocks: tuple[datetime | None, dict[tuple[datetime, datetime | None], AckClock]] = (None, {})
         table = TicketTable(
             COLUMNS,
@@ -314,10 +319,27 @@ class TicketsPane(ListPane):
         self._unassigned, self._assigned, self._waiting, self._deadlines = {}, {}, {}, []
         for key, entry in tally.items():
             self._set_tally(key, entry)
+        self._journal, self._journal_start = [], 0
+        self._tally_epoch += 1
+
+    def tally_changes(self, since: tuple[int, int] | None) -> tuple[tuple[int, int], list[str] | None]:
+        """Where the tally's journal stands now, and the keys whose entry changed (was set, replaced or
+        dropped) since `since`, a position this returned before; None when that cannot be told (the tally
+        was replaced whole, or the journal trimmed, since): read the whole tally then."""
+        journal, start = self._journal, self._journal_start
+        position = (self._tally_epoch, start + len(journal))
+        if since is None or since[0] != self._tally_epoch or not start <= since[1] <= position[1]:
+            changed = None
+        else:
+            changed = journal[since[1] - start :]
+        if len(journal) > 4 * len(self._tally) + 4096:  # readers that fall this far behind read it all
+            self._journal, self._journal_start = [], position[1]
+        return position, changed
 
     def _set_tally(self, key: str, entry: Tally | None) -> None:
         """Replace (or with None, drop) a row's tally entry, keeping the sums `_count` reads."""
         old = self._tally.pop(key, None) if entry is None else self._tally.get(key)
+        self._journal.append(key)
         if old is not None:
             self._add(old, -1)
         if entry is not None:
