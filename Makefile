@@ -44,13 +44,10 @@ test: $(STAMP)
 screens: $(STAMP)
 	$(BIN)/python screens/capture.py
 
+# Every benchmark, one table with the machine it ran on (benchmarks/README.md). `make bench BENCH=--quick`
+# for a short check that everything runs; BENCH=--verbose shows each script's own output.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/poll.py
-	$(BIN)/python benchmarks/soak.py
-	$(BIN)/python benchmarks/actions.py
-	$(BIN)/python benchmarks/channel.py
-	$(BIN)/python benchmarks/metrics.py
+	$(BIN)/python benchmarks/all.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -7,7 +7,9 @@ baseline's runner must not pay for duty-tui's imports by accident.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import json
 import random
 import socket
 import statistics
@@ -323,3 +325,60 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def verdict(value: float, goal: float) -> str:
     return "meets goal" if value <= goal else "MISSES goal"
+
+
+# -- headline figures, for `--json PATH` and benchmarks/all.py ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One headline figure as `all.py` tabulates it: `value` formatted with its units, `goal` in words
+    ("" when the figure has none), `met` None when there is no goal to meet."""
+
+    figure: str
+    value: str
+    goal: str = ""
+    met: bool | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"figure": self.figure, "value": self.value, "goal": self.goal, "met": self.met}
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        help="also write the headline figures to PATH as a JSON list of "
+        '{"figure", "value", "goal", "met"} (what benchmarks/all.py reads)',
+    )
+
+
+def write_figures(path: Path | None, figures: Sequence[Figure]) -> None:
+    """Write `figures` to `path` (nothing when None) as a JSON list of objects."""
+    if path is None:
+        return
+    path.write_text(
+        json.dumps([f.as_json() for f in figures], ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def read_figures(path: Path) -> list[Figure]:
+    """The figures a script wrote with `write_figures`; ValueError when the file is not such a list."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list of figures")
+    found = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("figure"), str):
+            raise ValueError(f"{path}: not a figure: {item!r}")
+        met = item.get("met")
+        found.append(
+            Figure(
+                item["figure"],
+                str(item.get("value", "")),
+                str(item.get("goal") or ""),
+                met if isinstance(met, bool) else None,
+            )
+        )
+    return found

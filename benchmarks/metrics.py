@@ -21,6 +21,7 @@ simulator's log. Goal: one search request per board, plus one changelog request 
 when its embedded changelog was cut short.
 
     .venv/bin/python benchmarks/metrics.py [--tickets 5000] [--entries 20] [--repeats 5] [--changed 10]
+                                           [--quick] [--json PATH]
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from _common import MORNING, median, ms, table, verdict
+from _common import MORNING, Figure, add_json_option, median, ms, table, verdict, write_figures
 
 from duty_tui.config import Config
 from duty_tui.config.workflow import WorkflowConfig
@@ -55,6 +56,7 @@ from duty_tui.runtime import build_calendar
 from duty_tui.store import Store
 
 COMPUTE_GOAL = 1.0  # seconds: load + compute, off the UI thread
+QUICK_REPEATS = 2
 TODO = Status("1", "To Do", "new")
 PROGRESS = Status("3", "In Progress", "indeterminate")
 WAITING = Status("10001", "Waiting for Customer", "indeterminate")
@@ -130,7 +132,7 @@ def in_thread(work: Callable[[], Any]) -> float:
     return took[0]
 
 
-def part_a(count: int, entries: int, repeats: int) -> None:
+def part_a(count: int, entries: int, repeats: int) -> list[Figure]:
     histories = make_histories(count, entries)
     config = _config()
     calendar = build_calendar(config)
@@ -183,9 +185,17 @@ def part_a(count: int, entries: int, repeats: int) -> None:
         )
     )
     print(f"\n    goal: load + compute under {COMPUTE_GOAL:g} s: {verdict(total, COMPUTE_GOAL)}\n")
+    return [
+        Figure(
+            f"metrics: load + compute every figure, {count:,} tickets × {entries} entries, 90 days",
+            f"{ms(total)} (load {ms(median(load))} + compute {ms(median(work))})",
+            f"< {COMPUTE_GOAL:g} s (worker thread)",
+            total < COMPUTE_GOAL,
+        )
+    ]
 
 
-def part_b(changed: int) -> None:
+def part_b(changed: int) -> list[Figure]:
     from duty_tui.clock import ManualClock
     from duty_tui.demo import DemoWorld
     from duty_tui.runtime import build_runtime
@@ -235,6 +245,14 @@ def part_b(changed: int) -> None:
         f"\n    goal with {changed} changed: at most {goal} (one search per board + one changelog per "
         f"changed ticket): {verdict(sum(busy.values()), goal)}"
     )
+    return [
+        Figure(
+            "metrics: history fetch requests after a quiet hour",
+            str(sum(quiet.values())),
+            f"{boards} (one search per board)",
+            sum(quiet.values()) <= boards,
+        )
+    ]
 
 
 def _kind(path: str) -> str:
@@ -266,11 +284,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=5000)
     parser.add_argument("--entries", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help="timed runs of each step (default 5)")
     parser.add_argument("--changed", type=int, default=10)
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_REPEATS} runs of each step, unless given"
+    )
+    add_json_option(parser)
     args = parser.parse_args()
-    part_a(args.tickets, args.entries, args.repeats)
-    part_b(args.changed)
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
+    figures = part_a(args.tickets, args.entries, repeats)
+    figures += part_b(args.changed)
+    write_figures(args.json, figures)
 
 
 if __name__ == "__main__":
