@@ -34,7 +34,12 @@ Three figures:
   results (kept 35), and tickets that left the boards 15–45 days ago (kept 30). Bounded by retention
   means the prunes run on the injected clock: at the end, nothing older than retention is kept.
 
-    .venv/bin/python benchmarks/soak.py [--cycles 1200] [--warmup 100] [--quick] [--trace] [--json PATH]
+Diagnostics (slower, or changing what is measured; see benchmarks/README.md): --trace (what grew),
+--profile (the UI thread's time by function), --workarounds (Textual's caches of closed widgets
+released each tick), --gc-freeze (gc.freeze() after the first paint).
+
+    .venv/bin/python benchmarks/soak.py [--cycles 1200] [--warmup 100] [--quick] [--json PATH]
+                                        [--trace] [--profile] [--workarounds] [--gc-freeze]
 """
 
 from __future__ import annotations
