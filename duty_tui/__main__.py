@@ -172,11 +172,15 @@ def run_app(args: argparse.Namespace) -> int:
         runtime = build_runtime(config, secrets, data_dir, SystemClock(), read_only=args.read_only)
         _log_in(data_dir, secrets)
     from duty_tui.app import DutyApp
+    from duty_tui.hangup import watch_terminal
 
     app = DutyApp(runtime)
+    watching = watch_terminal()
     try:
         app.run()
     finally:
+        if watching is not None:
+            watching.set()
         runtime.close()
     if app.exit_message:
         print(f"duty-tui: {app.exit_message}", file=sys.stderr)
