@@ -1049,9 +1049,8 @@ def figures(soak: Soak, label: str) -> list[Figure]:
         ),
         Figure(
             f"soak, {label}: store size (SQLite + WAL)",
-            f"{mb(soak.seeded_bytes)} before the day → {mb(last[2] + last[3])} at the end "
-            f"(largest WAL {mb(soak.max_wal)}); {soak.pruned_messages_tickets + soak.pruned_probes:,} "
-            "rows pruned",
+            f"{mb(soak.seeded_bytes)} before the day → {mb(last[2])} + {mb(last[3])} WAL at the end; "
+            f"{soak.pruned_messages_tickets + soak.pruned_probes:,} rows pruned",
             "bounded by retention",
             bounded,
         ),
