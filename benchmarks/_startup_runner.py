@@ -116,21 +116,13 @@ def run_baseline(data_dir: Path, size: tuple[int, int], *, headless: bool) -> No
     import sqlite3
     from datetime import UTC, datetime
 
+    from _bare_table import LABELS, QUERY, age  # the floor's own rows, read the same way
     from textual.app import App, ComposeResult
     from textual.strip import Strip
     from textual.widgets import DataTable
 
     mark("imported")
     connection = sqlite3.connect(data_dir / "duty-tui.sqlite3")
-    labels = {"AWS Ops": "AWS", "6DG Ops": "6DG"}
-    order = "CASE lower(t.priority) WHEN 'highest' THEN 1 WHEN 'high' THEN 2 WHEN 'medium' THEN 3 "
-    order += "WHEN 'low' THEN 4 WHEN 'lowest' THEN 4 ELSE 5 END, t.created, t.key"
-
-    def age(created: str, now: datetime) -> str:
-        minutes = int((now - datetime.fromisoformat(created)).total_seconds()) // 60
-        if minutes < 60:
-            return f"{minutes}m"
-        return f"{minutes // 60}h" if minutes < 48 * 60 else f"{minutes // 1440}d"
 
     class Table(DataTable[str]):
         def render_line(self, y: int) -> Strip:
@@ -147,15 +139,11 @@ def run_baseline(data_dir: Path, size: tuple[int, int], *, headless: bool) -> No
         def on_mount(self) -> None:
             mark("app mounted")
             now = datetime.now(UTC)
-            rows = connection.execute(
-                "SELECT group_concat(b.name, '+'), t.key, t.priority, t.created, t.summary "
-                "FROM tickets t JOIN board_tickets bt ON bt.key = t.key "
-                f"JOIN boards b ON b.id = bt.board_id GROUP BY t.key ORDER BY {order}"
-            ).fetchall()
+            rows = connection.execute(QUERY).fetchall()
             mark("cache read")
             table.add_columns("Board", "Key", "Priority", "Age", "Summary")
             table.add_rows(
-                (labels.get(boards, boards), key, priority, age(created, now), summary)
+                (LABELS.get(boards, boards), key, priority, age(created, now), summary)
                 for boards, key, priority, created, summary in rows
             )
             table.focus()
