@@ -455,3 +455,28 @@ def visible_line(value: str) -> str:
 def probe(value: str, length: int = 12) -> str:
     """A short piece of ``value`` that any literal rendering at least ``length`` cells wide must show."""
     return visible_line(value)[:length].rstrip()
+
+
+def world_config_file(folder: Path, world: DemoWorld, *, aws_board: str = "AWS Ops", extra: str = "") -> Path:
+    """`folder/config.toml` for a `duty-tui` subprocess: both boards and the channel, on `world`'s
+    simulators, plus `extra` TOML (e.g. a `[team]` table)."""
+    path = folder / "config.toml"
+    path.write_text(
+        f"""
+[jira]
+url = "{world.jira.url}"
+email = "{world.jira.email}"
+[[jira.boards]]
+name = "{aws_board}"
+id = 262
+[[jira.boards]]
+name = "6DG Ops"
+id = 265
+component = "laa-6dg-support"
+[slack]
+channel = "CEL68S0LD"
+api_url = "{world.slack.api_url}"
+{extra}""",
+        encoding="utf-8",
+    )
+    return path

@@ -9,30 +9,7 @@ import sys
 from pathlib import Path
 
 from duty_tui.demo import DEMO_JIRA_TOKEN, DEMO_SLACK_TOKEN, DemoWorld
-from tests.support import Harness
-
-
-def write_config(tmp_path: Path, world: DemoWorld) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""
-[jira]
-url = "{world.jira.url}"
-email = "{world.jira.email}"
-[[jira.boards]]
-name = "AWS Ops"
-id = 262
-[[jira.boards]]
-name = "6DG Ops"
-id = 265
-component = "laa-6dg-support"
-[slack]
-channel = "CEL68S0LD"
-api_url = "{world.slack.api_url}"
-""",
-        encoding="utf-8",
-    )
-    return path
+from tests.support import Harness, world_config_file
 
 
 def sync(tmp_path: Path, world: DemoWorld, **env: str) -> subprocess.CompletedProcess[str]:
@@ -46,7 +23,7 @@ def sync(tmp_path: Path, world: DemoWorld, **env: str) -> subprocess.CompletedPr
             "sync",
             "--once",
             "--config",
-            str(write_config(tmp_path, world)),
+            str(world_config_file(tmp_path, world)),
             "--data-dir",
             str(tmp_path / "data"),
         ],

@@ -29,7 +29,7 @@ from duty_tui.sources.errors import SourceError
 from duty_tui.sync.history import HistoryFetched
 from tests.conftest import MORNING
 from tests.reports import sample
-from tests.support import Harness
+from tests.support import Harness, world_config_file
 
 UNTIL = MORNING.isoformat()
 TOP = ["period", "tickets", "boards", "incidents", "availability", "happiness"]
@@ -39,28 +39,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 def write_config(tmp_path: Path, world: DemoWorld, aws_board: str = "AWS Ops") -> Path:
     members = ", ".join(f'"{member}"' for member in sorted(world.config().workflow.team.members))
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""
-[jira]
-url = "{world.jira.url}"
-email = "{world.jira.email}"
-[[jira.boards]]
-name = "{aws_board}"
-id = 262
-[[jira.boards]]
-name = "6DG Ops"
-id = 265
-component = "laa-6dg-support"
-[slack]
-channel = "CEL68S0LD"
-api_url = "{world.slack.api_url}"
-[team]
-members = [{members}]
-""",
-        encoding="utf-8",
-    )
-    return path
+    team = f"[team]\nmembers = [{members}]\n"
+    return world_config_file(tmp_path, world, aws_board=aws_board, extra=team)
 
 
 @pytest.fixture

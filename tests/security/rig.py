@@ -31,7 +31,7 @@ from duty_tui.demo.history import populate_history
 from duty_tui.demo.scenario import populate
 from duty_tui.demo.scenario_data import DUTY_ENGINEER
 from duty_tui.runtime import setup_logging
-from tests.support import Harness
+from tests.support import Harness, world_config_file
 
 # Fake tokens that only the simulators accept, made to be looked for.
 JIRA_TOKEN = "sentinel-jira-tok-123"
@@ -158,28 +158,6 @@ def log_to(data_dir: Path, secrets: Secrets) -> LogFile:
 # -- the command line ---------------------------------------------------------------------------------
 
 
-def write_config(folder: Path, world: DemoWorld) -> Path:
-    path = folder / "config.toml"
-    path.write_text(
-        f"""
-[jira]
-url = "{world.jira.url}"
-email = "{EMAIL}"
-[[jira.boards]]
-name = "AWS Ops"
-id = 262
-[[jira.boards]]
-name = "6DG Ops"
-id = 265
-component = "laa-6dg-support"
-[slack]
-channel = "CEL68S0LD"
-api_url = "{world.slack.api_url}"
-""",
-        encoding="utf-8",
-    )
-    return path
-
 
 def duty_tui(folder: Path, world: DemoWorld, *args: str) -> subprocess.CompletedProcess[str]:
     """`duty-tui <args> --config … --data-dir <folder>/data` in a fresh process, with the sentinel tokens
@@ -197,7 +175,7 @@ def duty_tui(folder: Path, world: DemoWorld, *args: str) -> subprocess.Completed
             "duty_tui",
             *args,
             "--config",
-            str(write_config(folder, world)),
+            str(world_config_file(folder, world)),
             "--data-dir",
             str(folder / "data"),
         ],
