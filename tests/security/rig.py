@@ -158,7 +158,6 @@ def log_to(data_dir: Path, secrets: Secrets) -> LogFile:
 # -- the command line ---------------------------------------------------------------------------------
 
 
-
 def duty_tui(folder: Path, world: DemoWorld, *args: str) -> subprocess.CompletedProcess[str]:
     """`duty-tui <args> --config … --data-dir <folder>/data` in a fresh process, with the sentinel tokens
     in its environment (and no other JIRA_/SLACK_/DUTY_TUI settings)."""
