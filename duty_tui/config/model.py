@@ -73,8 +73,11 @@ class SupportConfig:
 
 @dataclass(frozen=True, slots=True)
 class StoreConfig:
-    keep_messages_days: int = 30
-    keep_tickets_days: int = 30
+    """Retention of the cache. Sent writes go with the messages; settled incidents are kept 100 days
+    (`store.incidents.RETENTION`, the metrics' longest period); nothing unsent is ever forgotten."""
+
+    keep_messages_days: int = 30  # channel messages, happiness asks and sent writes
+    keep_tickets_days: int = 30  # tickets no board lists any more
 
 
 @dataclass(frozen=True, slots=True)

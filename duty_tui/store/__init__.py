@@ -24,13 +24,14 @@ from duty_tui.store.cover import CoverDays
 from duty_tui.store.db import Database, StoreError
 from duty_tui.store.happiness import Happiness
 from duty_tui.store.history import TicketHistories
+from duty_tui.store.incidents import RETENTION as INCIDENT_RETENTION
 from duty_tui.store.incidents import IncidentEvents
 from duty_tui.store.messages import ChatUsers, Messages
 from duty_tui.store.meta import SourceStatuses, cursors, meta
 from duty_tui.store.outbox import Outbox
 from duty_tui.store.people import People
 from duty_tui.store.probes import ProbeResults
-from duty_tui.store.tickets import TicketChanges, Tickets
+from duty_tui.store.tickets import CONFIRMED_WINDOW, TicketChanges, Tickets
 
 __all__ = ["STORE_FILE", "Store", "StoreError", "TicketChanges"]
 
@@ -70,10 +71,19 @@ class Store:
             yield
 
     def prune(self, now: datetime, *, keep_messages_days: int, keep_tickets_days: int) -> int:
-        """Forget old messages and tickets no board lists any more; returns rows deleted."""
+        """Forget old messages, tickets no board lists any more, sent writes and settled incidents, in one
+        transaction; returns rows deleted.
+
+        A sent write is kept as long as the channel's messages (what most writes replied or reacted to),
+        and never less than the hour a confirmed write outranks a lagging Jira search (`CONFIRMED_WINDOW`).
+        A settled incident's events are kept `incidents.RETENTION` after its last one (the metrics' window).
+        """
+        messages_cutoff = now - timedelta(days=keep_messages_days)
         with self.transaction():
-            deleted = self.messages.forget_before(now - timedelta(days=keep_messages_days))
-            return deleted + self.tickets.forget_unlisted_before(now - timedelta(days=keep_tickets_days))
+            deleted = self.messages.forget_before(messages_cutoff)
+            deleted += self.tickets.forget_unlisted_before(now - timedelta(days=keep_tickets_days))
+            deleted += self.outbox.forget_sent_before(min(messages_cutoff, now - CONFIRMED_WINDOW))
+            return deleted + self.incidents.forget_settled_before(now - INCIDENT_RETENTION)
 
     def close(self) -> None:
         self.db.close()

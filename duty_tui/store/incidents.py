@@ -3,18 +3,29 @@ twice is one event), and this engineer's own entries and posts not yet confirmed
 id); plus local state per incident (a snoozed reminder, the postmortem draft and its export).
 
 The shared truth is the channel: delete the store and the incidents come back from #laa-ops.
+
+An incident's events are forgotten together, never some of them (without its declaration a timeline
+folds with another title, priority and start), once it is settled and quiet (`forget_settled_before`,
+run by `Store.prune`); its local state (the export mark, the improvements) is kept, so an incident that
+comes back from the channel is not owed again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from duty_tui.models import IMPROVEMENT_KEY, IncidentEvent
+from duty_tui.models import IMPROVEMENT_KEY, Incident, IncidentEvent, IncidentPriority, WriteState
+from duty_tui.rules.incidents import fold
 from duty_tui.rules.postmortem import Improvement
 from duty_tui.store.db import Database
 from duty_tui.store.rows import improvement_from_row, incident_event_from_row, incident_event_row
+
+# How long after its last event a settled incident's timeline is kept: as long as the ticket histories the
+# metrics read (`sync.history.KEEP`, their longest period of 90 days plus a margin), so every incident a
+# metrics period or report within the history kept can count is still here (it counts by declaration).
+RETENTION = timedelta(days=100)
 
 
 class IncidentEvents:
@@ -64,6 +75,34 @@ class IncidentEvents:
                 [since.isoformat()],
             )
         return [incident_event_from_row(row) for row in rows]
+
+    def forget_settled_before(self, cutoff: datetime) -> int:
+        """Delete the events of every incident that is settled and whose last event is before `cutoff`;
+        returns how many. Kept whatever their age: an open incident, one whose postmortem is owed (high
+        priority, never exported: the debt does not lapse, `rules.incident_metrics`), and one a pending
+        outbox write still posts to (its updates find their thread here, `thread_of`)."""
+        with self.db.write():
+            quiet = [
+                row[0]
+                for row in self.db.conn.execute(
+                    "SELECT incident_id FROM incident_events GROUP BY incident_id HAVING max(at) < ? "
+                    "AND incident_id NOT IN (SELECT key FROM outbox WHERE state = ?)",
+                    [cutoff.isoformat(), WriteState.PENDING.value],
+                )
+            ]
+            if not quiet:
+                return 0
+            sql = "SELECT * FROM incident_events WHERE incident_id IN ({})"
+            events = [incident_event_from_row(row) for row in self.db.rows_in(sql, quiet)]
+            exported = self.exported()
+            settled = [incident.id for incident in fold(events) if _settled(incident, exported)]
+            if not settled:
+                return 0
+            # executemany's rowcount is the sum over the incidents
+            deleted = self.db.conn.executemany(
+                "DELETE FROM incident_events WHERE incident_id = ?", [(gone,) for gone in settled]
+            ).rowcount
+        return int(deleted)
 
     def snooze(self, incident_id: str, until: datetime | None) -> None:
         with self.db.write():
@@ -170,3 +209,10 @@ class IncidentEvents:
             [key],
         )
         return [row[0] for row in rows]
+
+
+def _settled(incident: Incident, exported: Collection[str]) -> bool:
+    """Nothing left to do with it: resolved, and its postmortem exported unless it needs none (only a high
+    priority incident owes one, as `rules.incident_metrics` counts the postmortems owed)."""
+    owes_postmortem = incident.priority is IncidentPriority.HIGH and incident.id not in exported
+    return not incident.is_open and not owes_postmortem

@@ -4,6 +4,9 @@ Writes of every service live here (each names its service); the outbox writer in
 sends them. The optimistic change a write makes on screen is not stored separately: the ticket
 tables derive it from the pending writes whenever tickets are read, so recording a write and its
 optimistic effect is one insert, and undoing a refused write is marking it failed.
+
+A sent write is kept a while after it was confirmed (`forget_sent_before`, run by `Store.prune`); a
+pending, failed or cancelled one is never forgotten.
 """
 
 from __future__ import annotations
@@ -158,3 +161,23 @@ class Outbox:
             if reached is not None:
                 found.append((write_from_row(row), reached))
         return found
+
+    # -- retention ------------------------------------------------------------------------------
+
+    def forget_sent_before(self, cutoff: datetime) -> int:
+        """Delete writes confirmed before `cutoff` whose keypress has nothing left to send; returns how many.
+
+        Only sent writes go: a pending one (waiting, backing off, or held by rejected credentials) is still
+        to be delivered, and a failed or cancelled one is the record of what the engineer was told did not
+        happen. A sent write is still read while a later write of its keypress waits (`created_in`: a
+        channel ticket's link and announcement need the key its creation made, however long they wait),
+        so those stay whatever their age; the caller keeps `cutoff` before the window in which
+        `Tickets._keep_confirmed` re-applies confirmed writes (`tickets.CONFIRMED_WINDOW`).
+        """
+        with self.db.write():
+            deleted = self.db.conn.execute(
+                "DELETE FROM outbox WHERE state = ? AND done_at < ? "
+                "AND batch NOT IN (SELECT batch FROM outbox WHERE state = ?)",
+                [WriteState.SENT.value, cutoff.isoformat(), WriteState.PENDING.value],
+            ).rowcount
+        return int(deleted)
