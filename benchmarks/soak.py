@@ -34,12 +34,15 @@ Three figures:
   results (kept 35), and tickets that left the boards 15–45 days ago (kept 30). Bounded by retention
   means the prunes run on the injected clock: at the end, nothing older than retention is kept.
 
+The app runs with its `Heap` as the `duty-tui` command does (duty_tui/heap.py): the heap frozen after
+the first paint and settled every 10 simulated minutes, Textual's caches of closed widgets released
+each tick. At the end the heap is unfrozen and collected: what that finds is garbage freezing kept.
+
 Diagnostics (slower, or changing what is measured; see benchmarks/README.md): --trace (what grew),
---profile (the UI thread's time by function), --workarounds (Textual's caches of closed widgets
-released each tick), --gc-freeze (gc.freeze() after the first paint).
+--profile (the UI thread's time by function), --no-heap (the app without its Heap).
 
     .venv/bin/python benchmarks/soak.py [--cycles 1200] [--warmup 100] [--quick] [--json PATH]
-                                        [--trace] [--profile] [--workarounds] [--gc-freeze]
+                                        [--trace] [--profile] [--no-heap]
 """
 
 from __future__ import annotations
@@ -85,7 +88,6 @@ from _common import (
     verdict,
     write_figures,
 )
-from textual._styles_cache import StylesCache
 from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
@@ -96,6 +98,7 @@ from duty_tui.demo import demo_config, demo_secrets
 from duty_tui.demo.scenario import CHANNEL
 from duty_tui.desks.attention import ProbesReported
 from duty_tui.desks.ui import post_from_thread
+from duty_tui.heap import Heap, unfreeze_leak
 from duty_tui.messages import SourcePolled
 from duty_tui.models import ChatUser, Service
 from duty_tui.rules.availability import HealthCheck, ProbeResult
@@ -539,18 +542,6 @@ def culprit(stacks: list[list[str]]) -> str:
     return found.most_common(1)[0][0] if found else "(not sampled)"
 
 
-def release_closed_widgets(app: DutyApp) -> None:
-    """Diagnostic (`--workarounds`): drop what Textual keeps of widgets that have gone. Its lru_cache on
-    the instance method `StylesCache.get_inner_outer` holds up to 1,024 widgets' line caches (Textual issue
-    6665); a TextArea watches `app.theme`, and Textual prunes the watchers of closed nodes only when the
-    theme changes, so every editor a dialog ever showed stays, document and all."""
-    StylesCache.get_inner_outer.cache_clear()
-    for watchers in getattr(app, "__watchers", {}).values():
-        watchers[:] = [
-            (node, callback) for node, callback in watchers if not node._closing and not node._closed
-        ]
-
-
 class SimulatedTime:
     """Stands in for the `time` module in `duty_tui.sync.probes`: `monotonic()` follows the ManualClock,
     so the probe loop's schedule and its hourly prune keep simulated time; the rest is the real module."""
@@ -693,8 +684,9 @@ class Soak:
     gc: GcWatch = dataclasses.field(default_factory=GcWatch)
     worker_seconds: list[float] = dataclasses.field(default_factory=list)
     apply_seconds: list[float] = dataclasses.field(default_factory=list)
-    gc_freeze: bool = False
-    workarounds: bool = False
+    heap: bool = True  # the app's Heap on, as the duty-tui command runs it
+    settles: int = 0  # the Heap's collect-and-freeze settles during the day
+    frozen_garbage: int | None = None  # what unfreezing at the end found to be garbage
     top_growth: list[str] = dataclasses.field(default_factory=list)
     top_types: list[str] = dataclasses.field(default_factory=list)
     profile: list[str] = dataclasses.field(default_factory=list)
@@ -866,9 +858,8 @@ class Day:
         trace: bool,
         history: int,
         seed: int,
-        gc_freeze: bool = False,
+        heap: bool = True,
         profile: bool = False,
-        workarounds: bool = False,
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self.parent, child = context.Pipe()
@@ -880,7 +871,7 @@ class Day:
         self.clock = ManualClock(DAY_START)
         self.data_dir = Path(tempfile.mkdtemp(prefix="duty-tui-bench-soak-"))
         checks = demo_checks_for(info.health)
-        self.soak = soak = Soak(cycles, warmup, gc_freeze=gc_freeze, workarounds=workarounds)
+        self.soak = soak = Soak(cycles, warmup, heap=heap)
         soak.seeded = seed_store(self.data_dir, info.people, checks)
         soak.seeded_bytes = sum(store_bytes(self.data_dir))
         soak.before = store_state(self.data_dir)
@@ -889,7 +880,7 @@ class Day:
         soak.keep_tickets_days = config.store.keep_tickets_days
         self.runtime = build_runtime(config, demo_secrets(), self.data_dir, self.clock)
         self.pruned = PruneCounter(self.runtime)
-        self.app = SoakApp(self.runtime)
+        self.app = SoakApp(self.runtime, heap=Heap(self.runtime.now) if heap else None)
         self.rng = random.Random(seed)
         self.heap = HeapTrace(trace)
         self.profiler = cProfile.Profile() if profile else None
@@ -955,9 +946,6 @@ class Day:
         ours = OurIncident(app, pilot, warmup + margin, cycles - margin)
         every = max(1, cycles // 12)
         await until(pilot, lambda: app.painted, "the first paint from the store")
-        if soak.gc_freeze:  # diagnostic: what gc.freeze() after the first paint would do in the app
-            gc.collect()
-            gc.freeze()
         monitor.start()
         for number in range(1, cycles + 1):
             started = time.perf_counter()
@@ -969,9 +957,7 @@ class Day:
             soak.worker_seconds.append(polled - started)
             soak.apply_seconds.append(time.perf_counter() - polled)
             monitor.phase = "clock tick"
-            app.on_clock_tick()  # every 30 s in the app (a real-time interval there)
-            if soak.workarounds:
-                release_closed_widgets(app)
+            app.on_clock_tick()  # every 30 s in the app (a real-time interval there); the Heap's tick too
             what = ours.due(number)
             if what is not None:
                 monitor.phase = f"incident: {what}"
@@ -990,6 +976,9 @@ class Day:
             self.profiler.disable()
             soak.profile = ui_profile(self.profiler)
         self.heap.finish(soak)
+        if app.heap is not None:
+            soak.settles = app.heap.settles
+            soak.frozen_garbage = unfreeze_leak()
         soak.pane_rows = app.channel.table.total_count
         soak.ticket_rows = app.tickets.table.total_count
         mine = next((i for i in app.incident_desk.incidents if i.id == ours.id), None)
@@ -1080,11 +1069,10 @@ def report(soak: Soak, elapsed: float) -> None:
         f"(median {median(soak.cycle_seconds) * 1000:.0f} ms per cycle: "
         f"{median(soak.worker_seconds) * 1000:.0f} ms world, then polls and probes on their threads, "
         f"{median(soak.apply_seconds) * 1000:.0f} ms until the UI is idle again)"
-        + ("; gc.freeze() after the first paint (diagnostic)" if soak.gc_freeze else "")
         + (
-            "; --workarounds: Textual's caches of closed widgets released each tick"
-            if soak.workarounds
-            else ""
+            f"; the app's Heap settled {soak.settles} times (collect, then freeze)"
+            if soak.heap
+            else "; --no-heap: the app without its Heap (no freezing, closed widgets kept) (diagnostic)"
         )
         + "\n"
     )
@@ -1133,6 +1121,11 @@ def report(soak: Soak, elapsed: float) -> None:
                     f"≤ {GROWTH_GOAL_MB:g} MB  {verdict(growth, GROWTH_GOAL_MB)}",
                 ],
                 [f"  of which in the second half, cycle {middle[0]} →", f"{late:+.1f} MB", "-"],
+                [
+                    "  garbage the frozen heap kept (unfrozen and collected at the end)",
+                    "-" if soak.frozen_garbage is None else f"{soak.frozen_garbage:,} objects",
+                    "-",
+                ],
                 [
                     f"UI-thread stalls over {STALL_GOAL_MS:g} ms, cycle {STALL_WARMUP + 1} → {soak.cycles}",
                     str(over),
@@ -1277,16 +1270,10 @@ def main() -> None:
         "functions by the UI time they take",
     )
     parser.add_argument(
-        "--workarounds",
+        "--no-heap",
         action="store_true",
-        help="diagnostic: each clock tick, release what Textual keeps of closed widgets (the lru_cache on "
-        "StylesCache.get_inner_outer, Textual issue 6665; closed TextAreas' watchers of app.theme), to see "
-        "how much of the RSS growth that is",
-    )
-    parser.add_argument(
-        "--gc-freeze",
-        action="store_true",
-        help="diagnostic: gc.freeze() after the first paint, to see what it would do for the stalls",
+        help="diagnostic: run the app without its Heap (duty_tui/heap.py: no gc.freeze(), Textual's caches "
+        "of closed widgets kept), to see what it does for the stalls and the RSS",
     )
     add_json_option(parser)
     args = parser.parse_args()
@@ -1301,9 +1288,8 @@ def main() -> None:
         trace=args.trace,
         history=args.history,
         seed=1126,
-        gc_freeze=args.gc_freeze,
+        heap=not args.no_heap,
         profile=args.profile,
-        workarounds=args.workarounds,
     )
     soak = asyncio.run(day.run())
     report(soak, time.perf_counter() - started)

@@ -173,8 +173,9 @@ def run_app(args: argparse.Namespace) -> int:
         _log_in(data_dir, secrets)
     from duty_tui.app import DutyApp
     from duty_tui.hangup import watch_terminal
+    from duty_tui.heap import Heap
 
-    app = DutyApp(runtime)
+    app = DutyApp(runtime, heap=Heap(runtime.now))
     watching = watch_terminal()
     try:
         app.run()

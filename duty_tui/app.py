@@ -38,6 +38,7 @@ from duty_tui.desks.notifier import DesktopNotifier
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.tickets import TicketDesk
 from duty_tui.desks.ui import post_from_thread
+from duty_tui.heap import Heap
 from duty_tui.keymap import KEYS, display_key
 from duty_tui.messages import CacheLoaded, Snapshot, SourcePolled
 from duty_tui.models import IMPROVEMENT_KEY, Service, WriteKind
@@ -104,9 +105,12 @@ class DutyApp(App[None]):
         "app.metrics",
     )
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, heap: Heap | None = None) -> None:
         super().__init__()
         self.runtime = runtime
+        # Freezing the heap is for the one app a process runs all day (the CLI passes one); tests run
+        # thousands of apps in one process, where frozen survivors of one would outlive it.
+        self.heap = heap
         self.config = runtime.config
         self.zone = runtime.calendar.zone
         self.loops: list[PollLoop] = []
@@ -296,6 +300,8 @@ class DutyApp(App[None]):
         self.incident_desk.reload()
         self.start_polling()
         self.start_outbox()
+        if self.heap is not None:  # after this frame: start-up's heap is what later collections skip
+            self.call_after_refresh(self.heap.settle)
 
     # -- polling --------------------------------------------------------------------------------
 
@@ -375,6 +381,8 @@ class DutyApp(App[None]):
     # -- time -----------------------------------------------------------------------------------
 
     def on_clock_tick(self) -> None:
+        if self.heap is not None:  # first: what this tick shows (toasts, rows) is not settled half-built
+            self.heap.tick(self)
         today = self.runtime.calendar.local_date(self.runtime.now())
         if today != self.day:  # a new support day (the checklist desk reads its ticks)
             self.day = today
