@@ -9,6 +9,12 @@ Part B: `t` (claim) on a message → the row shows the claim, in the full app on
 offline, so only the UI is measured). Baseline: a `DataTable` updating one cell of the cursor row.
 Goal: ≤ 0.2× the baseline (issue 11's goal for a write key), and ≤ 50 ms.
 
+Part D: a poll's work on the pane (no repaint) when the window is full (400): one new message and two
+claimed (a 👀 from the team, with its claim time), as the desk hands them over — the team as before, the
+claims, the messages. It must cost what changed, not the 400 rows (a 10-hour day polls thousands of times).
+Baseline in the same run: a `DataTable` of the same 400 rows adding the row and updating the two cells.
+The clock tick (every 30 s: the rows' clocks move) is timed on the same pane.
+
 Part C: the Slack poller's requests against the simulator: a quiet cycle (nothing new, no rescan due)
 must be one `conversations.history`.
 
@@ -24,6 +30,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -52,14 +59,18 @@ from textual.widgets import DataTable
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
 from duty_tui.demo import DemoWorld
-from duty_tui.models import ChatMessage, SourceStatus
+from duty_tui.models import ChatMessage, Reaction, SourceStatus
 from duty_tui.rules.calendar import SupportCalendar
+from duty_tui.rules.requests import CLAIM
 from duty_tui.runtime import build_runtime
 from duty_tui.widgets.channel import ChannelPane
 
 APPLY_GOAL_MS = 15.0
 CLAIM_GOAL_MS = 50.0
 CLAIM_RATIO_GOAL = 0.2  # a write key's optimistic update ÷ a DataTable cell update (issue 11)
+POLL_GOAL_MS = 1.0  # a poll's pane work in a full window: its few changes, not the 400 rows
+POLLS_PER_RUN = 10
+TEAM_SIZE = 6  # the first users of `make_users` answer for the team
 QUICK_REPEATS = 5
 SIZE = (160, 48)
 ZONE = ZoneInfo("Europe/London")
@@ -108,6 +119,73 @@ async def time_pane(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> 
             pane.show(window)
             await pilot.pause(0.05)
             timings.append(await cpu_ms(pilot, partial(pane.apply, news)))
+    return timings
+
+
+class Poll:
+    """What one poll hands the pane: a new message, two messages a team member claimed, their claims."""
+
+    def __init__(self, new: ChatMessage, window: Sequence[ChatMessage], claimer: str, at: int) -> None:
+        self.claimed = [
+            replace(m, reactions=(*m.reactions, Reaction(CLAIM, 1, (claimer,)))) for m in window[at : at + 2]
+        ]
+        self.changed = [new, *self.claimed]
+        self.claims = {m.ts: {claimer: MORNING - timedelta(minutes=at % 30)} for m in self.claimed}
+
+
+def polls(window: Sequence[ChatMessage], news: Sequence[ChatMessage], team: Sequence[str]) -> list[Poll]:
+    return [Poll(news[i], window, team[i % len(team)], 300 + 7 * i) for i in range(POLLS_PER_RUN)]
+
+
+async def time_poll_work(
+    runs: list[tuple[list[ChatMessage], list[ChatMessage]]],
+) -> tuple[list[float], list[float]]:
+    """Part D: each poll's pane work (no repaint: that follows, untimed), and each clock tick's."""
+    calendar = SupportCalendar(ZONE)
+    team = [u.id for u in make_users(TEAM_SIZE)]
+    poll_ms, tick_ms = [], []
+    for window, news in runs:
+        app = PaneHost(partial(ChannelPane, lambda: MORNING, ZONE, calendar))
+        async with app.run_test(size=SIZE) as pilot:
+            pane: ChannelPane = app.widget
+            pane.set_team(frozenset(team), team[0])
+            pane.show(window)
+            await pilot.pause(0.05)
+            for poll in polls(window, news, team):
+                start = time.thread_time()
+                pane.set_team(frozenset(team), team[0])  # the desk passes the team on every poll
+                pane.set_claims(poll.claims, {})
+                pane.apply(poll.changed)
+                poll_ms.append((time.thread_time() - start) * 1000)
+                await pilot.pause()
+                start = time.thread_time()
+                pane.tick()
+                tick_ms.append((time.thread_time() - start) * 1000)
+                await pilot.pause()
+    return poll_ms, tick_ms
+
+
+async def time_poll_datatable(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> list[float]:
+    """Part D's baseline: the same polls as a `DataTable` row added and two cells updated (no repaint)."""
+    team = [u.id for u in make_users(TEAM_SIZE)]
+    timings = []
+    for window, news in runs:
+        app = PaneHost(partial(DataTable, cursor_type="row"))
+        async with app.run_test(size=SIZE) as pilot:
+            grid: DataTable[Any] = app.widget
+            for column in ("Time", "Author", "Message", "Thread", "Request"):
+                grid.add_column(column, key=column.lower())
+            for m in window:
+                grid.add_row(m.ts, m.user_id or "", Text(m.text), "", "", key=m.ts)
+            await pilot.pause(0.05)
+            for poll in polls(window, news, team):
+                start = time.thread_time()
+                new = poll.changed[0]
+                grid.add_row(new.ts, new.user_id or "", Text(new.text), "", "", key=new.ts)
+                for m in poll.claimed:
+                    grid.update_cell(m.ts, "request", Text("👀 them 0m", style="cyan"))
+                timings.append((time.thread_time() - start) * 1000)
+                await pilot.pause()
     return timings
 
 
@@ -227,6 +305,9 @@ def main() -> None:
     runs = batches(repeats)
     pane = median(asyncio.run(time_pane(runs)))
     grid = median(asyncio.run(time_datatable(runs)))
+    poll_times, tick_times = asyncio.run(time_poll_work(runs))
+    poll, tick = median(poll_times), median(tick_times)
+    poll_grid = median(asyncio.run(time_poll_datatable(runs)))
     data_dir = Path(tempfile.mkdtemp(prefix="duty-tui-bench-"))
     try:
         build_warm_store(data_dir, MORNING, tickets=500, messages=2_000)
@@ -246,6 +327,14 @@ def main() -> None:
                     f"{pane / grid:.2f}",
                     f"≤ {APPLY_GOAL_MS:.0f} ms  {verdict(pane, APPLY_GOAL_MS)}",
                 ),
+                (
+                    "a poll into a full window (pane work)",
+                    f"{poll:.2f} ms",
+                    f"{poll_grid:.2f} ms",
+                    f"{poll / poll_grid:.2f}",
+                    f"≤ {POLL_GOAL_MS:g} ms  {verdict(poll, POLL_GOAL_MS)}",
+                ),
+                ("a clock tick on a full window (pane work)", f"{tick:.2f} ms", "", "", ""),
                 (
                     "t → claim shown (UI CPU)",
                     f"{claim:.1f} ms",
@@ -267,6 +356,12 @@ def main() -> None:
                 f"{pane:.1f} ms = {pane / grid:.2f}× DataTable ({grid:.1f} ms)",
                 f"≤ {APPLY_GOAL_MS:g} ms",
                 pane <= APPLY_GOAL_MS,
+            ),
+            Figure(
+                "channel: a poll's pane work in a full window of 400 (no repaint)",
+                f"{poll:.2f} ms = {poll / poll_grid:.2f}× DataTable ({poll_grid:.2f} ms); tick {tick:.2f} ms",
+                f"≤ {POLL_GOAL_MS:g} ms",
+                poll <= POLL_GOAL_MS,
             ),
             Figure(
                 "keypress → optimistic row: channel t claim",

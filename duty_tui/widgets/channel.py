@@ -10,7 +10,7 @@ bring. The title counts unread messages and requests waiting for the team.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -27,12 +27,7 @@ from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.channel_actions import MessageAction
 from duty_tui.rules.requests import OWN_CLAIM, RequestState, Team
 from duty_tui.widgets.bindings import bindings
-from duty_tui.widgets.channel_rows import (
-    FOLDED_SUBTYPES,
-    ChannelState,
-    MessageRows,
-    first_of_each_day,
-)
+from duty_tui.widgets.channel_rows import FOLDED_SUBTYPES, ChannelState, ChannelWindow, MessageRows
 from duty_tui.widgets.keyed_table import Column, KeyedTable
 from duty_tui.widgets.list_pane import ListPane
 
@@ -128,6 +123,7 @@ class ChannelPane(ListPane):
             calendar=calendar,
             config=config or ChannelConfig(),
         )
+        self.window = ChannelWindow(self.rows, zone)  # what the title counts, kept as rows change
         table = MessageTable(
             COLUMNS,
             key=lambda m: m.ts,
@@ -176,6 +172,7 @@ class ChannelPane(ListPane):
         if members != self.state.team.members or me != self.state.me:
             self.state.team = Team(frozenset(members))
             self.state.me = me
+            self.window.judge(self.window.order)  # who is a requester, and whose posts are mine: every row
             self.table.invalidate()
             self.update_counts()
 
@@ -198,9 +195,9 @@ class ChannelPane(ListPane):
         engineer's claim (older ones were said before, or before a restart)."""
         triage = self.rows.config.triage
         found = []
-        for message in self.table.items():
-            if not self.rows.needs_attention(message):  # cheap: no support-hours sum for every row
-                continue
+        self.window.catch_up()
+        for ts in sorted(self.window.attention, key=ts_key):  # a row past its triage time needs the team
+            message = self.window.messages[ts]
             request = self.rows.request(message)
             if request.state is RequestState.TRIAGE_OVER and request.in_triage < triage + within:
                 found.append((message, self.rows.mine(message)))
@@ -209,26 +206,36 @@ class ChannelPane(ListPane):
     def remove_own_claim(self, ts: str) -> None:
         """Slack refused my 👀: the request is not mine after all."""
         if self.state.claims.get(ts, {}).pop(OWN_CLAIM, None) is not None:
-            if (message := self.table.item(ts)) is not None:
-                self.table.apply([message])
-            self.update_counts()
+            self._judged_again([ts])
 
     def add_own_claim(self, ts: str, at: datetime) -> None:
         self.state.claims.setdefault(ts, {}).setdefault(OWN_CLAIM, at)
-        if (message := self.table.item(ts)) is not None:
-            self.table.apply([message])
-        self.update_counts()
+        self._judged_again([ts])
 
     def set_claims(
         self, claims: Mapping[str, Mapping[str, datetime]], tickets: Mapping[str, tuple[str, ...]]
     ) -> None:
-        """Claims (when each was first seen) and tickets raised, for the rows' request clocks."""
+        """Claims (when each was first seen) and tickets raised, for the rows' request clocks. A poll
+        brings the claims of the messages it changed: only rows whose claims or tickets differ are
+        judged and drawn again."""
+        touched = []
         for ts, found in claims.items():
-            self.state.claims.setdefault(ts, {}).update(found)
+            known_claims = self.state.claims.setdefault(ts, {})
+            if any(known_claims.get(user) != at for user, at in found.items()):
+                known_claims.update(found)
+                touched.append(ts)
         for ts, keys in tickets.items():  # a second ticket from the same message adds to the first
             known = self.state.tickets.get(ts, ())
             self.state.tickets[ts] = known + tuple(k for k in keys if k not in known)
-        self.table.invalidate()
+            if self.state.tickets[ts] != known:
+                touched.append(ts)
+        self._judged_again(touched)
+
+    def _judged_again(self, keys: Iterable[str]) -> None:
+        """These rows' claims, tickets or unread mark changed: count and draw them again."""
+        keys = list(dict.fromkeys(keys))
+        self.window.judge(keys)
+        self.table.apply([m for ts in keys if (m := self.table.item(ts)) is not None])
         self.update_counts()
 
     def set_pending(self, pending: Mapping[str, tuple[WriteKind, ...]]) -> None:
@@ -241,9 +248,16 @@ class ChannelPane(ListPane):
         self.table.apply(rows)
 
     def set_seen(self, ts: str | None) -> None:
-        self.state.seen_ts = ts
-        self.table.invalidate()
-        self.update_counts()
+        """Where the engineer has read to: only the rows between the old mark and the new one change."""
+        before, self.state.seen_ts = self.state.seen_ts, ts
+        if before == ts:
+            return
+        if before is None or ts is None:  # from nothing read, or to it: every row's mark may change
+            self.window.judge(self.window.order)
+            self.table.invalidate()
+            self.update_counts()
+        else:
+            self._judged_again(self.window.read_between(before, ts))
 
     # -- the table ------------------------------------------------------------------------------------
 
@@ -280,52 +294,58 @@ class ChannelPane(ListPane):
 
     def show(self, messages: Iterable[ChatMessage]) -> None:
         messages = list(messages)
-        self.state.first_of_day = first_of_each_day(messages, self.zone)
-        self.table.set_rows(messages)
         if self.state.seen_ts is None and messages:
             self.state.seen_ts = messages[-1].ts  # a first run: what is there now is not "new"
+        self.window.reset(messages)
+        self.table.set_rows(messages)
         self.update_counts()
 
     def apply(self, changed: Iterable[ChatMessage], removed: Iterable[str] = ()) -> None:
         changed, removed = list(changed), list(removed)
+        if not changed and not removed:
+            return
+        first_read = None
         if changed and self.state.seen_ts is None:  # a first run: what the first poll brings is not news
-            self.state.seen_ts = max((m.ts for m in changed), key=ts_key)
-        if changed or removed:
-            self.table.apply(changed, removed)
-            self.trim()
-            self._days_changed()
-            self.update_counts()
+            first_read = self.state.seen_ts = max((m.ts for m in changed), key=ts_key)
+        moved = self.window.update(changed, removed)
+        cursor = self.table.cursor_key
+        # Trimmed in the same table update (each costs a re-layout). The cursor stays on its row or
+        # follows the tail, so the rows that go are known now; unless its row was removed: then where it
+        # lands is the table's to say, and the window waits for the next poll to shrink.
+        dropped = [] if cursor is not None and cursor in set(removed) else self._to_trim()
+        moved |= self.window.update((), dropped)
+        self._redraw([*(m.ts for m in changed), *moved], [*removed, *dropped])
+        if first_read is not None:  # rows already there and newer than it are unread now
+            self._judged_again(self.window.newer_than(first_read))
+        self.update_counts()
 
     def prepend(self, older: Iterable[ChatMessage]) -> None:
         """Older messages from the store, above the current first row."""
-        self.table.apply(older)
-        self._days_changed()
+        older = list(older)
+        moved = self.window.update(older)
+        self._redraw([*(m.ts for m in older), *moved])
         self.update_counts()
 
-    def _days_changed(self) -> None:
-        firsts = first_of_each_day(self.table.items(), self.zone)
-        moved = firsts ^ self.state.first_of_day
-        self.state.first_of_day = firsts
-        if moved:
-            self.table.apply([m for ts in moved if (m := self.table.item(ts)) is not None])
+    def _redraw(self, keys: Iterable[str], gone: Sequence[str] = ()) -> None:
+        """One table update (each costs a re-layout): the rows of `keys` still in the window as the window
+        has them now (changed, or their day's marker came or went), and `gone` dropped. A row trimmed
+        away may be among the changed ones: it must not come back."""
+        window = self.window.messages
+        rows = [window[ts] for ts in dict.fromkeys(keys) if ts in window]
+        if rows or gone:
+            self.table.apply(rows, gone)
 
     def oldest_ts(self) -> str | None:
-        return min((m.ts for m in self.table.items()), key=ts_key, default=None)
+        return self.window.order[0] if self.window.order else None
 
     def newest_ts(self) -> str | None:
-        return max((m.ts for m in self.table.items()), key=ts_key, default=None)
+        return self.window.order[-1] if self.window.order else None
 
-    def trim(self) -> None:
-        """Keep the window bounded, unless the engineer is reading the part that would go."""
-        keys = sorted((m.ts for m in self.table.items()), key=ts_key)
-        excess = len(keys) - WINDOW
-        if excess <= 0:
-            return
-        dropped = keys[:excess]
-        cursor = self.table.cursor_key
-        if cursor is not None and cursor in set(dropped):
-            return
-        self.table.apply((), dropped)
+    def _to_trim(self) -> list[str]:
+        """The oldest rows beyond the window (it stays bounded), or none while the cursor is on one of
+        them: the engineer is reading the part that would go."""
+        dropped = self.window.order[: max(0, len(self.window.order) - WINDOW)]
+        return [] if self.table.cursor_key in dropped else dropped
 
     def tick(self) -> None:
         """The clock moved on: waiting and triage clocks, and day labels."""
@@ -333,9 +353,8 @@ class ChannelPane(ListPane):
         self.update_counts()
 
     def update_counts(self) -> None:
-        messages = self.table.items()
-        unread = sum(1 for m in messages if self.rows.is_unread(m))
-        waiting = sum(1 for m in messages if self.rows.needs_attention(m))
+        self.window.catch_up()  # claims that passed their triage time since: the clock's only effect
+        unread, waiting = len(self.window.unread), len(self.window.attention)
         parts = [f"{unread} unread" if unread else "", f"{waiting} waiting" if waiting else ""]
         self.counts = " · ".join(p for p in parts if p) or f"{self.table.row_count} shown"
         self.refresh_title()
@@ -343,14 +362,14 @@ class ChannelPane(ListPane):
     def read_to_end(self) -> datetime | None:
         """When the engineer last left the pane with everything in it read, or None: not since duty-tui
         started (what was there at a first start is not "read"), or something came in since."""
-        if self.left_at is None or any(self.rows.is_unread(m) for m in self.table.items()):
+        if self.left_at is None or self.window.unread:
             return None
         return self.left_at
 
     def go_to_unread(self) -> None:
         """The cursor on the first unread message, or on the newest when everything is read."""
         keys = self.table.row_keys()
-        unread = (k for k in keys if (m := self.table.item(k)) is not None and self.rows.is_unread(m))
+        unread = (k for k in keys if k in self.window.unread)
         wanted = next(unread, keys[-1] if keys else None)
         if wanted is not None:
             self.table.move_cursor_to(wanted)

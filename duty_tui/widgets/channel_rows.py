@@ -8,9 +8,10 @@ on their way a ⟳. Everything from Slack goes through `duty_tui.text`, never ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import bisect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -28,6 +29,9 @@ QUIET_SUBTYPES = frozenset(
 )
 FOLDED_SUBTYPES = frozenset({"channel_join", "channel_leave"})  # folded away: not shown at all
 PENDING_LABEL = {WriteKind.REPLY: "reply", WriteKind.REACT: "reaction", WriteKind.CREATE: "ticket"}
+# Whether a message needs the team only ever changes with time one way (a claim's triage clock runs out):
+# asked at the end of time, `needs_attention` says whether it ever will.
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -86,12 +90,13 @@ class MessageRows:
             tickets=self.state.tickets.get(message.ts, ()),
         )
 
-    def needs_attention(self, message: ChatMessage) -> bool:
+    def needs_attention(self, message: ChatMessage, at: datetime | None = None) -> bool:
+        """Whether the message needs the team now (or `at`, to judge many rows at one time)."""
         message, claims = self._with_own_claim(message)
         return needs_attention(
             message,
             self.state.team,
-            self.now(),
+            self.now() if at is None else at,
             triage=self.config.triage,
             claims=claims,
             tickets=self.state.tickets.get(message.ts, ()),
@@ -206,3 +211,145 @@ def first_of_each_day(messages: Mapping[str, ChatMessage] | list[ChatMessage], z
         if known is None or ts_key(message.ts) < ts_key(known):
             firsts[day] = message.ts
     return set(firsts.values())
+
+
+def _rank(ts: str) -> tuple[tuple[int, int], str]:
+    """A row's place in the window: by time, the ts breaking ties (as the table orders them)."""
+    return ts_key(ts), ts
+
+
+class ChannelWindow:
+    """The pane's rows as its title and day markers read them, kept up to date from the rows that change.
+
+    Which rows are unread, which need the team, which will once a claim's triage time passes, every ts
+    in time order, and each local day's first shown row (`ChannelState.first_of_day`). A 10-hour day
+    polls thousands of times, so a poll of a few messages into the 400 must cost those few: the pane
+    tells the window what changed (rows, claims, tickets, where the engineer read to) and only the
+    clock makes it look again, at the few claimed rows still inside their triage time.
+    """
+
+    def __init__(self, rows: MessageRows, zone: ZoneInfo) -> None:
+        self.rows = rows
+        self.zone = zone
+        self.messages: dict[str, ChatMessage] = {}
+        self.order: list[str] = []  # every ts in the window, oldest first (see `_rank`)
+        self.unread: set[str] = set()
+        self.attention: set[str] = set()  # requests the team owes an answer or a ticket, now
+        self.later: set[str] = set()  # claimed requests that will need a ticket when their triage time passes
+        self._days: dict[date, list[str]] = {}  # local day → the ts of its shown rows, oldest first
+        self._judged_at: datetime | None = None  # the latest time a row was judged at
+
+    def reset(self, messages: Iterable[ChatMessage]) -> None:
+        """Every row afresh: a new window."""
+        self.messages = {m.ts: m for m in messages}
+        self.order = sorted(self.messages, key=_rank)
+        self._days = {}
+        for ts in self.order:  # oldest first, so each day's list comes out sorted
+            if (day := self._day(self.messages[ts])) is not None:
+                self._days.setdefault(day, []).append(ts)
+        self.rows.state.first_of_day = {keys[0] for keys in self._days.values()}
+        self.unread, self.attention, self.later = set(), set(), set()
+        self._judged_at = None
+        self.judge(self.order)
+
+    def update(self, changed: Iterable[ChatMessage], removed: Iterable[str] = ()) -> set[str]:
+        """Upsert `changed` and drop `removed` by ts; returns the rows that gained or lost their day's
+        marker (they must be drawn again), some of which may be gone."""
+        firsts: dict[date, str | None] = {}  # each touched day's first row before the update
+        for ts in removed:
+            if (old := self.messages.pop(ts, None)) is not None:
+                del self.order[self._index(ts)]
+                self._move_day(ts, self._day(old), None, firsts)
+                self._forget(ts)
+        judged = []
+        for message in changed:
+            ts = message.ts
+            old = self.messages.get(ts)
+            if old is None:
+                bisect.insort(self.order, ts, key=_rank)
+            self.messages[ts] = message
+            self._move_day(ts, self._day(old) if old is not None else None, self._day(message), firsts)
+            judged.append(ts)
+        self.judge(judged)
+        return self._days_moved(firsts)
+
+    def judge(self, keys: Iterable[str]) -> None:
+        """Judge these rows again (their message, claims, tickets, the team or the read marker changed)."""
+        now = self.rows.now()
+        set_back = self._judged_at is not None and now < self._judged_at
+        if set_back:  # the clock went back: a triage time judged passed may not have passed after all
+            keys = self.order
+        for ts in keys:
+            message = self.messages.get(ts)
+            if message is None:
+                self._forget(ts)
+                continue
+            _mark(self.unread, ts, self.rows.is_unread(message))
+            attention = self.rows.needs_attention(message, now)
+            _mark(self.attention, ts, attention)
+            _mark(self.later, ts, not attention and self.rows.needs_attention(message, END_OF_TIME))
+        self._judged_at = now if set_back or self._judged_at is None else max(self._judged_at, now)
+
+    def catch_up(self) -> None:
+        """The clock moved: the claimed rows whose triage time has passed now need the team (the only way
+        time changes what the title counts), so only those rows are judged again."""
+        self.judge(list(self.later))
+
+    def read_between(self, before: str, after: str) -> list[str]:
+        """The rows whose unread mark can change when the read marker moves from `before` to `after`:
+        those newer than the older of the two and no newer than the newer."""
+        low, high = sorted((ts_key(before), ts_key(after)))
+        start = bisect.bisect_right(self.order, low, key=ts_key)
+        return self.order[start : bisect.bisect_right(self.order, high, key=ts_key)]
+
+    def newer_than(self, ts: str) -> list[str]:
+        return self.order[bisect.bisect_right(self.order, ts_key(ts), key=ts_key) :]
+
+    def _index(self, ts: str) -> int:
+        return bisect.bisect_left(self.order, _rank(ts), key=_rank)
+
+    def _day(self, message: ChatMessage) -> date | None:
+        """The local day the row can carry, or None for a row folded away (never shown)."""
+        if message.subtype in FOLDED_SUBTYPES:
+            return None
+        return message.sent_at.astimezone(self.zone).date()
+
+    def _move_day(self, ts: str, old: date | None, new: date | None, firsts: dict[date, str | None]) -> None:
+        if old == new:
+            return
+        for day in (old, new):
+            if day is not None and day not in firsts:
+                keys = self._days.get(day)
+                firsts[day] = keys[0] if keys else None
+        if old is not None:
+            keys = self._days[old]
+            del keys[bisect.bisect_left(keys, _rank(ts), key=_rank)]
+        if new is not None:
+            bisect.insort(self._days.setdefault(new, []), ts, key=_rank)
+
+    def _days_moved(self, firsts: dict[date, str | None]) -> set[str]:
+        moved: set[str] = set()
+        marked = self.rows.state.first_of_day
+        for day, was in firsts.items():
+            keys = self._days.get(day)
+            now = keys[0] if keys else None
+            if not keys:
+                self._days.pop(day, None)
+            if now != was:
+                for ts, on in ((was, False), (now, True)):
+                    if ts is not None:
+                        _mark(marked, ts, on)
+                        moved.add(ts)
+        return moved
+
+    def _forget(self, ts: str) -> None:
+        self.unread.discard(ts)
+        self.attention.discard(ts)
+        self.later.discard(ts)
+
+
+def _mark(keys: set[str], key: str, on: bool) -> None:
+    if on:
+        keys.add(key)
+    else:
+        keys.discard(key)
