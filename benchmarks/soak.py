@@ -686,6 +686,7 @@ class Soak:
     apply_seconds: list[float] = dataclasses.field(default_factory=list)
     heap: bool = True  # the app's Heap on, as the duty-tui command runs it
     settles: int = 0  # the Heap's collect-and-freeze settles during the day
+    settle_waits: dict[str, int] = dataclasses.field(default_factory=dict)  # settles put off, by why
     frozen_garbage: int | None = None  # what unfreezing at the end found to be garbage
     top_growth: list[str] = dataclasses.field(default_factory=list)
     top_types: list[str] = dataclasses.field(default_factory=list)
@@ -977,7 +978,7 @@ class Day:
             soak.profile = ui_profile(self.profiler)
         self.heap.finish(soak)
         if app.heap is not None:
-            soak.settles = app.heap.settles
+            soak.settles, soak.settle_waits = app.heap.settles, dict(app.heap.waits)
             soak.frozen_garbage = unfreeze_leak()
         soak.pane_rows = app.channel.table.total_count
         soak.ticket_rows = app.tickets.table.total_count
@@ -1070,7 +1071,9 @@ def report(soak: Soak, elapsed: float) -> None:
         f"{median(soak.worker_seconds) * 1000:.0f} ms world, then polls and probes on their threads, "
         f"{median(soak.apply_seconds) * 1000:.0f} ms until the UI is idle again)"
         + (
-            f"; the app's Heap settled {soak.settles} times (collect, then freeze)"
+            f"; the app's Heap settled {soak.settles} times (collect, then freeze; put off: "
+            + (", ".join(f"{n} × {what}" for what, n in soak.settle_waits.items()) or "never")
+            + ")"
             if soak.heap
             else "; --no-heap: the app without its Heap (no freezing, closed widgets kept) (diagnostic)"
         )

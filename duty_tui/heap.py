@@ -11,9 +11,9 @@ Two things the soak benchmark (benchmarks/soak.py) measured and this module answ
   75,000 objects by the end of a soak day), so every `SETTLE_EVERY` the unfrozen objects are collected
   (short: only what the day built since) and the survivors frozen too. The price: whatever is alive
   at a settle and later becomes garbage in a cycle is never collected. So a settle waits for a quiet
-  moment: no dialog open (its widgets die in a cycle when it closes), no worker running, no toast
-  showing. Textual still churns a few objects that are always alive (the virtual nodes it builds to
-  read component classes' styles), about a thousand objects a settle; hourly, that is a few
+  moment: no dialog open (its widgets die in a cycle when it closes), no worker running. What still
+  gets caught (a toast showing, the virtual nodes Textual builds to read component classes' styles,
+  rendered lines cached by a widget) is about 1,500 objects a settle in the soak: hourly, a few
   hundred kilobytes a day. `unfreeze_leak()` (used by the soak) counts what freezing kept.
 
 - **Textual keeps closed widgets alive.** `StylesCache.get_inner_outer` is an `lru_cache` on an
@@ -26,6 +26,7 @@ Two things the soak benchmark (benchmarks/soak.py) measured and this module answ
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +47,7 @@ class Heap:
         self.every = every
         self.settled_at: datetime | None = None
         self.settles = 0
+        self.waits: Counter[str] = Counter()  # settles put off, by what was alive
 
     def settle(self) -> None:
         """Collect what is garbage now, then freeze the survivors: later collections skip them."""
@@ -60,18 +62,21 @@ class Heap:
             return
         if self.now() - self.settled_at < self.every:
             return
-        if not quiet(app):
-            return  # tried again on the next tick
+        waiting_for = busy(app)
+        if waiting_for is not None:
+            self.waits[waiting_for] += 1  # tried again on the next tick
+            return
         self.settle()
 
 
-def quiet(app: App[Any]) -> bool:
-    """Nothing alive now that will soon be garbage in a cycle: no dialog, worker or toast."""
+def busy(app: App[Any]) -> str | None:
+    """What is alive now that will soon be garbage in a cycle, or None. A toast is not waited for: on a
+    busy day one is nearly always showing, and one frozen costs a few kilobytes once it times out."""
     if any(isinstance(screen, ModalScreen) for screen in app.screen_stack):
-        return False
+        return "a dialog"
     if any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers):
-        return False
-    return not app._notifications
+        return "a worker"
+    return None
 
 
 def release_closed_widgets(app: App[Any]) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Static, TextArea
 
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
-from duty_tui.heap import SETTLE_EVERY, Heap, quiet, release_closed_widgets, unfreeze_leak
+from duty_tui.heap import SETTLE_EVERY, Heap, busy, release_closed_widgets, unfreeze_leak
 from tests.support import Harness, settle
 
 START = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -58,11 +58,11 @@ def test_settle_collects_then_freezes_what_is_alive() -> None:
     assert gc.get_freeze_count() == 0
 
 
-async def test_tick_settles_on_the_clock_and_only_when_no_dialog_toast_or_worker_is_alive() -> None:
+async def test_tick_settles_on_the_clock_and_only_when_no_dialog_or_worker_is_alive() -> None:
     clock = ManualClock(START)
     heap = Heap(clock.now)
     app = Little()
-    async with app.run_test(notifications=True) as pilot:
+    async with app.run_test() as pilot:
         heap.tick(app)
         assert heap.settles == 0  # nothing before the first paint's settle
         heap.settle()
@@ -76,11 +76,6 @@ async def test_tick_settles_on_the_clock_and_only_when_no_dialog_toast_or_worker
         assert heap.settles == 1  # the editor's widgets would be frozen alive, then leak when it closes
         app.pop_screen()
         await pilot.pause()
-        app.notify("a toast")  # a toast's widget goes when it times out
-        await pilot.pause()
-        heap.tick(app)
-        assert heap.settles == 1
-        app.clear_notifications()
         release = threading.Event()
         app.run_worker(release.wait, thread=True)  # a worker in flight is garbage in a cycle once done
         heap.tick(app)
@@ -121,7 +116,6 @@ async def test_the_dashboard_freezes_its_start_up_after_the_first_paint_and_sett
         app.on_clock_tick()
         assert app.heap.settles == 1
         h.clock.advance(SETTLE_EVERY)
-        app.clear_notifications()  # the first launch's toasts (they would go in 12-20 s)
-        await settle(pilot, lambda: quiet(app))  # and the first polls' workers done
+        await settle(pilot, lambda: busy(app) is None)  # and the first polls' workers done
         app.on_clock_tick()
         assert app.heap.settles == 2
