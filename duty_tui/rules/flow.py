@@ -30,10 +30,13 @@ are given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from itertools import pairwise
+from operator import attrgetter
+from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 from duty_tui.models import StatusCategory
@@ -209,8 +212,8 @@ def ticket_flow(
     working = working or WorkingTime(calendar)
     created = ticket.created.astimezone(UTC)
     end = max(end.astimezone(UTC), created)
-    entries = sorted(ticket.history, key=lambda entry: entry.at)
-    kept = [entry for entry in entries if entry.at < end]
+    entries = sorted(ticket.history, key=_at)
+    kept = entries[: bisect_left(entries, end, key=_at)]  # sorted: the entries before the end lead
     moves = [entry.status for entry in entries if entry.status is not None]
     complete = ticket.history_complete and all(move.old is not None for move in moves)
     if moves and moves[-1].new.id != ticket.status.id:
@@ -218,35 +221,42 @@ def ticket_flow(
     labels = _latest(ticket, moves, names)
 
     first = (moves[0].old or moves[0].new) if moves else ticket.status
-    stays, chained = _stays(kept, first, created, end)
-    complete = complete and chained
-    events = _acknowledgements(kept, ticket.comments, first, created, end, team=team)
+    walk = _walk(kept, first, created, end)
+    complete = complete and walk.chained
+
+    # The stays are chained (each starts where the last stopped), so their ends are looked up once each.
+    spent = working.spans(walk.moments)
+    in_status = _status_times(walk, spent, labels)
 
     resolved: datetime | None = None
-    for status_id, begin, _stop in reversed(stays):
-        if labels[status_id].category != StatusCategory.DONE:
-            break
-        resolved = begin
-    acknowledgement = first_acknowledgement(events, team)
+    to_resolution: Duration | None = None
+    resolved_stay = _final_done_run(walk.statuses, labels)
+    if resolved_stay is not None:
+        resolved = walk.moments[resolved_stay]
+        # It started a stay: its support time is the stays' before it (the moments never go back, so no
+        # span was cut to zero), which spares a look-up.
+        to_resolution = Duration(resolved - created, sum(spent[:resolved_stay], _ZERO))
+    acknowledgement = first_acknowledgement(
+        _acknowledgements(walk, ticket.comments, created, end, team), team
+    )
     acknowledged = acknowledgement.at if acknowledgement else None
+    to_acknowledge = (
+        Duration(acknowledged - created, working.between(created, acknowledged))
+        if acknowledged is not None
+        else None
+    )
     deadline = working.after(created, within)  # rules.sla.acknowledge_deadline, from the cached days
-
-    in_status = _status_times(stays, labels, working)
-    board = _board_at(ticket, entries, end)
-
-    def since_created(moment: datetime | None) -> Duration | None:
-        return None if moment is None else Duration(moment - created, working.between(created, moment))
 
     return TicketFlow(
         key=ticket.key,
-        board=board,
+        board=_board_at(ticket, entries[len(kept) :]),
         created=created,
         acknowledged=acknowledged,
         resolved=resolved,
         acknowledge_deadline=deadline,
         acknowledge_breached=(acknowledged or end) > deadline,
-        time_to_acknowledge=since_created(acknowledged),
-        time_to_resolution=since_created(resolved),
+        time_to_acknowledge=to_acknowledge,
+        time_to_resolution=to_resolution,
         time_in_status=in_status,
         time_in_category=_category_times(in_status),
         history_complete=complete,
@@ -256,58 +266,67 @@ def ticket_flow(
     )
 
 
-def _stays(
-    kept: list[HistoryEntry], first: Status, created: datetime, end: datetime
-) -> tuple[list[tuple[str, datetime, datetime]], bool]:
-    """Each stay (status id, from, to) in order, and whether every move started where the last one ended (if
-    not, a move is missing: the stay stays with the status the history had reached)."""
-    status, start, chained = first, created, True
-    stays: list[tuple[str, datetime, datetime]] = []
+_at: Final[Callable[[HistoryEntry], datetime]] = attrgetter("at")  # a sort key, without a Python call each
+_created: Final[Callable[[CommentEntry], datetime]] = attrgetter("created")
+
+
+class _Walk(NamedTuple):
+    """One pass over a ticket's history up to the end: its stays, and its first assignment and first move out
+    of the To Do category (what `_acknowledgements` needs), so the entries are read once."""
+
+    statuses: list[str]  # the status id of each stay, in order
+    moments: list[datetime]  # where each stay starts, and then where the last one stops: one more
+    chained: bool  # every move started where the last one ended (if not, a move is missing)
+    events: list[Event]  # its first assignment and its first move out of To Do, in the history's order
+
+
+def _walk(kept: list[HistoryEntry], first: Status, created: datetime, end: datetime) -> _Walk:
+    """Each stay runs from one move to the next; a move whose `from` is not the status the history had
+    reached breaks the chain, and the stay stays with the status the history had reached."""
+    status, chained = first, True
+    statuses, moments = [first.id], [created]
+    events: list[Event] = []
+    assigned = moved = False
     for entry in kept:
         move = entry.status
+        if not assigned and entry.assignee is not None and entry.assignee.new is not None:
+            at = max(entry.at, created)
+            events.append(Event(EventKind.ASSIGNED, at, entry.by, entry.by or "", entry.assignee.new))
+            assigned = True
         if move is None:
             continue
-        if move.old is not None and move.old.id != status.id:
-            chained = False
         at = max(entry.at, created)
-        stays.append((status.id, start, at))
-        status, start = move.new, at
-    stays.append((status.id, start, end))
-    return stays, chained
+        old = move.old
+        if old is None:
+            old = status
+        elif old.id != status.id:
+            chained = False
+        if not moved and old.category == StatusCategory.TODO and move.new.category != StatusCategory.TODO:
+            events.append(Event(EventKind.MOVED, at, entry.by, entry.by or "", move.new.name))
+            moved = True
+        status = move.new
+        statuses.append(status.id)
+        moments.append(at)
+    moments.append(end)
+    return _Walk(statuses, moments, chained, events)
 
 
 def _acknowledgements(
-    kept: list[HistoryEntry],
-    comments: Iterable[CommentEntry],
-    first: Status,
-    created: datetime,
-    end: datetime,
-    *,
-    team: frozenset[str],
+    walk: _Walk, comments: Iterable[CommentEntry], created: datetime, end: datetime, team: frozenset[str]
 ) -> list[Event]:
     """What could acknowledge the ticket (rules.sla): its first assignment, its first move out of the To Do
-    category, and the first comment by a team member before the end (the only comment that can count)."""
-    found: list[Event] = []
-    assigned = moved = False
-    status = first
-    for entry in kept:
-        at = max(entry.at, created)
-        if not assigned and entry.assignee is not None and entry.assignee.new is not None:
-            found.append(Event(EventKind.ASSIGNED, at, entry.by, entry.by or "", entry.assignee.new))
-            assigned = True
-        move = entry.status
-        if move is not None:
-            old = move.old or status
-            if not moved and old.category == StatusCategory.TODO and move.new.category != StatusCategory.TODO:
-                found.append(Event(EventKind.MOVED, at, entry.by, entry.by or "", move.new.name))
-                moved = True
-            status = move.new
-    by_team = [c for c in comments if c.created < end and c.author_id is not None and c.author_id in team]
-    if by_team:
-        comment = min(by_team, key=lambda c: c.created)
+    category (in the order the history shows them), and the first comment by a team member before the end
+    (the only comment that can count)."""
+    found = list(walk.events)
+    by_team = (c for c in comments if c.created < end and c.author_id is not None and c.author_id in team)
+    earliest = min(by_team, key=_created, default=None)
+    if earliest is not None:
         found.append(
             Event(
-                EventKind.COMMENTED, max(comment.created, created), comment.author_id, comment.author_id or ""
+                EventKind.COMMENTED,
+                max(earliest.created, created),
+                earliest.author_id,
+                earliest.author_id or "",
             )
         )
     return found
@@ -319,9 +338,9 @@ def _latest(
     """Each status id's latest name and category: from the history, then from what Jira shows now."""
     latest: dict[str, Status] = {}
     for move in moves:
-        for status in (move.old, move.new):
-            if status is not None:
-                latest[status.id] = status
+        if move.old is not None:
+            latest[move.old.id] = move.old
+        latest[move.new.id] = move.new
     latest[ticket.status.id] = ticket.status
     for status_id, name in (names or {}).items():
         if status_id in latest:
@@ -329,20 +348,32 @@ def _latest(
     return latest
 
 
-def _board_at(ticket: TicketHistory, entries: list[HistoryEntry], end: datetime) -> str:
-    """The board it was on at the end: where its first move after the end came from, else where it is."""
-    later = next((entry.board for entry in entries if entry.board is not None and entry.at >= end), None)
-    return later.old if later is not None else ticket.board
+def _board_at(ticket: TicketHistory, later: list[HistoryEntry]) -> str:
+    """The board it was on at the end: where its first move after the end (`later`: the entries at or after
+    it, oldest first) came from, else where it is."""
+    moved = next((entry.board for entry in later if entry.board is not None), None)
+    return moved.old if moved is not None else ticket.board
+
+
+def _final_done_run(statuses: list[str], labels: Mapping[str, Status]) -> int | None:
+    """Which stay starts the final unbroken run of Done-category statuses (None when the last is not Done)."""
+    found: int | None = None
+    for index in range(len(statuses) - 1, -1, -1):
+        if labels[statuses[index]].category != StatusCategory.DONE:
+            break
+        found = index
+    return found
 
 
 def _status_times(
-    stays: list[tuple[str, datetime, datetime]], labels: Mapping[str, Status], working: WorkingTime
+    walk: _Walk, spent: list[timedelta], labels: Mapping[str, Status]
 ) -> tuple[StatusTime, ...]:
+    """Every stay in a status added up by status id; `spent` is each stay's support time."""
     totals: dict[str, list[Any]] = {}  # status id → [elapsed, working, stays]
-    # The stays are chained (each starts where the last stopped), so their ends are looked up once each.
-    spent = working.spans([stays[0][1], *(stop for _, _, stop in stays)]) if stays else []
-    for (status_id, start, stop), work in zip(stays, spent, strict=True):
-        total = totals.setdefault(status_id, [_ZERO, _ZERO, 0])
+    for status_id, (start, stop), work in zip(walk.statuses, pairwise(walk.moments), spent, strict=True):
+        total = totals.get(status_id)
+        if total is None:
+            total = totals[status_id] = [_ZERO, _ZERO, 0]
         if stop > start:
             total[0] += stop - start
             total[1] += work
@@ -356,10 +387,17 @@ def _status_times(
 
 
 def _category_times(in_status: Iterable[StatusTime]) -> CategoryTimes:
-    totals = dict.fromkeys(CATEGORY_NAMES, NO_TIME)
+    """Each category's statuses added up: calendar and support time summed apart, one Duration each."""
+    sums: dict[str, tuple[timedelta, timedelta]] = {}
     for status in in_status:
-        if status.category in totals:
-            totals[status.category] += status.time
+        if status.category in CATEGORY_NAMES:
+            elapsed, work = sums.get(status.category, (_ZERO, _ZERO))
+            sums[status.category] = (elapsed + status.time.elapsed, work + status.time.working)
+
+    def total(category: str) -> Duration:
+        found = sums.get(category)
+        return NO_TIME if found is None else Duration(*found)
+
     return CategoryTimes(
-        totals[StatusCategory.TODO], totals[StatusCategory.IN_PROGRESS], totals[StatusCategory.DONE]
+        total(StatusCategory.TODO), total(StatusCategory.IN_PROGRESS), total(StatusCategory.DONE)
     )

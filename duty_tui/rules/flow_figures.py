@@ -39,9 +39,14 @@ class Summary:
 
 
 def summarize(values: Sequence[timedelta]) -> Summary:
-    if not values:
+    return _summary([value // _MICRO for value in values])
+
+
+def _summary(micros: list[int]) -> Summary:
+    """The summary of durations given in microseconds (sorts `micros` in place)."""
+    if not micros:
         return Summary(0, None, None, None)
-    micros = sorted(value // _MICRO for value in values)
+    micros.sort()
     rank = math.ceil(0.9 * len(micros))
     return Summary(
         len(micros),
@@ -165,27 +170,86 @@ def _figures(raised: Sequence[TicketFlow], resolved: Sequence[TicketFlow]) -> Fl
     )
 
 
+class _Cohort:
+    """One bucket's raw values, in microseconds, as the flows are dealt out: each flow's durations are
+    converted once, though it counts in two buckets (its week and the whole period)."""
+
+    __slots__ = ("acknowledge", "breaches", "in_progress", "raised", "resolution", "resolved", "todo")
+
+    def __init__(self) -> None:
+        self.raised = self.resolved = self.breaches = 0
+        self.acknowledge: tuple[list[int], list[int]] = ([], [])  # (calendar, support) microseconds
+        self.resolution: tuple[list[int], list[int]] = ([], [])
+        self.todo: tuple[list[int], list[int]] = ([], [])
+        self.in_progress: tuple[list[int], list[int]] = ([], [])
+
+    def figures(self) -> FlowFigures:
+        def stats_of(pair: tuple[list[int], list[int]]) -> Stats:
+            return Stats(_summary(pair[0]), _summary(pair[1]))
+
+        return FlowFigures(
+            raised=self.raised,
+            resolved=self.resolved,
+            time_to_acknowledge=stats_of(self.acknowledge),
+            time_to_resolution=stats_of(self.resolution),
+            time_in_todo=stats_of(self.todo),
+            time_in_progress=stats_of(self.in_progress),
+            acknowledge_breaches=self.breaches,
+        )
+
+
+def _add(pair: tuple[list[int], list[int]], micros: tuple[int, int]) -> None:
+    pair[0].append(micros[0])
+    pair[1].append(micros[1])
+
+
+def _micros(duration: Duration) -> tuple[int, int]:
+    return duration.elapsed // _MICRO, duration.working // _MICRO
+
+
 def board_figures(
     flows: Iterable[TicketFlow], period: Period, zone: ZoneInfo, boards: Sequence[str] = ()
 ) -> tuple[BoardFigures, ...]:
     """Figures per board (each ticket on the board it was on at the end): the boards named first, in their
-    order, even with nothing in them; then any other board a flow names, by name."""
+    order, even with nothing in them; then any other board a flow names, by name. The same figures as
+    `_figures` over each bucket's flows (`figures` does that for one list), dealt out in one pass."""
     weeks = period_weeks(period, zone)
-    raised: dict[tuple[str, str | None], list[TicketFlow]] = {}
-    resolved: dict[tuple[str, str | None], list[TicketFlow]] = {}
+    cohorts: dict[tuple[str, str | None], _Cohort] = {}
+
+    def cohorts_of(board: str, moment: datetime) -> tuple[_Cohort, _Cohort]:
+        found = []
+        for key in ((board, None), (board, iso_week(moment, zone))):
+            cohort = cohorts.get(key)
+            if cohort is None:
+                cohort = cohorts[key] = _Cohort()
+            found.append(cohort)
+        return found[0], found[1]
+
     named = dict.fromkeys(boards)
     for flow in flows:
         named.setdefault(flow.board)
         if flow.created in period:
-            for week in (None, iso_week(flow.created, zone)):
-                raised.setdefault((flow.board, week), []).append(flow)
+            acknowledge = _micros(flow.time_to_acknowledge) if flow.time_to_acknowledge else None
+            for cohort in cohorts_of(flow.board, flow.created):
+                cohort.raised += 1
+                cohort.breaches += flow.acknowledge_breached
+                if acknowledge is not None:
+                    _add(cohort.acknowledge, acknowledge)
         if flow.resolved is not None and flow.resolved in period:
-            for week in (None, iso_week(flow.resolved, zone)):
-                resolved.setdefault((flow.board, week), []).append(flow)
+            resolution = _micros(flow.time_to_resolution) if flow.time_to_resolution else None
+            todo = _micros(flow.time_in_category.todo)
+            in_progress = _micros(flow.time_in_category.in_progress)
+            for cohort in cohorts_of(flow.board, flow.resolved):
+                cohort.resolved += 1
+                if resolution is not None:
+                    _add(cohort.resolution, resolution)
+                _add(cohort.todo, todo)
+                _add(cohort.in_progress, in_progress)
     order = list(boards) + sorted(set(named) - set(boards))
 
     def bucket(board: str, week: str | None) -> FlowFigures:
-        return _figures(raised.get((board, week), []), resolved.get((board, week), []))
+        cohort = cohorts.get((board, week))
+        return (cohort if cohort is not None else _Cohort()).figures()
 
     return tuple(
         BoardFigures(board, bucket(board, None), tuple((week, bucket(board, week)) for week in weeks))
