@@ -15,6 +15,13 @@ Baselines in the same run, a bare Textual app with one DataTable of the same 5,0
 without a dialog, its `t` updates one cell of the cursor row; for the dialog keys, Enter closes a modal
 screen over the table and its callback updates the cell. Goal (issue 11): ≤ 0.2× the baseline.
 
+Diagnostics in the same run show the floors under those figures, for both programs: a key bound to
+nothing (what the Pilot's own waiting costs: it calls back every widget on the screen twice per
+press, on the UI thread, so it grows with the dashboard), and a dialog closed without a write (`m`
+then Esc; the baseline's dialog closed without updating the cell): what Textual's closing a modal
+costs (it repaints the whole screen, and removing the dialog lays the screen out and repaints it
+again).
+
 Part B sends one take (assign to me, move to In Progress, acknowledgement comment) through the
 outbox against the simulated Jira and counts the requests. Goal: the three writes plus at most
 one state check.
@@ -88,6 +95,14 @@ TRANSITIONS = [
 ]
 
 Timing = tuple[float, float]  # (UI-thread CPU ms, wall ms)
+UNBOUND = "f24"  # a key neither program binds: the floor of a keypress (see the diagnostics)
+NOOP, CLOSE = "key bound to nothing", "dialog closed, nothing written"  # the diagnostics
+FLOOR_LABELS = {
+    (NOOP, "duty-tui"): f"floor, duty-tui: {UNBOUND}, a key bound to nothing",
+    (NOOP, "baseline"): f"floor, baseline: {UNBOUND}, a key bound to nothing",
+    (CLOSE, "duty-tui"): "floor, duty-tui: m → Esc, the dialog closed without a write",
+    (CLOSE, "baseline"): "floor, baseline: Enter, the dialog closed without an update",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,6 +195,7 @@ async def time_duty_tui(data_dir: Path, repeats: int) -> dict[str, list[Timing]]
             fresh = iter(unassigned)  # each press on a ticket nobody has touched yet
             for spec in (k for k in WRITE_KEYS if k.view == "unassigned"):
                 found[spec.label] = await press_each(pilot, app, spec, [next(fresh) for _ in range(repeats)])
+            found.update(await duty_floors(pilot, app, repeats))
             await pilot.press("v")  # the engineer's own tickets
             await until(pilot, lambda: 0 < table.row_count <= MINE + repeats * 6, "the mine view")
             mine = [k for k in table.row_keys() if (t := ticket(k)) is not None and not t.pending]
@@ -212,6 +228,19 @@ async def press_each(pilot: Pilot[Any], app: DutyApp, spec: WriteKey, keys: Sequ
         assert changed, f"{spec.label}: the row did not change at once ({row})"
         assert not app.screen.is_modal, f"{spec.label}: the dialog stayed open"
     return timings
+
+
+async def duty_floors(pilot: Pilot[Any], app: DutyApp, repeats: int) -> dict[str, list[Timing]]:
+    """The diagnostics: a key bound to nothing, and the move dialog closed with Esc (no write)."""
+    found: dict[str, list[Timing]] = {NOOP: [], CLOSE: []}
+    move = next(spec for spec in WRITE_KEYS if spec.key == "m")
+    for _ in range(repeats):
+        found[NOOP].append(await timed(pilot, UNBOUND))
+        await pilot.press(move.key)
+        await until(pilot, lambda: dialog_ready(app, move), "the move dialog")
+        found[CLOSE].append(await timed(pilot, "escape"))
+        assert not app.screen.is_modal, "Esc left the move dialog open"
+    return found
 
 
 def dialog_ready(app: DutyApp, spec: WriteKey) -> bool:
@@ -251,7 +280,11 @@ class Baseline(App[None]):
     """A bare app with the same 5,000 rows in a DataTable: `t` updates one cell of the cursor row; `a`
     opens a dialog whose Enter closes it and updates the cell."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("t", "take", "Take"), Binding("a", "ask", "Assign")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "take", "Take"),
+        Binding("a", "ask", "Assign"),
+        Binding("z", "ask_only", "Ask"),  # the diagnostic: the same dialog, closed without an update
+    ]
 
     def __init__(self, rows: Sequence[tuple[str, ...]]) -> None:
         super().__init__()
@@ -272,6 +305,9 @@ class Baseline(App[None]):
     def action_ask(self) -> None:
         self.push_screen(Confirm(), self.update)
 
+    def action_ask_only(self) -> None:
+        self.push_screen(Confirm())
+
     def update(self, value: str | None) -> None:
         table = self.query_one(DataTable)
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
@@ -285,7 +321,7 @@ async def time_baseline(data_dir: Path, repeats: int) -> dict[str, list[Timing]]
     ]
     store.close()
     app = Baseline(rows)
-    found: dict[str, list[Timing]] = {"cell": [], "dialog": []}
+    found: dict[str, list[Timing]] = {"cell": [], "dialog": [], NOOP: [], CLOSE: []}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         table = app.query_one(DataTable)
@@ -296,6 +332,11 @@ async def time_baseline(data_dir: Path, repeats: int) -> dict[str, list[Timing]]
             await pilot.press("a")
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the baseline's dialog")
             found["dialog"].append(await timed(pilot, "enter"))
+        for _ in range(repeats):
+            found[NOOP].append(await timed(pilot, UNBOUND))
+            await pilot.press("z")
+            await until(pilot, lambda: isinstance(app.screen, Confirm), "the baseline's dialog")
+            found[CLOSE].append(await timed(pilot, "enter"))
     return found
 
 
@@ -342,7 +383,7 @@ def requests_per_take() -> list[list[Any]]:
 
 
 def part_a(duty: dict[str, list[Timing]], base: dict[str, list[Timing]]) -> list[Figure]:
-    presses = min(len(t) for t in duty.values())
+    presses = min(len(duty[spec.label]) for spec in WRITE_KEYS)
     print(
         f"A. Keypress → optimistic row update, 5,000 rows, headless {SIZE[0]}x{SIZE[1]} "
         f"(median of {presses} presses per key; UI-thread CPU)\n"
@@ -389,6 +430,20 @@ def part_a(duty: dict[str, list[Timing]], base: dict[str, list[Timing]]) -> list
                 "-",
             ]
         )
+    for kind in (NOOP, CLOSE):
+        for program, timings in (("duty-tui", duty[kind]), ("baseline", base[kind])):
+            cpu = [c for c, _ in timings]
+            rows.append(
+                [
+                    f"  {FLOOR_LABELS[kind, program]}",
+                    f"{median(cpu):.1f}",
+                    f"{max(cpu):.1f}",
+                    f"{median(w for _, w in timings):.1f}",
+                    "-",
+                    "-",
+                    "-",
+                ]
+            )
     print(
         table(
             [
@@ -405,7 +460,9 @@ def part_a(duty: dict[str, list[Timing]], base: dict[str, list[Timing]]) -> list
     )
     print(
         "\n    ÷ baseline: the keys without a dialog against the cell update, the dialog keys (timed from the"
-        "\n    confirming key) against the dialog close + cell update."
+        "\n    confirming key) against the dialog close + cell update. The diagnostics are the floors under"
+        "\n    them in this run: the Pilot's own cost of a press (it grows with the widgets on the screen),"
+        "\n    and Textual's cost of closing a modal over each program's screen."
     )
     return figures
 

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from duty_tui import text
 from duty_tui.models import Person
 from duty_tui.views.fetch import fetch
+from duty_tui.views.kept import keep_installed
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -214,20 +215,51 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
         self.options = OptionList(id="assign-people")
         self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
         self.state = Static("", id="assign-state")
+        self.box = Vertical()
+        self.opening = 0  # how many times the dialog was opened: an answer for an earlier one is dropped
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = Content.assemble(("Assign ", "bold"), content(self.ticket_key, "bold"))
-            box.border_subtitle = "Enter assigns · ↑↓ move · Esc cancels"
+        with self.box:
+            self.box.border_title = self.title_for()
+            self.box.border_subtitle = "Enter assigns · ↑↓ move · Esc cancels"
             yield self.query_input
             yield self.state
             yield self.options
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
+    def title_for(self) -> Content:
+        return Content.assemble(("Assign ", "bold"), content(self.ticket_key, "bold"))
+
     def on_mount(self) -> None:
+        keep_installed(self)
         self.show(keep=self.current_assignee_id)
         if self.load is not None:
             self.refresh_people(self.load, "")
+
+    def reopen(
+        self,
+        ticket_key: str,
+        people: Sequence[Person],
+        *,
+        load: Callable[[str], Sequence[Person]] | None = None,
+        current_assignee_id: str | None = None,
+    ) -> None:
+        """The kept picker (`views.kept`) opened again for another ticket, as a new one would open."""
+        self.opening += 1
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        self.ticket_key, self.people, self.load = ticket_key, _unique(people), load
+        self.current_assignee_id = current_assignee_id
+        self.failure = None
+        self.refreshing = load is not None
+        self.box.border_title = self.title_for()
+        with self.query_input.prevent(Input.Changed):  # the last search is not a search for this one
+            self.query_input.value = ""
+        self.show(keep=current_assignee_id)
+        if load is not None:
+            self.refresh_people(load, "")
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS, as for a new dialog
 
     # -- the list -------------------------------------------------------------------------------
 
@@ -286,7 +318,17 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
 
     def refresh_people(self, load: Callable[[str], Sequence[Person]], query: str) -> None:
         self.refreshing = True
-        fetch(self, lambda: list(load(query)), self.refreshed, self.refresh_failed)
+        opening = self.opening
+
+        def refreshed(people: list[Person]) -> None:
+            if opening == self.opening:
+                self.refreshed(people)
+
+        def failed(error: BaseException) -> None:
+            if opening == self.opening:
+                self.refresh_failed(error)
+
+        fetch(self, lambda: list(load(query)), refreshed, failed)
 
     def refreshed(self, people: list[Person]) -> None:
         highlighted = self.highlighted_person()

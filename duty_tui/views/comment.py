@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from duty_tui import text
+from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.editors import PlainTextArea
@@ -80,20 +82,35 @@ class CommentScreen(ModalScreen[str | None]):
         self.ticket_key = ticket_key
         self.summary = summary
         self.editor = PlainTextArea(initial, soft_wrap=True, show_line_numbers=False, id="comment-text")
+        self.box = Vertical()
+        self.summary_line = Static(self.summary_shown(), id="comment-summary")
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = Content.assemble(("Comment on ", "bold"), content(self.ticket_key, "bold"))
-            yield Static(
-                content(self.summary or "(no summary)", "bold", single_line=True, limit=SUMMARY_LIMIT),
-                id="comment-summary",
-            )
+        with self.box:
+            self.box.border_title = self.title_for()
+            yield self.summary_line
             yield self.editor
             yield Static("ctrl+s posts · Esc cancels", id="comment-hint", markup=False)
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
+    def title_for(self) -> Content:
+        return Content.assemble(("Comment on ", "bold"), content(self.ticket_key, "bold"))
+
+    def summary_shown(self) -> Content:
+        return content(self.summary or "(no summary)", "bold", single_line=True, limit=SUMMARY_LIMIT)
+
     def on_mount(self) -> None:
+        keep_installed(self)
         self.editor.move_cursor(self.editor.document.end)  # continue an initial draft, not prepend to it
+
+    def reopen(self, ticket_key: str, summary: str, initial: str = "") -> None:
+        """The kept editor (`views.kept`) opened again for another comment, as a new one would open."""
+        self.ticket_key, self.summary = ticket_key, summary
+        self.box.border_title = self.title_for()
+        self.summary_line.update(self.summary_shown())
+        self.editor.load_text(text.sanitize(initial))  # the last comment's words and undo history go
+        self.editor.move_cursor(self.editor.document.end)
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS, as for a new dialog
 
     def action_post(self) -> None:
         body = self.editor.text.strip()

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from duty_tui import text
 from duty_tui.models import StatusCategory, Transition
 from duty_tui.views.fetch import fetch
+from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.key_bar import KeyBar
@@ -72,26 +73,55 @@ class MoveScreen(ModalScreen[Transition | None]):
         self.by_index: dict[int, Transition] = {}
         self.options = OptionList(id="move-transitions")
         self.state = Static("Loading transitions…", id="move-state")
+        self.box = Vertical()
+        self.opening = 0  # how many times the dialog was opened: a load for an earlier ticket is dropped
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = Content.assemble(
-                ("Move ", "bold"),
-                content(self.ticket_key, "bold"),
-                " from ",
-                content(self.current_status or "—", single_line=True, limit=NAME_LIMIT),
-            )
-            box.border_subtitle = "Enter moves · Esc cancels"
+        with self.box:
+            self.box.border_title = self.title_for()
+            self.box.border_subtitle = "Enter moves · Esc cancels"
             yield self.state
             yield self.options
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
+    def title_for(self) -> Content:
+        return Content.assemble(
+            ("Move ", "bold"),
+            content(self.ticket_key, "bold"),
+            " from ",
+            content(self.current_status or "—", single_line=True, limit=NAME_LIMIT),
+        )
+
     def on_mount(self) -> None:
+        keep_installed(self)
         self.options.display = False
         self.read_transitions(self.load)
 
+    def reopen(self, ticket_key: str, current_status: str, load: Callable[[], Sequence[Transition]]) -> None:
+        """The kept dialog (`views.kept`) opened again for another ticket, as a new one would open."""
+        self.ticket_key, self.current_status, self.load = ticket_key, current_status, load
+        self.opening += 1
+        self.by_index = {}
+        self.box.border_title = self.title_for()
+        self.options.clear_options()
+        self.options.display = False
+        self.state.update("Loading transitions…")
+        self.state.display = True
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS, as for a new dialog
+        self.read_transitions(load)
+
     def read_transitions(self, load: Callable[[], Sequence[Transition]]) -> None:
-        fetch(self, lambda: list(load()), self.show, self.show_failure)
+        opening = self.opening
+
+        def shown(transitions: Sequence[Transition]) -> None:
+            if opening == self.opening:
+                self.show(transitions)
+
+        def failed(error: BaseException) -> None:
+            if opening == self.opening:
+                self.show_failure(error)
+
+        fetch(self, lambda: list(load()), shown, failed)
 
     def show_failure(self, error: BaseException) -> None:
         self.state.update(

@@ -1,7 +1,8 @@
 """The dialogs the ticket desk opens, built here so the desk never imports a view.
 
 The desk declares what it needs (`desks.tickets.TicketDialogs`); the app hands it this. Each screen
-is imported when first opened, so none of them slows the start.
+is imported when first opened, so none of them slows the start. The write dialogs (assign, move,
+comment) are kept and opened again (`views.kept`): closing one then costs a repaint, not a layout.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from duty_tui.models import Person, Ticket, TicketDetail, Transition
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.triage import Classification
+from duty_tui.views.kept import KeptDialogs
 
 
 class TicketDialogs:
@@ -23,6 +25,7 @@ class TicketDialogs:
         self.now = now
         self.calendar = calendar
         self.acknowledge_within = acknowledge_within
+        self.kept = KeptDialogs()
 
     def assign(
         self,
@@ -33,17 +36,27 @@ class TicketDialogs:
     ) -> Screen[Person | None]:
         from duty_tui.views.assign import AssignScreen
 
-        return AssignScreen(key, people, load=load, current_assignee_id=current_assignee_id)
+        return self.kept.get(
+            AssignScreen,
+            lambda: AssignScreen(key, people, load=load, current_assignee_id=current_assignee_id),
+            lambda screen: screen.reopen(key, people, load=load, current_assignee_id=current_assignee_id),
+        )
 
     def move(self, key: str, status: str, load: Callable[[], list[Transition]]) -> Screen[Transition | None]:
         from duty_tui.views.move import MoveScreen
 
-        return MoveScreen(key, status, load)
+        return self.kept.get(
+            MoveScreen, lambda: MoveScreen(key, status, load), lambda screen: screen.reopen(key, status, load)
+        )
 
     def comment(self, key: str, summary: str, initial: str = "") -> Screen[str | None]:
         from duty_tui.views.comment import CommentScreen
 
-        return CommentScreen(key, summary, initial=initial)
+        return self.kept.get(
+            CommentScreen,
+            lambda: CommentScreen(key, summary, initial=initial),
+            lambda screen: screen.reopen(key, summary, initial),
+        )
 
     def detail(
         self,

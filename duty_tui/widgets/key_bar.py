@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 PALETTE_RULE = "▏"
+# The shown bindings (each with whether it is enabled), and the command palette's, if shown.
+Keys = tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]
 
 
 class Shown(NamedTuple):
@@ -57,6 +59,7 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         self.show_command_palette = show_command_palette
         self.shown: list[Shown] = []  # the keys painted last, left to right
+        self._painted: Keys | None = None  # what `keys` said when the bar was last painted
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -66,12 +69,19 @@ class KeyBar(Widget, can_focus=False):
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         # While the terminal is unfocused the bindings flicker (as the Footer knows): keep the bar.
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
+        # Textual says so on every focus change, twice as a dialog closes, mostly with the same keys as
+        # before: repainting the bar then costs more than asking which keys show.
+        if (
+            screen.app.app_focus
+            and self.is_attached
+            and screen is self.screen
+            and self.keys() != self._painted
+        ):
             self.refresh()
 
     # -- what it shows ----------------------------------------------------------------------------
 
-    def keys(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
+    def keys(self) -> Keys:
         """The shown bindings, one per action in the screen's order, and the palette's (if shown)."""
         active = self.screen.active_bindings
         seen: set[str] = set()
@@ -90,7 +100,7 @@ class KeyBar(Widget, can_focus=False):
     def render(self) -> RenderResult:
         key_style = self.get_visual_style("key-bar--key")
         description_style = self.get_visual_style("key-bar--description")
-        shown, palette = self.keys()
+        shown, palette = self._painted = self.keys()
         parts: list[Content] = []
         painted: list[Shown] = []
         at = 0

@@ -251,12 +251,17 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._items[key] = item
             # The key breaks ties, so merging a few rows (bisection) and re-sorting all agree.
             self._sort_keys[key] = (self._sort_key(item), key)
-            self._haystacks[key] = self._search_text(item).lower()
+            self._haystacks.pop(key, None)  # made when a filter first reads it: most rows never are
 
     def _shows(self, key: str) -> bool:
         if self._predicate is not None and not self._predicate(self._items[key]):
             return False
-        return all(word in self._haystacks[key] for word in self._filter)
+        if not self._filter:
+            return True
+        haystack = self._haystacks.get(key)
+        if haystack is None:
+            haystack = self._haystacks[key] = self._search_text(self._items[key]).lower()
+        return all(word in haystack for word in self._filter)
 
     def _shown(self, *, on_screen: bool = False) -> _Shown:
         """Where the cursor is and what the screen shows, before an update changes them. With
@@ -436,7 +441,34 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     # -- rendering ------------------------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) + 1)
+        size = Size(self.scrollable_content_region.width, len(self._order) + 1)
+        if size == self.virtual_size:
+            return
+        if self._sized_by_layout():
+            # Textual lays out the whole screen for a new virtual size (~10 ms on the dashboard, every
+            # scrollbar repainted), though here it moves nothing but this table's own scrollbar: a row
+            # leaving a view would cost more than repainting it. Update the scrollbar alone; should it
+            # appear or go, Textual's own reactive for that still lays the screen out.
+            self.set_reactive(KeyedTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Every layout of the screen (a dialog closing, a banner showing) hands a scroll view its viewport
+        # as the "virtual size", which never equals ours, so Textual would repaint the scrollbar each time.
+        # While the table keeps its size there is nothing to update: a new row count updates the scrollbar
+        # itself (see _update_virtual_size).
+        if size == self.size and container_size == self.container_size and self.is_mounted:
+            return False
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _sized_by_layout(self) -> bool:
+        """Whether the table is laid out already and its height is the layout's, not its rows'."""
+        height = self.styles.height
+        return self.is_mounted and bool(self.size) and height is not None and not height.is_auto
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()

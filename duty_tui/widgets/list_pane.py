@@ -6,14 +6,17 @@ the error in one sentence, the next try), a filter bar (shown by `/`) and a Keye
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import Input, Static
 
 from duty_tui.models import SourceStatus
@@ -77,6 +80,7 @@ class ListPane(Vertical):
     """
     # Esc in the list clears a filter that Enter kept (in the filter bar, Esc is the bar's own key).
     BINDINGS: ClassVar[list[BindingType]] = bindings("filter.close")
+    _border_lines: tuple[Region, ...] | None = None  # see _repainting_only (Textual refreshes in __init__)
 
     def __init__(self, number: int, title: str, table: KeyedTable[Any], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
@@ -133,8 +137,34 @@ class ListPane(Vertical):
                 content(self.table.filter_text),
                 f" · {self.table.row_count} of {self.table.total_count}",
             )
-        # Setting either repaints the whole pane, table and all: a poll that changes no count must not.
-        if (title, subtitle) != self._titles:
-            self._titles = (title, subtitle)
-            self.border_title = title
-            self.border_subtitle = subtitle
+        # A poll that changes no count must not repaint anything; one that does repaints one border line.
+        if (title, subtitle) == self._titles:
+            return
+        old_title, old_subtitle = self._titles or (None, None)
+        self._titles = (title, subtitle)
+        if title != old_title:
+            with self._repainting_only(top=True):
+                self.border_title = title
+        if subtitle != old_subtitle:
+            with self._repainting_only(top=False):
+                self.border_subtitle = subtitle
+
+    @contextmanager
+    def _repainting_only(self, *, top: bool) -> Iterator[None]:
+        """Textual's title setters repaint the whole pane, and with it every line of the table under it
+        (a take changes a count: 20 lines repainted for one): repaint only the border line instead."""
+        width, height = self.outer_size
+        offset = self.content_offset  # Textual places a widget's dirty regions from its content's origin
+        line = 0 if top else height - 1
+        self._border_lines = (Region(-offset.x, line - offset.y, width, 1),) if width and height else None
+        try:
+            yield
+        finally:
+            self._border_lines = None
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._border_lines is not None and not regions and repaint and not layout and not recompose:
+            regions = self._border_lines  # the whole-pane refresh a title setter asks for: see above
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)

@@ -46,6 +46,7 @@ class StatusBar(Static):
         super().__init__()
         self._parts: list[_Part] = []
         self._shown: Content | None = None
+        self._fitted_for: tuple[tuple[_Part, ...], int] | None = None  # the parts and room last fitted
 
     def show(
         self,
@@ -135,6 +136,11 @@ class StatusBar(Static):
 
     def _render_parts(self) -> None:
         room = max(self.size.width - 2, 20) if self.size.width else 200
+        # Every poll, tick and pending write asks: the same parts in the same room need no fitting again.
+        fitted_for = (tuple(self._parts), room)
+        if fitted_for == self._fitted_for:
+            return
+        self._fitted_for = fitted_for
         parts = _fitted(self._parts, room)
         pieces: list[str | tuple[str, str]] = []
         for part in parts:
@@ -150,6 +156,9 @@ class StatusBar(Static):
 def _fitted(given: list[_Part], room: int) -> list[_Part]:
     """The parts that fit in `room` cells: the least important go first (the rightmost of equals), then
     any that went but fit in the space a wider one left are put back, most important first."""
+    widths = [cell_len(part.text) for part in given]
+    if sum(widths) + cell_len(SEPARATOR) * (len(given) - 1) <= room:
+        return list(given)  # everything fits: the common case, in one measure
     kept = list(range(len(given)))
     dropped: list[int] = []
     while kept and _width([given[i] for i in kept]) > room:

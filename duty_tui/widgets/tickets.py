@@ -340,10 +340,13 @@ class TicketsPane(ListPane):
         """Replace (or with None, drop) a row's tally entry, keeping the sums `_count` reads."""
         old = self._tally.pop(key, None) if entry is None else self._tally.get(key)
         self._journal.append(key)
+        if entry is not None:
+            self._tally[key] = entry  # a new entry even when equal: readers tell changes by identity
+        if old == entry:
+            return  # most of a poll's edits leave what is counted alone: the sums stay
         if old is not None:
             self._add(old, -1)
         if entry is not None:
-            self._tally[key] = entry
             self._add(entry, 1)
 
     def _add(self, entry: Tally, sign: int) -> None:

@@ -213,3 +213,34 @@ async def test_rows_take_the_new_background_when_the_focus_leaves_or_comes_back(
             await pilot.pause()
             backgrounds = {segment.style.bgcolor for segment in t.render_line(3) if segment.style}
             assert backgrounds == {t.rich_style.bgcolor}, focused  # row 3: not the cursor's
+
+
+async def test_rows_leaving_move_the_scrollbar_without_laying_out_the_screen() -> None:
+    """A row leaving the view (an unassign in "mine") is a new row count: the table's own scrollbar
+    follows it without a layout of the whole screen, unless the scrollbar must appear or go."""
+    rows = {f"K{n:03}": Row(f"K{n:03}", n, "w") for n in range(200)}
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:  # a header and 11 rows on screen
+        t = app.table
+        t.set_rows(rows.values())
+        await pilot.pause()
+        layouts: list[bool] = []
+        screen = app.screen
+        original = screen._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            layouts.append(True)
+            original(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        t.apply([], [f"K{n:03}" for n in range(150)])
+        await pilot.pause()
+        assert layouts == [] and t.row_count == 50
+        assert t.virtual_size.height == 51 and t.vertical_scrollbar.window_virtual_size == 51
+        assert t.show_vertical_scrollbar and t.max_scroll_y == 51 - t.scrollable_content_region.height
+        assert lines(t) == repainted(t)
+        t.apply([], [f"K{n:03}" for n in range(150, 195)])  # 5 rows fit: the scrollbar goes
+        await pilot.pause()
+        assert layouts and not t.show_vertical_scrollbar
+        assert t.scrollable_content_region.width == 60  # the scrollbar's column is the table's again
+        assert lines(t) == repainted(t)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from duty_tui.app import DutyApp
 from duty_tui.views.assign import AssignScreen
@@ -224,3 +226,93 @@ async def test_v_and_b_switch_views_and_boards(h: Harness) -> None:
         assert app.tickets.table.row_count == total
         await pilot.press("v")
         assert app.tickets.table.row_count == 0 and "No tickets assigned to you." in screen_text(app)
+
+
+async def test_a_take_repaints_the_title_line_of_the_pane_not_the_whole_pane(
+    h: Harness, monkeypatch: Any
+) -> None:
+    """The take changes the count in the pane's title: that border line is repainted, not the pane
+    with every line of the table under it."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        pane = app.tickets
+        title_before = str(pane.border_title)
+        asked: list[tuple[Region, ...]] = []
+        original = Widget.refresh
+
+        def spy(widget: Widget, *regions: Region, **options: Any) -> Any:
+            if widget is pane:
+                asked.append(regions)
+            return original(widget, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        await pilot.press("t")
+        await pilot.pause()
+        assert str(pane.border_title) != title_before  # one fewer waiting on the AWS board
+        offset = pane.content_offset
+        assert asked == [(Region(-offset.x, -offset.y, pane.outer_size.width, 1),)]
+        width = pane.outer_size.width
+        top = "".join(segment.text for segment in pane.render_lines(Region(0, 0, width, 1))[0])
+        assert f"1 Tickets · {pane.counts} " in top  # the new count is what the line shows
+
+
+def key_bar_line(app: DutyApp) -> str:
+    return screen_text(app).rstrip("\n").rsplit("\n", 1)[-1]
+
+
+async def test_the_key_bar_follows_focus_and_comes_back_after_a_dialog(h: Harness) -> None:
+    """The bar repaints only when the keys it shows change: it must still change when they do."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        assert "Take" in key_bar_line(app) and "React" not in key_bar_line(app)
+        await pilot.press("2")  # the channel: its keys
+        assert "React" in key_bar_line(app) and "Take" not in key_bar_line(app)
+        await pilot.press("1")
+        assert "Take" in key_bar_line(app)
+        await pilot.press("m")
+        await settle(pilot, lambda: isinstance(app.screen, MoveScreen) and app.screen.options.display)
+        assert "Take" not in key_bar_line(app)  # the dialog's own keys
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.is_modal and "Take" in key_bar_line(app) and "Assign" in key_bar_line(app)
+
+
+async def test_the_write_dialogs_are_kept_and_open_again_fresh_for_the_next_ticket(h: Harness) -> None:
+    """Closing a dialog does not remove it (that would lay the dashboard out again): the same screen
+    opens for the next ticket, saying which, with nothing left over from the last one."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        other = next(k for k in app.tickets.table.row_keys() if k not in (KEY, "LAA-2"))
+        opened: dict[type, object] = {}
+        for key in (KEY, other):
+            assert app.tickets.table.move_cursor_to(key)
+            app.tickets.forget_landing()
+            await pilot.press("c")
+            await settle(
+                pilot, lambda: isinstance(app.screen, CommentScreen) and app.screen.focused is not None
+            )
+            editor = app.screen
+            assert isinstance(editor, CommentScreen) and opened.setdefault(CommentScreen, editor) is editor
+            assert editor.editor.text == "" and f"Comment on {key}" in screen_text(app)
+            await pilot.press(*f"about {key}", "ctrl+s")
+            await settle(pilot, lambda: not app.screen.is_modal)
+            await pilot.press("m")
+            await settle(pilot, lambda: isinstance(app.screen, MoveScreen) and app.screen.options.display)
+            move = app.screen
+            assert isinstance(move, MoveScreen) and opened.setdefault(MoveScreen, move) is move
+            assert f"Move {key} from" in screen_text(app) and "→ Done" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.press("a")
+            await settle(pilot, lambda: isinstance(app.screen, AssignScreen) and not app.screen.refreshing)
+            picker = app.screen
+            assert isinstance(picker, AssignScreen) and opened.setdefault(AssignScreen, picker) is picker
+            assert picker.query_input.value == "" and f"Assign {key}" in screen_text(app)
+            await pilot.press(*"zz")  # a search that matches no one, left behind for the next opening
+            await pilot.press("escape")
+            await settle(pilot, lambda: not app.screen.is_modal)
+        await settle(pilot, lambda: delivered(app))
+        for key in (KEY, other):  # each comment went to the ticket its editor was opened for
+            assert [c["body"] for c in h.world.jira.world.comments(key)][-1] == f"about {key}"
