@@ -34,9 +34,9 @@ Three figures:
   results (kept 35), and tickets that left the boards 15–45 days ago (kept 30). Bounded by retention
   means the prunes run on the injected clock: at the end, nothing older than retention is kept.
 
-The app runs with its `Heap` as the `duty-tui` command does (duty_tui/heap.py): the heap frozen after
-the first paint and settled every 10 simulated minutes, Textual's caches of closed widgets released
-each tick. At the end the heap is unfrozen and collected: what that finds is garbage freezing kept.
+The app runs with its `Heap` as the `duty-tui` command does (duty_tui/heap.py): the start-up heap
+frozen after the first paint, Textual's caches of closed widgets released each tick. At the end the
+heap is unfrozen and collected: what that finds is garbage freezing kept.
 
 Diagnostics (slower, or changing what is measured; see benchmarks/README.md): --trace (what grew),
 --profile (the UI thread's time by function), --no-heap (the app without its Heap).
@@ -685,8 +685,6 @@ class Soak:
     worker_seconds: list[float] = dataclasses.field(default_factory=list)
     apply_seconds: list[float] = dataclasses.field(default_factory=list)
     heap: bool = True  # the app's Heap on, as the duty-tui command runs it
-    settles: int = 0  # the Heap's collect-and-freeze settles during the day
-    settle_waits: dict[str, int] = dataclasses.field(default_factory=dict)  # settles put off, by why
     frozen_garbage: int | None = None  # what unfreezing at the end found to be garbage
     top_growth: list[str] = dataclasses.field(default_factory=list)
     top_types: list[str] = dataclasses.field(default_factory=list)
@@ -881,7 +879,7 @@ class Day:
         soak.keep_tickets_days = config.store.keep_tickets_days
         self.runtime = build_runtime(config, demo_secrets(), self.data_dir, self.clock)
         self.pruned = PruneCounter(self.runtime)
-        self.app = SoakApp(self.runtime, heap=Heap(self.runtime.now) if heap else None)
+        self.app = SoakApp(self.runtime, heap=Heap() if heap else None)
         self.rng = random.Random(seed)
         self.heap = HeapTrace(trace)
         self.profiler = cProfile.Profile() if profile else None
@@ -978,7 +976,6 @@ class Day:
             soak.profile = ui_profile(self.profiler)
         self.heap.finish(soak)
         if app.heap is not None:
-            soak.settles, soak.settle_waits = app.heap.settles, dict(app.heap.waits)
             soak.frozen_garbage = unfreeze_leak()
         soak.pane_rows = app.channel.table.total_count
         soak.ticket_rows = app.tickets.table.total_count
@@ -1071,9 +1068,7 @@ def report(soak: Soak, elapsed: float) -> None:
         f"{median(soak.worker_seconds) * 1000:.0f} ms world, then polls and probes on their threads, "
         f"{median(soak.apply_seconds) * 1000:.0f} ms until the UI is idle again)"
         + (
-            f"; the app's Heap settled {soak.settles} times (collect, then freeze; put off: "
-            + (", ".join(f"{n} × {what}" for what, n in soak.settle_waits.items()) or "never")
-            + ")"
+            "; the app's Heap on (the start-up heap frozen after the first paint)"
             if soak.heap
             else "; --no-heap: the app without its Heap (no freezing, closed widgets kept) (diagnostic)"
         )

@@ -175,7 +175,7 @@ def run_app(args: argparse.Namespace) -> int:
     from duty_tui.hangup import watch_terminal
     from duty_tui.heap import Heap
 
-    app = DutyApp(runtime, heap=Heap(runtime.now))
+    app = DutyApp(runtime, heap=Heap())
     watching = watch_terminal()
     try:
         app.run()
