@@ -381,7 +381,7 @@ class DutyApp(App[None]):
     # -- time -----------------------------------------------------------------------------------
 
     def on_clock_tick(self) -> None:
-        if self.heap is not None:  # first: what this tick shows (toasts, rows) is not settled half-built
+        if self.heap is not None:  # Textual's hold on closed widgets (dialogs, editors) let go
             self.heap.tick(self)
         today = self.runtime.calendar.local_date(self.runtime.now())
         if today != self.day:  # a new support day (the checklist desk reads its ticks)
