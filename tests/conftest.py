@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import textual._wait
 import textual.screen
+from textual._styles_cache import StylesCache
 
 from duty_tui.clock import ManualClock
 from duty_tui.store import Store
@@ -24,6 +26,61 @@ from tests.support import Harness, make_harness
 textual._wait.SLEEP_GRANULARITY = 0.005
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 textual.screen.UPDATE_PERIOD = 1 / 240
+
+
+# -- the heap a test process keeps -----------------------------------------------------------------
+# Each full (generation 2) collection walks every object the process keeps, and a Pilot test makes
+# enough objects to set off several: run together, 245 Pilot tests spent a fifth of their CPU in the
+# collector, most of it in full collections. Three things made those many and long. Textual's
+# `StylesCache.get_inner_outer` is an `lru_cache` on an instance method, so the style caches of the
+# last 1,024 widgets, every line they rendered included, outlived their apps (about 20,000 objects a
+# Pilot test; Textual issue 6665): cleared after each test. What collection built (modules, 4,000
+# test items and their fixtures) is kept to the end: frozen once collected, out of the collector's
+# sight. And the default thresholds run a full collection every 70,000 allocations or so, which one
+# app start makes: ten times as many between collections (the young generations' walks stay short)
+# cut their number by ten, for 50 MB more at the peak. None of this changes what a test runs or checks.
+gc.set_threshold(7000, 10, 10)
+
+
+# Files holding tests of 5–20 s each (duty-tui in a real terminal, product processes SIGKILLed): run
+# first, so that xdist (worksteal hands out the last tests in pieces) never leaves one of them to the
+# end of a run while the other worker has nothing left. Whole files move, in their own order: a
+# module's fixtures are still made once; the rest keep theirs.
+FIRST = ("tests/hostile/", "tests/crash/")
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))  # a stable sort
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    freeze_what_is_kept()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A test that freezes the heap itself (and unfreezes it after, with its `unfrozen` fixture: see
+    # tests/app/test_heap.py) counts what the collector finds once it unfreezes: it starts unfrozen,
+    # so that nothing frozen here can be among it.
+    if "unfrozen" in getattr(item, "fixturenames", ()):
+        gc.unfreeze()
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    StylesCache.get_inner_outer.cache_clear()
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    if not gc.get_freeze_count():  # after a test that unfroze the process
+        freeze_what_is_kept()
+
+
+def freeze_what_is_kept() -> None:
+    """Collect first, so that only what is alive is frozen: frozen garbage would never be freed."""
+    gc.collect()
+    gc.freeze()
+
 
 # Thursday 26 November 2026, 10:30 in London (GMT, so also 10:30 UTC): inside support hours.
 MORNING = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)

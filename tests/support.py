@@ -176,13 +176,15 @@ def screen_text(app: App[Any]) -> str:
     return screen_dump(app)[1]
 
 
-def assert_screen_clean(app: App[Any]) -> None:
-    """Nothing from the data reached the terminal as a control sequence."""
+def assert_screen_clean(app: App[Any]) -> str:
+    """Nothing from the data reached the terminal as a control sequence; returns the screen's plain text
+    (what ``screen_text`` would render again)."""
     raw, plain = screen_dump(app)
     rest = OWN_ESCAPES.sub("", raw).replace("\r", "")
     assert "\x1b" not in rest, repr(rest[max(0, rest.index("\x1b") - 30) : rest.index("\x1b") + 30])
     assert not CONTROL.search(rest.replace("\n", "")), "control character on screen"
     assert not CONTROL.search(plain.replace("\n", ""))
+    return plain
 
 
 # -- the outbox's writes, settled -------------------------------------------------------------------
@@ -204,16 +206,33 @@ def cover_settled(app: DutyApp) -> bool:
     return app.pending_writes == 0 and cover is not None and not cover.pending
 
 
-async def until_settled(pilot: Pilot[Any], app: DutyApp, h: Harness, *, limit: int = 60) -> None:
-    """Let the outbox work through retries (until ``settled``): the test clock moves on past each back-off."""
+OUTBOX_STEP = 0.2  # seconds the outbox has to try again after each move of the clock
+
+
+async def until_settled(
+    pilot: Pilot[Any], app: DutyApp, h: Harness, *, done: Callable[[], bool] | None = None, limit: int = 60
+) -> None:
+    """Let the outbox work through retries (until ``done``, by default ``settled``): the test clock moves on
+    10 s past each back-off and the outbox is given OUTBOX_STEP to try again. A step ends as soon as
+    ``done`` holds: the clock moves exactly as when each step slept its whole length, without the wait."""
+    finished = done or (lambda: settled(app))
     for _ in range(limit):
-        if settled(app):
+        if finished():
             return
         h.clock.advance(timedelta(seconds=10))
         if app.outbox is not None:
             app.outbox.wake()
-        await pilot.pause(0.2)
+        await within(pilot, finished, OUTBOX_STEP)
     raise AssertionError("the outbox never emptied")
+
+
+async def within(pilot: Pilot[Any], until: Callable[[], bool], seconds: float) -> None:
+    """Run the app for up to ``seconds``, less if ``until`` holds first (then let the UI apply it)."""
+    for _ in range(max(1, round(seconds / SETTLE_STEP))):
+        await asyncio.sleep(SETTLE_STEP)
+        if until():
+            break
+    await pilot.pause()
 
 
 async def on_message(pilot: Pilot[Any], app: DutyApp, ts: str) -> None:

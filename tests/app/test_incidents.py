@@ -16,7 +16,7 @@ from duty_tui.demo.scenario import CHANNEL
 from duty_tui.models import IncidentEventKind, IncidentPriority, IncidentStatus
 from duty_tui.views.declare_incident import DeclareScreen
 from duty_tui.views.incident_update import ResolveScreen, UpdateScreen
-from tests.support import Harness, both_polled, incidents_settled, screen_text, settle
+from tests.support import Harness, both_polled, incidents_settled, screen_text, settle, until_settled
 
 SIZE = (140, 40)
 
@@ -114,13 +114,7 @@ async def test_declared_while_slack_is_down_it_is_posted_once_when_slack_returns
         await settle(pilot, lambda: bool(app.incident_desk.incidents))
         assert app.incident_desk.incidents[0].pending and not incident_posts(h)
         h.world.slack.server.come_up()
-        for _ in range(60):
-            if incidents_settled(app):
-                break
-            h.clock.advance(timedelta(seconds=10))
-            if app.outbox is not None:
-                app.outbox.wake()
-            await pilot.pause(0.2)
+        await until_settled(pilot, app, h, done=lambda: incidents_settled(app))
         assert len(incident_posts(h)) == 1 and incidents_settled(app)
         assert app.runtime.store.outbox.pending() == []
 

@@ -95,8 +95,7 @@ async def every_page(app: Host, pilot: Pilot[None], scroller: Widget) -> str:
     while True:
         scroller.scroll_to(y=y, animate=False, immediate=True)
         await pilot.pause()
-        assert_screen_clean(app)
-        seen.append(screen_text(app))
+        seen.append(assert_screen_clean(app))  # checked clean, and its text kept: one render a page
         if y >= scroller.max_scroll_y:
             return "\n".join(seen)
         y += max(1, scroller.scrollable_content_region.height - 1)
