@@ -21,10 +21,9 @@ from duty_tui.config import Config
 from tests.support import Harness
 
 LATENCY_SECONDS = 10.0
-JIRA_TIMEOUT = 0.25  # a float: the Jira client takes it as the read timeout
-# The Slack client truncates its timeout to whole seconds (`int(timeout_seconds)` in
-# `sources.slack.client`): 1 s is the shortest that still waits at all.
-SLACK_TIMEOUT = 1.0
+# Floats: the Jira client takes it as the read timeout, the Slack client's urllib opener too.
+JIRA_TIMEOUT = 0.25
+SLACK_TIMEOUT = 0.25
 RETRY_AFTER = 7  # seconds: what the 429s ask for
 
 

@@ -57,7 +57,7 @@ class SlackSource:
                 self._client = GuardedWebClient(
                     token=self._token,
                     base_url=self.config.api_url,
-                    timeout=int(self.config.timeout_seconds),
+                    timeout=self.config.timeout_seconds,  # fractions kept: urllib takes a float
                     retry_handlers=[],
                 )
             return self._client
