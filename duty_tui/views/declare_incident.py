@@ -33,6 +33,7 @@ from duty_tui import text
 from duty_tui.models import IncidentPriority
 from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.editors import PlainInput, PlainTextArea
@@ -74,6 +75,45 @@ def split_services(value: str, known: Sequence[str] = ()) -> tuple[str, ...]:
         if name:
             found.setdefault(name.casefold(), spelling.get(name.casefold(), name))
     return tuple(found.values())
+
+
+def known_services(services: Sequence[str]) -> list[str]:
+    return [text.one_line(s, 60, breaks=False) for s in services if s.strip()]
+
+
+def default_lead(people: Sequence[tuple[str, str]], me: str | None) -> str | None:
+    """The lead the form starts with: me, else the first of the team, else nobody."""
+    return me if me else (people[0][0] if people else None)
+
+
+def set_input(field: Input, value: str) -> None:
+    """A one-line field as a new one holding `value` would be: the cursor after it, nothing selected."""
+    field.value = text.sanitize(value) if value else ""
+    field.cursor_position = len(field.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """What the form opens with: empty, or filled in from a failing PROD health check."""
+
+    title: str = ""
+    service: str = ""
+    impact: str = ""
+    environment: str = DEFAULT_ENVIRONMENT
+    high: bool = False  # the first criterion (an outage) ticked
+
+    @classmethod
+    def of(cls, prefill: IncidentPrefill | None) -> Form:
+        if prefill is None:
+            return cls()
+        spelled = {name.casefold(): name for name in ENVIRONMENTS}  # as the form spells it
+        return cls(
+            prefill.title,
+            prefill.service,
+            prefill.impact,
+            spelled.get(prefill.environment.casefold(), DEFAULT_ENVIRONMENT),  # unknown stays "unknown"
+            prefill.high_priority,
+        )
 
 
 class ServiceSuggester(Suggester):
@@ -131,39 +171,34 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
         prefill: IncidentPrefill | None = None,
     ) -> None:
         super().__init__()
-        self.people = list(dict.fromkeys(people))
-        if me and me not in {user_id for user_id, _ in self.people}:
-            self.people.insert(0, (me, me))  # the engineer may not be in the cached team list yet
-        self.me = me
-        self.known_services = [text.one_line(s, 60, breaks=False) for s in services if s.strip()]
         self.criteria = tuple(criteria)
-        title, service, impact = (prefill.title, prefill.service, prefill.impact) if prefill else ("", "", "")
-        environment = DEFAULT_ENVIRONMENT
-        if prefill is not None:  # as the form spells it; one it does not know stays "unknown"
-            spelled = {name.casefold(): name for name in ENVIRONMENTS}
-            environment = spelled.get(prefill.environment.casefold(), DEFAULT_ENVIRONMENT)
-        high = prefill is not None and prefill.high_priority  # the first criterion: an outage
+        self.set_people(people, me)
+        self.known_services = known_services(services)
+        form = Form.of(prefill)
         self.title_input = PlainInput(
-            title,
+            form.title,
             placeholder="What is happening? (one line; the only field needed)",
             max_length=TITLE_LIMIT,
             id="declare-title",
         )
+        self.suggester = ServiceSuggester(self.known_services)
         self.services_input = PlainInput(
-            service,
+            form.service,
             placeholder="Affected services, comma-separated",
-            suggester=ServiceSuggester(self.known_services),
+            suggester=self.suggester,
             id="declare-services",
         )
         self.environment = Select(
             [(Content(name), name) for name in ENVIRONMENTS],
-            value=environment,
+            value=form.environment,
             allow_blank=False,
             id="declare-environment",
         )
-        self.impact = PlainTextArea(impact, soft_wrap=True, show_line_numbers=False, id="declare-impact")
+        self.known_line = Static(self.known_shown(), id="declare-known")
+        self.known_line.display = bool(self.known_services)
+        self.impact = PlainTextArea(form.impact, soft_wrap=True, show_line_numbers=False, id="declare-impact")
         self.boxes = [
-            Checkbox(content(criterion, single_line=True), high and n == 0, id=f"declare-criterion-{n}")
+            Checkbox(content(criterion, single_line=True), form.high and n == 0, id=f"declare-criterion-{n}")
             for n, criterion in enumerate(self.criteria)
         ]
         ticked = self.ticked()
@@ -172,22 +207,46 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
             id="declare-priority",
             classes="-high" if ticked else "",
         )
-        self.default_lead = me if me else (self.people[0][0] if self.people else None)
-        self.lead = Select(
-            [
-                (content(name or user_id, single_line=True, limit=NAME_LIMIT), user_id)
-                for user_id, name in self.people
-            ],
+        self.lead = self.lead_select()
+        self.box = VerticalScroll()
+        self.opened = self.as_it_came(form)
+
+    def set_people(self, people: Sequence[tuple[str, str]], me: str | None) -> None:
+        """The team offered as lead (me first when the cached team list does not know me yet)."""
+        self.people = list(dict.fromkeys(people))
+        if me and me not in {user_id for user_id, _ in self.people}:
+            self.people.insert(0, (me, me))  # the engineer may not be in the cached team list yet
+        self.me = me
+        self.default_lead = default_lead(people, me)
+
+    def fits(self, people: Sequence[tuple[str, str]], me: str | None) -> bool:
+        """Whether this kept form can be reopened for this team: a Select allows a blank lead or not
+        from when it is made, so a form made with no lead to default to (no team known yet) is not
+        reopened once there is one, nor the other way round: the desk gets a new form then."""
+        return (default_lead(people, me) is None) == (self.default_lead is None)
+
+    def lead_options(self) -> list[tuple[Content, str]]:
+        return [
+            (content(name or user_id, single_line=True, limit=NAME_LIMIT), user_id)
+            for user_id, name in self.people
+        ]
+
+    def lead_select(self) -> Select[str]:
+        return Select(
+            self.lead_options(),
             value=self.default_lead if self.default_lead is not None else Select.NULL,
             allow_blank=self.default_lead is None,
             prompt="Choose the lead",
             id="declare-lead",
         )
-        # The form as it came: Esc closes it at once while nothing differs from this.
-        self.opened = (title.strip(), service.strip(), impact.strip(), ticked, environment, self.default_lead)
+
+    def known_shown(self) -> Content:
+        shown = ", ".join(self.known_services[:SERVICES_SHOWN])
+        more = len(self.known_services) > SERVICES_SHOWN
+        return content(f"known: {shown}{', …' if more else ''}")
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as box:
+        with self.box as box:
             box.border_title = Content.assemble(("Declare an incident", "bold"), " · #laa-ops")
             box.border_subtitle = "ctrl+s declares · Tab next field · Esc cancels"
             yield Static("Title", classes="label", markup=False)
@@ -199,10 +258,7 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
                 with Vertical(id="declare-environment-box"):
                     yield Static("Environment", classes="label", markup=False)
                     yield self.environment
-            if self.known_services:
-                shown = ", ".join(self.known_services[:SERVICES_SHOWN])
-                more = len(self.known_services) > SERVICES_SHOWN
-                yield Static(content(f"known: {shown}{', …' if more else ''}"), id="declare-known")
+            yield self.known_line  # hidden when no service is known
             yield Static("Impact: who is affected and how", classes="label", markup=False)
             yield self.impact
             yield Static("High priority if any of these holds", classes="label", markup=False)
@@ -220,16 +276,34 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
     @on(Checkbox.Changed)
     def criteria_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        self.show_priority()  # from the boxes as they are now: a late change of an earlier opening is moot
+
+    def show_priority(self) -> None:
         high = bool(self.ticked())
-        self.priority_label.update(Content(HIGH_LABEL if high else NORMAL_LABEL))
-        self.priority_label.set_class(high, "-high")
+        if high != self.priority_label.has_class("-high"):  # unchanged: no relayout of the form
+            self.priority_label.update(Content(HIGH_LABEL if high else NORMAL_LABEL))
+            self.priority_label.set_class(high, "-high")
 
     def chosen_lead(self) -> str | None:
         value = self.lead.value
         return value if isinstance(value, str) else None
 
-    def edited(self) -> bool:
-        now = (
+    def as_it_came(self, form: Form) -> tuple[object, ...]:
+        """The form as it opens, in `now_says` terms: Esc closes it at once while nothing differs
+        (from the form, not the widgets: a Select has no value before it is mounted)."""
+        ticked = tuple(c for n, c in enumerate(self.criteria) if form.high and n == 0)
+        return (
+            form.title.strip(),
+            form.service.strip(),
+            form.impact.strip(),
+            ticked,
+            form.environment,
+            self.default_lead,
+        )
+
+    def now_says(self) -> tuple[object, ...]:
+        """What the form says now, in the terms `edited` compares."""
+        return (
             self.title_input.value.strip(),
             self.services_input.value.strip(),
             self.impact.text.strip(),
@@ -237,7 +311,51 @@ class DeclareScreen(ModalScreen[IncidentDraft | None]):
             self.environment.value,
             self.chosen_lead(),
         )
-        return now != self.opened
+
+    def edited(self) -> bool:
+        return self.now_says() != self.opened
+
+    # -- kept (`views.kept`) --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        keep_installed(self)
+
+    def reopen(
+        self,
+        people: Sequence[tuple[str, str]],
+        me: str | None,
+        services: Sequence[str] = (),
+        prefill: IncidentPrefill | None = None,
+    ) -> None:
+        """The kept form opened again, as a new one would open: every field back to `prefill` (or
+        empty), the lead back to the default, the title focused, nothing of the last opening left."""
+        team = (list(self.people), self.default_lead)
+        self.set_people(people, me)
+        if (list(self.people), self.default_lead) != team:
+            self.lead.set_options(self.lead_options())  # the team changed since the last opening
+        if self.default_lead is not None:
+            self.lead.value = self.default_lead
+        else:
+            self.lead.clear()
+        self.lead.expanded = False
+        known = known_services(services)
+        if known != self.known_services:
+            self.known_services = self.suggester.services = known
+            self.known_line.update(self.known_shown())
+            self.known_line.display = bool(known)
+        form = Form.of(prefill)
+        set_input(self.title_input, form.title)
+        set_input(self.services_input, form.service)
+        self.environment.value = form.environment
+        self.environment.expanded = False
+        self.impact.load_text(text.sanitize(form.impact))  # the last draft and its undo history go
+        self.impact.move_cursor((0, 0))
+        for n, box in enumerate(self.boxes):
+            box.value = form.high and n == 0
+        self.show_priority()
+        self.box.scroll_home(animate=False)
+        self.opened = self.as_it_came(form)
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS (the title), as for a new form
 
     # -- keys -----------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from duty_tui import text
 from duty_tui.models import IncidentStatus
 from duty_tui.views.assign import MATCH_STYLE, fuzzy
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.kept import keep_installed
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -98,9 +99,10 @@ class UpdateScreen(ModalScreen[UpdateDraft | None]):
             id="update-status",
         )
         self.broadcast = Checkbox(Content("Also send to #laa-ops"), broadcast, id="update-broadcast")
+        self.box = Vertical()
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with self.box as box:
             box.border_title = _heading("Incident update", self.incident_title)
             yield self.editor
             yield Static("Status", classes="label", markup=False)
@@ -110,7 +112,23 @@ class UpdateScreen(ModalScreen[UpdateDraft | None]):
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
+        keep_installed(self)
         self.editor.move_cursor((0, len("What we know:")))  # write straight after the first heading
+
+    def reopen(self, incident_title: str, status: IncidentStatus, broadcast: bool = False) -> None:
+        """The kept editor (`views.kept`) opened again, as a new one would open: the template, the
+        incident's status, the broadcast box as asked; the last update's words and choices gone."""
+        self.incident_title = incident_title
+        self.initial_status = status if status in UPDATE_STATUSES else IncidentStatus.INVESTIGATING
+        self.initial_broadcast = broadcast
+        self.box.border_title = _heading("Incident update", incident_title)
+        self.editor.load_text(TEMPLATE)  # the last update's words and undo history go
+        self.editor.move_cursor((0, len("What we know:")))
+        self.editor.scroll_home(animate=False)
+        self.status.value = self.initial_status.value
+        self.status.expanded = False
+        self.broadcast.value = broadcast
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS (the text), as for a new editor
 
     def chosen_status(self) -> IncidentStatus:
         value = self.status.value
@@ -155,22 +173,33 @@ class _TextScreen(ModalScreen[str | None]):
     WHAT = ""
     HINT = ""
     EMPTY = "Write something first"
+    AUTO_FOCUS = "TextArea"  # the editor, also when the kept screen shows again
 
     def __init__(self, incident_title: str, initial: str = "") -> None:
         super().__init__()
         self.incident_title = incident_title
         self.editor = PlainTextArea(initial, soft_wrap=True, show_line_numbers=False)
+        self.box = Vertical()
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with self.box as box:
             box.border_title = _heading(self.ACTION, self.incident_title)
             yield self.editor
             yield Static(self.HINT, classes="hint", markup=False)
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
+        keep_installed(self)
         self.editor.focus()
         self.editor.move_cursor(self.editor.document.end)
+
+    def reopen(self, incident_title: str, initial: str = "") -> None:
+        """The kept editor (`views.kept`) opened again, as a new one would open, the last words gone."""
+        self.incident_title = incident_title
+        self.box.border_title = _heading(self.ACTION, incident_title)
+        self.editor.load_text(text.sanitize(initial))  # the last text and its undo history go
+        self.editor.move_cursor(self.editor.document.end)
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS (the editor)
 
     def action_post(self) -> None:
         body = self.editor.text.strip()
@@ -244,20 +273,24 @@ class LeadScreen(OptionPicker, ModalScreen[str | None]):
         self, people: Sequence[tuple[str, str]], current: str | None = None, incident_title: str = ""
     ) -> None:
         super().__init__()
-        self.people = [
-            (user_id, text.one_line(name or user_id, NAME_LIMIT) or user_id)
-            for user_id, name in dict(people).items()
-        ]
-        self.current = current
+        self.set_people(people, current)
         self.incident_title = incident_title
         self.shown: list[tuple[str, str]] = []
+        self.box = Vertical()
         self.query_input = PlainInput(placeholder="Type a name", id="lead-query")
         self.options = OptionList(id="lead-people")
         self.options.can_focus = False  # focus stays in the Input; the keys above move the highlight
         self.state = Static("", id="lead-state")
 
+    def set_people(self, people: Sequence[tuple[str, str]], current: str | None) -> None:
+        self.people = [
+            (user_id, text.one_line(name or user_id, NAME_LIMIT) or user_id)
+            for user_id, name in dict(people).items()
+        ]
+        self.current = current
+
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with self.box as box:
             box.border_title = _heading("Hand over the lead", self.incident_title)
             box.border_subtitle = "Enter hands over · ↑↓ move · Esc cancels"
             yield self.query_input
@@ -266,7 +299,22 @@ class LeadScreen(OptionPicker, ModalScreen[str | None]):
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
 
     def on_mount(self) -> None:
+        keep_installed(self)
         self.show()
+
+    def reopen(
+        self, people: Sequence[tuple[str, str]], current: str | None = None, incident_title: str = ""
+    ) -> None:
+        """The kept picker (`views.kept`) opened again, as a new one would open: no query, the team
+        as it is now, the first person highlighted."""
+        self.set_people(people, current)
+        self.incident_title = incident_title
+        self.box.border_title = _heading("Hand over the lead", incident_title)
+        self.query_input.value = ""  # its Changed message shows the list again: `show` reads the field
+        self.query_input.cursor_position = 0
+        self.show()
+        self.options.scroll_home(animate=False)
+        self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS (the query), as for a new one
 
     def show(self) -> None:
         query = self.query_input.value

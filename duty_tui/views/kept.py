@@ -30,13 +30,26 @@ class KeptDialogs:
     def __init__(self) -> None:
         self._kept: dict[type[Screen[Any]], Screen[Any]] = {}
 
-    def get(self, kind: type[S], make: Callable[[], S], reopen: Callable[[S], None]) -> S:
+    def get(
+        self,
+        kind: type[S],
+        make: Callable[[], S],
+        reopen: Callable[[S], None],
+        fits: Callable[[S], bool] | None = None,
+    ) -> S:
         """The kept dialog of `kind`, reopened for this use, when it is closed; else a new one (kept, if
-        none is yet). A dialog still open (one asked for while it shows) is never handed out twice."""
+        none is yet). A dialog still open (one asked for while it shows) is never handed out twice.
+        `fits` says whether the kept one can be reopened for this use at all; when not, it is let go
+        (uninstalled and removed) and the new one is kept instead."""
         kept = self._kept.get(kind)
         if isinstance(kept, kind) and kept.is_mounted and kept not in kept.app.screen_stack:
-            reopen(kept)
-            return kept
+            if fits is None or fits(kept):
+                reopen(kept)
+                return kept
+            kept.app.uninstall_screen(kept)
+            kept.remove()  # as Textual removes a closed dialog that is not installed
+            del self._kept[kind]
+            kept = None
         screen = make()
         if kept is None:
             setattr(screen, KEPT, True)
