@@ -210,11 +210,13 @@ def exit_status(unread: Sequence[Unread], partial: bool = False) -> int:
 
 def beyond_history(period: Period, now: datetime, zone: ZoneInfo) -> str | None:
     """The warning when the period starts before the oldest history duty-tui keeps (90 days back from now):
-    tickets last touched before then are not in the cache, so the figures of those weeks are too low."""
+    tickets last touched before then are not in the cache, nor incidents settled well before then
+    (`store.incidents.RETENTION`), so the figures of those weeks are too low."""
     oldest = now - HISTORY_WINDOW
     if period.since >= oldest:
         return None
     return (
         f"duty-tui keeps {HISTORY_WINDOW.days} days of Jira history: tickets last updated before "
-        f"{day_clock(oldest, now, zone)} are missing, so the figures before then are incomplete."
+        f"{day_clock(oldest, now, zone)} are missing (and incidents settled long before then), so the "
+        "figures before then are incomplete."
     )
