@@ -57,7 +57,7 @@ from duty_tui.models import (
 from duty_tui.rules import incident_posts
 from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.rules.channel_actions import Board
-from duty_tui.rules.incidents import fold, next_update_after, payload, reminder
+from duty_tui.rules.incidents import fold, next_update_after, payload, postmortem_owed, reminder
 from duty_tui.rules.postmortem import (
     Improvement,
     improvement_ticket,
@@ -150,9 +150,7 @@ class IncidentDesk(Vertical):
     def postmortem_owed(self) -> set[str]:
         """Resolved high-priority incidents whose postmortem has not been exported from here."""
         return {
-            i.id
-            for i in self.incidents
-            if not i.is_open and i.priority is IncidentPriority.HIGH and i.id not in self.exported
+            i.id for i in self.incidents if postmortem_owed(i.priority, not i.is_open, i.id in self.exported)
         }
 
     def repaint(self) -> None:

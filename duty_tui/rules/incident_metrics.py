@@ -27,7 +27,7 @@ from duty_tui.models import Incident, IncidentEventKind, IncidentPriority, Incid
 from duty_tui.rules.flow import minutes
 from duty_tui.rules.flow_figures import Summary, iso_week, period_weeks, summarize
 from duty_tui.rules.flow_history import Period
-from duty_tui.rules.incidents import fold
+from duty_tui.rules.incidents import fold, postmortem_owed
 
 NO_SERVICE: Final = "(none)"
 
@@ -143,11 +143,7 @@ def incident_report(
         for service in found.services or (NO_SERVICE,):
             by_service.setdefault(service, []).append(found)
         by_week.setdefault(iso_week(found.declared, zone), []).append(found)
-    owing = [
-        t
-        for t in every
-        if t.resolved is not None and t.priority is IncidentPriority.HIGH and t.id not in exported
-    ]
+    owing = [t for t in every if postmortem_owed(t.priority, t.resolved is not None, t.id in exported)]
     owed = tuple(t.id for t in owing)
     return IncidentReport(
         total=incident_figures(declared),

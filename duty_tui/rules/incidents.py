@@ -223,6 +223,12 @@ def _moment(value: object) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def postmortem_owed(priority: IncidentPriority, resolved: bool, exported: bool) -> bool:
+    """A resolved high-priority incident owes a blameless postmortem until one is exported; the debt does
+    not lapse (the metrics count it, the panel shows it, retention keeps the incident for it)."""
+    return resolved and priority is IncidentPriority.HIGH and not exported
+
+
 # -- events → incidents ------------------------------------------------------------------------------
 
 

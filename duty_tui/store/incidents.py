@@ -16,8 +16,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from duty_tui.models import IMPROVEMENT_KEY, Incident, IncidentEvent, IncidentPriority, WriteState
-from duty_tui.rules.incidents import fold
+from duty_tui.models import IMPROVEMENT_KEY, Incident, IncidentEvent, WriteState
+from duty_tui.rules.incidents import fold, postmortem_owed
 from duty_tui.rules.postmortem import Improvement
 from duty_tui.store.db import Database
 from duty_tui.store.rows import improvement_from_row, incident_event_from_row, incident_event_row
@@ -212,7 +212,6 @@ class IncidentEvents:
 
 
 def _settled(incident: Incident, exported: Collection[str]) -> bool:
-    """Nothing left to do with it: resolved, and its postmortem exported unless it needs none (only a high
-    priority incident owes one, as `rules.incident_metrics` counts the postmortems owed)."""
-    owes_postmortem = incident.priority is IncidentPriority.HIGH and incident.id not in exported
-    return not incident.is_open and not owes_postmortem
+    """Nothing left to do with it: resolved, and no postmortem owed (`rules.incidents.postmortem_owed`)."""
+    resolved = not incident.is_open
+    return resolved and not postmortem_owed(incident.priority, resolved, incident.id in exported)

@@ -24,6 +24,7 @@ from duty_tui.rules.incidents import (
     fold,
     next_update_after,
     payload,
+    postmortem_owed,
     reminder,
 )
 from tests.support import HOSTILE, HOSTILE_IDS
@@ -545,3 +546,18 @@ def test_malformed_entries_are_ignored(kind: str, subject: object, vendor: objec
 def test_a_case_whose_vendor_cleans_to_nothing_is_malformed(vendor: str) -> None:
     body = payload(declared(), outbox_id="w-1") | {"event": "link", "subject": "123", "vendor": vendor}
     assert event_from_message(message_for(body)) is None
+
+
+@pytest.mark.parametrize(
+    ("priority", "resolved", "exported", "owed"),
+    [
+        (IncidentPriority.HIGH, True, False, True),  # the one debt
+        (IncidentPriority.HIGH, True, True, False),  # paid by the export
+        (IncidentPriority.HIGH, False, False, False),  # not yet: it is still open
+        (IncidentPriority.NORMAL, True, False, False),  # a normal incident owes none
+    ],
+)
+def test_only_a_resolved_high_priority_incident_owes_a_postmortem_until_exported(
+    priority: IncidentPriority, resolved: bool, exported: bool, owed: bool
+) -> None:
+    assert postmortem_owed(priority, resolved, exported) is owed
