@@ -693,6 +693,9 @@ class DutyApp(App[None]):
             post_from_thread(desk, OutboxProgressed(progress))
 
     def on_pending_writes_changed(self, message: PendingWritesChanged) -> None:
+        if (message.count, message.note) == (self.pending_writes, self.pending_note):
+            return  # a retry of a write still waiting: the bar says so already (a refresh costs a pass
+            # over what needs the engineer)
         self.pending_writes, self.pending_note = message.count, message.note
         self.refresh_status()
 

@@ -26,10 +26,24 @@ Two things the soak benchmark (benchmarks/soak.py) measured and this module answ
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from typing import Any
 
-from textual._styles_cache import StylesCache
 from textual.app import App
+
+
+def _inner_outer_cache_clear() -> Callable[[], None] | None:
+    """The leaking cache's `cache_clear`, or None once a Textual moves or fixes it (`textual>=8.2,<9`
+    is what was measured): the workaround then does nothing rather than stop the app."""
+    try:
+        from textual._styles_cache import StylesCache
+    except ImportError:
+        return None
+    clear: Callable[[], None] | None = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+    return clear
+
+
+CLEAR_INNER_OUTER = _inner_outer_cache_clear()
 
 
 class Heap:
@@ -52,9 +66,14 @@ class Heap:
 
 def release_closed_widgets(app: App[Any]) -> None:
     """Drop what Textual still holds of widgets that have gone (see the module's docstring)."""
-    StylesCache.get_inner_outer.cache_clear()
-    for watchers in getattr(app, "__watchers", {}).values():
-        watchers[:] = [(node, callback) for node, callback in watchers if not (node._closing or node._closed)]
+    if CLEAR_INNER_OUTER is not None:
+        CLEAR_INNER_OUTER()
+    for watchers in getattr(app, "__watchers", {}).values():  # as Textual's own pruning reads them
+        watchers[:] = [(node, callback) for node, callback in watchers if not _gone(node)]
+
+
+def _gone(node: object) -> bool:
+    return bool(getattr(node, "_closing", False) or getattr(node, "_closed", False))
 
 
 def unfreeze_leak() -> int:

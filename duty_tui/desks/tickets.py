@@ -106,16 +106,13 @@ class TicketDesk(Vertical):
     def show_cache(self, people: list[Person], pending: int) -> None:
         """What the store knew at start: whom tickets were assigned to, and writes not yet sent."""
         self.people = people
-        self._pending(pending, self.note, always=True)
+        self._pending(pending, self.note)
 
-    def _pending(self, count: int, note: str | None, *, always: bool = False) -> None:
-        """Tell the app (the status bar) how many writes wait and why, when that is news: a retry of a
-        write still waiting says what the bar shows already, and the bar's update costs the app a pass
-        over what needs the engineer."""
-        count = max(0, count)
-        if always or (count, note) != (self.pending, self.note):
-            self.pending, self.note = count, note
-            self.post_message(PendingWritesChanged(count, note))
+    def _pending(self, count: int, note: str | None) -> None:
+        """Tell the app (the status bar) how many writes wait and why. Always: the other desks report
+        their counts to the same bar, so whether this is news only the app can tell."""
+        self.pending, self.note = max(0, count), note
+        self.post_message(PendingWritesChanged(self.pending, self.note))
 
     # -- the keys -------------------------------------------------------------------------------
 
@@ -298,7 +295,8 @@ class TicketDesk(Vertical):
 
     def on_writes_queued(self, message: WritesQueued) -> None:
         self._before.pop(message.writes[0].batch, None)
-        self._pending(message.pending, self.note)  # mostly the count the keypress already showed: no news
+        if message.pending != self.pending:  # mostly the count the keypress already showed: no news
+            self._pending(message.pending, self.note)
         if self.sender is not None:
             self.sender.wake()
 

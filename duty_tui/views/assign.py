@@ -246,9 +246,7 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
     ) -> None:
         """The kept picker (`views.kept`) opened again for another ticket, as a new one would open."""
         self.opening += 1
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
+        self._stop_search()
         self.ticket_key, self.people, self.load = ticket_key, _unique(people), load
         self.current_assignee_id = current_assignee_id
         self.failure = None
@@ -260,6 +258,15 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
         if load is not None:
             self.refresh_people(load, "")
         self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS, as for a new dialog
+
+    def on_screen_suspend(self) -> None:
+        """Closed (kept, not removed): a search still waiting for the typing to pause is not sent."""
+        self._stop_search()
+
+    def _stop_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
 
     # -- the list -------------------------------------------------------------------------------
 

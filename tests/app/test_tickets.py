@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from duty_tui.app import DutyApp
-from duty_tui.views.assign import AssignScreen
+from duty_tui.views.assign import SEARCH_DELAY, AssignScreen
 from duty_tui.views.comment import CommentScreen
 from duty_tui.views.move import MoveScreen
 from tests.support import Harness, both_polled, screen_text, settle
@@ -91,6 +91,20 @@ async def test_a_assigns_through_the_picker(h: Harness) -> None:
         assert KEY not in app.tickets.table.row_keys()
         people = app.ticket_desk.people
         assert people and people[0].name == "Aisha Bello"  # recently used comes first next time
+
+
+async def test_a_search_typed_then_cancelled_is_never_sent(h: Harness) -> None:
+    """The picker is kept between openings: closing it must stop the search it was about to send."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, lambda: "Aisha Bello" in screen_text(app))
+        searches = len(h.world.jira.log.find("GET", "/user/assignable/search"))
+        await pilot.press(*"ab", "escape")  # within the pause the picker waits for before asking Jira
+        assert not isinstance(app.screen, AssignScreen)
+        await pilot.pause(SEARCH_DELAY * 2)
+        assert len(h.world.jira.log.find("GET", "/user/assignable/search")) == searches
 
 
 async def test_u_unassigns_my_ticket(h: Harness) -> None:
