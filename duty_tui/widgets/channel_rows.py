@@ -9,7 +9,7 @@ on their way a ⟳. Everything from Slack goes through `duty_tui.text`, never ma
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -197,20 +197,6 @@ class MessageRows:
         name = "me" if self.mine(message) else (self.names.user_name(first) or first)
         more = f" +{len(found.claimed_by) - 1}" if len(found.claimed_by) > 1 else ""
         return name.split()[0] + more
-
-
-def first_of_each_day(messages: Mapping[str, ChatMessage] | list[ChatMessage], zone: ZoneInfo) -> set[str]:
-    """The ts of each local day's first message (the rows that carry the date)."""
-    items = messages.values() if isinstance(messages, Mapping) else messages
-    firsts: dict[date, str] = {}
-    for message in items:
-        if message.subtype in FOLDED_SUBTYPES:
-            continue  # not shown, so it cannot carry the day
-        day = message.sent_at.astimezone(zone).date()
-        known = firsts.get(day)
-        if known is None or ts_key(message.ts) < ts_key(known):
-            firsts[day] = message.ts
-    return set(firsts.values())
 
 
 def _rank(ts: str) -> tuple[tuple[int, int], str]:

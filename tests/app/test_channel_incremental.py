@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.requests import CLAIM, RequestState
 from duty_tui.widgets import channel as channel_module
 from duty_tui.widgets.channel import ChannelPane
-from duty_tui.widgets.channel_rows import first_of_each_day
+from duty_tui.widgets.channel_rows import FOLDED_SUBTYPES
 
 ZONE = ZoneInfo("Europe/London")
 START = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday, in support hours
@@ -31,6 +31,19 @@ OUTSIDERS = ("U-dan", "U-ann", "U-joe", "U-kim")
 NOTICE_WITHIN = timedelta(minutes=30)  # the triage notices' look-back, wide so the random claims reach it
 SMALL_WINDOW = 40  # small, so trimming happens often
 SUBTYPES = ("", "", "", "", "", "bot_message", "channel_join", "channel_leave", "tombstone", "channel_topic")
+
+
+def first_of_each_day(messages: list[ChatMessage], zone: ZoneInfo) -> set[str]:
+    """The full recount the window's day markers are checked against: each local day's first shown row."""
+    firsts: dict[date, str] = {}
+    for message in messages:
+        if message.subtype in FOLDED_SUBTYPES:
+            continue  # not shown, so it cannot carry the day
+        day = message.sent_at.astimezone(zone).date()
+        known = firsts.get(day)
+        if known is None or ts_key(message.ts) < ts_key(known):
+            firsts[day] = message.ts
+    return set(firsts.values())
 
 
 class Host(App[None]):
