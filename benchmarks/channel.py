@@ -165,6 +165,19 @@ async def time_poll_work(
     return poll_ms, tick_ms
 
 
+def add_columns(grid: DataTable[Any]) -> None:
+    """The baseline's columns: the pane's, keyed by name."""
+    for column in ("Time", "Author", "Message", "Thread", "Request"):
+        grid.add_column(column, key=column.lower())
+
+
+def fill_baseline(grid: DataTable[Any], window: Sequence[ChatMessage]) -> None:
+    """The baseline DataTable holding the pane's window, one row per message keyed by ts."""
+    add_columns(grid)
+    for m in window:
+        grid.add_row(m.ts, m.user_id or "", Text(m.text), "", "", key=m.ts)
+
+
 async def time_poll_datatable(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> list[float]:
     """Part D's baseline: the same polls as a `DataTable` row added and two cells updated (no repaint)."""
     team = [u.id for u in make_users(TEAM_SIZE)]
@@ -173,10 +186,7 @@ async def time_poll_datatable(runs: list[tuple[list[ChatMessage], list[ChatMessa
         app = PaneHost(partial(DataTable, cursor_type="row"))
         async with app.run_test(size=SIZE) as pilot:
             grid: DataTable[Any] = app.widget
-            for column in ("Time", "Author", "Message", "Thread", "Request"):
-                grid.add_column(column, key=column.lower())
-            for m in window:
-                grid.add_row(m.ts, m.user_id or "", Text(m.text), "", "", key=m.ts)
+            fill_baseline(grid, window)
             await pilot.pause(0.05)
             for poll in polls(window, news, team):
                 start = time.thread_time()
@@ -195,10 +205,7 @@ async def time_datatable(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]
         app = PaneHost(partial(DataTable, cursor_type="row"))
         async with app.run_test(size=SIZE) as pilot:
             grid: DataTable[Any] = app.widget
-            for column in ("Time", "Author", "Message", "Thread", "Request"):
-                grid.add_column(column, key=column.lower())
-            for m in window:
-                grid.add_row(m.ts, m.user_id or "", Text(m.text), "", "", key=m.ts)
+            fill_baseline(grid, window)
             await pilot.pause(0.05)
 
             def add(g: DataTable[Any] = grid, n: Sequence[ChatMessage] = news) -> None:
@@ -249,8 +256,7 @@ class CellBaseline(App[None]):
 
     def on_mount(self) -> None:
         grid = self.query_one(DataTable)
-        for column in ("Time", "Author", "Message", "Thread", "Request"):
-            grid.add_column(column, key=column.lower())
+        add_columns(grid)
         grid.add_rows(self.rows)
 
     def action_claim(self) -> None:
