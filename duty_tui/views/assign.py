@@ -202,14 +202,9 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
         current_assignee_id: str | None = None,
     ) -> None:
         super().__init__()
-        self.ticket_key = ticket_key
-        self.people = _unique(people)
-        self.load = load
-        self.current_assignee_id = current_assignee_id
+        self._for_ticket(ticket_key, people, load, current_assignee_id)
         self.shown: list[Person] = []
         self.recent: set[str] = set()
-        self.failure: str | None = None
-        self.refreshing = load is not None
         self._search_timer: Timer | None = None
         self.query_input = PlainInput(placeholder="Type a name or email", id="assign-query")
         self.options = OptionList(id="assign-people")
@@ -247,10 +242,7 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
         """The kept picker (`views.kept`) opened again for another ticket, as a new one would open."""
         self.opening += 1
         self._stop_search()
-        self.ticket_key, self.people, self.load = ticket_key, _unique(people), load
-        self.current_assignee_id = current_assignee_id
-        self.failure = None
-        self.refreshing = load is not None
+        self._for_ticket(ticket_key, people, load, current_assignee_id)
         self.box.border_title = self.title_for()
         with self.query_input.prevent(Input.Changed):  # the last search is not a search for this one
             self.query_input.value = ""
@@ -258,6 +250,19 @@ class AssignScreen(OptionPicker, ModalScreen[Person | None]):
         if load is not None:
             self.refresh_people(load, "")
         self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS, as for a new dialog
+
+    def _for_ticket(
+        self,
+        ticket_key: str,
+        people: Sequence[Person],
+        load: Callable[[str], Sequence[Person]] | None,
+        current_assignee_id: str | None,
+    ) -> None:
+        """What one opening is about: built, and again each time the kept picker reopens."""
+        self.ticket_key, self.people, self.load = ticket_key, _unique(people), load
+        self.current_assignee_id = current_assignee_id
+        self.failure: str | None = None
+        self.refreshing = load is not None
 
     def on_screen_suspend(self) -> None:
         """Closed (kept, not removed): a search still waiting for the typing to pause is not sent."""
