@@ -66,10 +66,16 @@ class Heap:
 
 def release_closed_widgets(app: App[Any]) -> None:
     """Drop what Textual still holds of widgets that have gone (see the module's docstring)."""
-    if CLEAR_INNER_OUTER is not None:
-        CLEAR_INNER_OUTER()
+    release_styles_caches()
     for watchers in getattr(app, "__watchers", {}).values():  # as Textual's own pruning reads them
         watchers[:] = [(node, callback) for node, callback in watchers if not _gone(node)]
+
+
+def release_styles_caches() -> None:
+    """Drop the style caches, rendered lines and all, that Textual's `get_inner_outer` keeps of up to
+    1,024 widgets after they have gone (Textual issue 6665); live widgets rebuild theirs as they paint."""
+    if CLEAR_INNER_OUTER is not None:
+        CLEAR_INNER_OUTER()
 
 
 def _gone(node: object) -> bool:

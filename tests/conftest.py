@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import textual._wait
 import textual.screen
-from textual._styles_cache import StylesCache
 
 from duty_tui.clock import ManualClock
+from duty_tui.heap import release_styles_caches
 from duty_tui.store import Store
 from tests.support import Harness, make_harness
 
@@ -68,7 +68,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    StylesCache.get_inner_outer.cache_clear()
+    release_styles_caches()
 
 
 def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
