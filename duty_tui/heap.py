@@ -3,18 +3,23 @@
 Two things the soak benchmark (benchmarks/soak.py) measured and this module answers:
 
 - **Full collections stall the UI thread.** CPython's collector walks every tracked object on a full
-  (generation 2) collection, and holds the GIL while it does. Once the dashboard has painted, most of
-  the heap is what start-up built and keeps for the day (modules, classes, functions, Textual's CSS):
-  about 120,000 of the 175,000 objects, 100–150 ms a walk, a few times an hour. `settle()`, once
-  after the first paint, collects and then `gc.freeze()`s them out of the collector's sight, as
-  Python's documentation suggests for long-lived processes: a soak day's full collections fell from
-  a median of 100 ms to 15–35 ms (what the day builds, about 75,000 objects by 18:00, is still walked).
+  (generation 2) collection, and holds the GIL while it does: 40–150 ms on this heap. Three things
+  keep them short and rare:
+
+  - `settle()`, once after the first paint, collects and then `gc.freeze()`s what start-up built and
+    keeps for the day (modules, classes, Textual's CSS: about 120,000 of the 195,000 objects), out of
+    the collector's sight, as Python's documentation suggests for long-lived processes.
+  - It then raises the youngest generation's threshold from 700 to 10,000 allocations. A full
+    collection runs every tenth collection of the middle generation, so at 700 the soak day ran one
+    every few minutes (most of its stalls over 50 ms), each promoting rendered lines that would have
+    died young; at 10,000 it runs a few times a day, and a young collection still takes 1–3 ms.
+  - `strip_cycles.install()` (at construction, before the first paint): a rendered line Textual kept
+    in its own cache was a reference cycle, half the garbage of every full collection.
 
   Freezing once, not again later: whatever is frozen and later becomes garbage in a cycle is never
-  collected, and every line Textual renders is such a cycle (a `Strip` caches itself in its own
-  crop and divide caches). Settling again every hour halved the collections once more but kept
-  ~2,000 dead objects a settle, with their lines' text: +13.6 MB RSS over the soak day against
-  +7 MB freezing once. `unfreeze_leak()` (used by the soak) counts what freezing kept.
+  collected. Settling again every hour halved the collections once more but kept ~2,000 dead objects
+  a settle, with their lines' text: +13.6 MB RSS over the soak day against +7 MB freezing once.
+  `unfreeze_leak()` (used by the soak) counts what freezing kept.
 
 - **Textual keeps closed widgets alive.** `StylesCache.get_inner_outer` is an `lru_cache` on an
   instance method, so up to 1,024 widgets' style caches, with their rendered lines, stay reachable
@@ -31,6 +36,8 @@ from typing import Any
 
 from textual.app import App
 
+from duty_tui import strip_cycles
+
 
 def _inner_outer_cache_clear() -> Callable[[], None] | None:
     """The leaking cache's `cache_clear`, or None once a Textual moves or fixes it (`textual>=8.2,<9`
@@ -46,11 +53,15 @@ def _inner_outer_cache_clear() -> Callable[[], None] | None:
 CLEAR_INNER_OUTER = _inner_outer_cache_clear()
 
 
+YOUNG_THRESHOLD = 10_000  # allocations between young collections (CPython's default: 700)
+
+
 class Heap:
     """`settle()` once after the first paint; `tick(app)` on the clock tick."""
 
     def __init__(self) -> None:
         self.settled = False
+        strip_cycles.install()  # before the first paint: no rendered line is a cycle
 
     def settle(self) -> None:
         """Collect what is garbage now, then freeze the survivors: later collections skip them."""
@@ -58,6 +69,7 @@ class Heap:
             return
         gc.collect()
         gc.freeze()
+        gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         self.settled = True
 
     def tick(self, app: App[Any]) -> None:

@@ -11,6 +11,7 @@ import pytest
 import textual._wait
 import textual.screen
 
+from duty_tui import strip_cycles
 from duty_tui.clock import ManualClock
 from duty_tui.heap import release_styles_caches
 from duty_tui.store import Store
@@ -40,6 +41,9 @@ textual.screen.UPDATE_PERIOD = 1 / 240
 # app start makes: ten times as many between collections (the young generations' walks stay short)
 # cut their number by ten, for 50 MB more at the peak. None of this changes what a test runs or checks.
 gc.set_threshold(7000, 10, 10)
+# As the app does (duty_tui/heap.py): a rendered line cut into itself alone is not a cycle. Installed
+# for the whole process, so every test runs the one Textual the app runs, whichever test built a Heap.
+strip_cycles.install()
 
 
 # Files holding tests of 5–20 s each (duty-tui in a real terminal, product processes SIGKILLed): run

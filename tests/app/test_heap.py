@@ -14,15 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from duty_tui.app import DutyApp
-from duty_tui.heap import Heap, release_closed_widgets, unfreeze_leak
+from duty_tui.heap import YOUNG_THRESHOLD, Heap, release_closed_widgets, unfreeze_leak
 from tests.support import Harness, settle
 
 
 @pytest.fixture(autouse=True)
 def unfrozen() -> Iterator[None]:
-    """Tests run many apps in one process: nothing a test froze may outlive it."""
+    """Tests run many apps in one process: nothing a test froze may outlive it, nor its thresholds."""
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 class Editor(ModalScreen[None]):
@@ -53,6 +55,12 @@ def test_settle_collects_then_freezes_what_is_alive_once() -> None:
     assert gc.get_freeze_count() == frozen
     assert unfreeze_leak() == 0  # the first cycle went before the freeze, so freezing kept no garbage
     assert gc.get_freeze_count() == 0
+
+
+def test_settle_makes_young_collections_rarer_and_leaves_the_older_thresholds() -> None:
+    gc.set_threshold(700, 10, 10)
+    Heap().settle()
+    assert gc.get_threshold() == (YOUNG_THRESHOLD, 10, 10)
 
 
 async def test_closed_editors_and_their_line_caches_are_let_go() -> None:
