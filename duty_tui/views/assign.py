@@ -20,13 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
 from duty_tui.models import Person
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.fetch import fetch
 from duty_tui.views.kept import keep_installed
 from duty_tui.views.picker import OptionPicker
@@ -177,7 +177,7 @@ MIN_SEARCH = 2  # characters typed before Jira is asked
 SEARCH_DELAY = 0.35  # seconds of quiet typing before Jira is asked
 
 
-class AssignScreen(OptionPicker, ModalScreen[Person | None]):
+class AssignScreen(OptionPicker, Dialog[Person | None]):
     """Pick an assignee. Enter assigns the highlighted person, Esc cancels (dismisses None)."""
 
     DEFAULT_CSS = """

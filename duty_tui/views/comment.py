@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from duty_tui import text
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -27,7 +28,7 @@ from duty_tui.widgets.key_bar import KeyBar
 SUMMARY_LIMIT = 200
 
 
-class DiscardScreen(ModalScreen[bool]):
+class DiscardScreen(Dialog[bool]):
     """ "Discard this comment? y/n": y discards (True); n or Esc goes back to the editor (False)."""
 
     DEFAULT_CSS = """
@@ -63,7 +64,7 @@ def cancel_editing(
     screen.app.push_screen(ask, answered)
 
 
-class CommentScreen(ModalScreen[str | None]):
+class CommentScreen(Dialog[str | None]):
     """The comment editor. Dismisses the stripped text on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """

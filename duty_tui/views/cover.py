@@ -20,12 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Checkbox, Select, Static
 
 from duty_tui.rules.cover import ROLES, Cover, CoverDraft, Slot
 from duty_tui.text.timefmt import clock
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.key_bar import KeyBar
@@ -44,7 +45,7 @@ class DiscardCoverScreen(DiscardScreen):
         yield KeyBar()
 
 
-class CoverScreen(ModalScreen[CoverDraft | None]):
+class CoverScreen(Dialog[CoverDraft | None]):
     """The cover form. Dismisses a CoverDraft on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """

@@ -25,7 +25,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -33,6 +32,7 @@ from duty_tui import text
 from duty_tui.models import IncidentPriority
 from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -142,7 +142,7 @@ class DiscardIncidentScreen(DiscardScreen):
         yield KeyBar()
 
 
-class DeclareScreen(ModalScreen[IncidentDraft | None]):
+class DeclareScreen(Dialog[IncidentDraft | None]):
     """The declare form. Dismisses an IncidentDraft on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """

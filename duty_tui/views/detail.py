@@ -10,12 +10,12 @@ from typing import ClassVar
 
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(
         "detail.close",
         "detail.down",

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from duty_tui import text
@@ -26,6 +25,7 @@ from duty_tui.models import ChatMessage
 from duty_tui.text.timefmt import day_clock
 from duty_tui.views.comment import DiscardScreen, cancel_editing
 from duty_tui.views.detail import DetailScreen
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.editors import PlainTextArea
@@ -41,7 +41,7 @@ class DiscardHandoverScreen(DiscardScreen):
         yield KeyBar()
 
 
-class HandoverScreen(ModalScreen[str | None]):
+class HandoverScreen(Dialog[str | None]):
     """The handover editor. Dismisses the text as written on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """

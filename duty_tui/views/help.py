@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
 from duty_tui.config.cover import EscalationContact
 from duty_tui.keymap import KEYS, display_key
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.key_bar import KeyBar
 
@@ -47,7 +47,7 @@ class SupportWays:
     escalation: Sequence[EscalationContact] = ()
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Keys and panes. Any of Esc, q or ? closes it."""
 
     DEFAULT_CSS = """

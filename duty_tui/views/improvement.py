@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from duty_tui import text
@@ -31,6 +30,7 @@ from duty_tui.rules.postmortem import (
     ImprovementStatus,
 )
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.editors import PlainInput
@@ -57,7 +57,7 @@ def _choices(values: Sequence[str], current: str | None) -> list[str]:
     return list(values) if current is None or current in values else [current, *values]
 
 
-class ImprovementScreen(ModalScreen[Improvement | None]):
+class ImprovementScreen(Dialog[Improvement | None]):
     """The improvement form. Dismisses the Improvement on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """

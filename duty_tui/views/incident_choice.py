@@ -17,12 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
 from duty_tui.models import Incident, IncidentPriority
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -48,7 +48,7 @@ def parse_case(value: str) -> tuple[str, str] | None:
     return vendor or OTHER_VENDOR, reference
 
 
-class ChoiceScreen(OptionPicker, ModalScreen[str | None]):
+class ChoiceScreen(OptionPicker, Dialog[str | None]):
     """Choose one of a few (id, row) items. Dismisses the chosen id, None when cancelled."""
 
     DEFAULT_CSS = """
@@ -105,7 +105,7 @@ def runbook_row(service: str, url: str) -> Content:
     )
 
 
-class CaseScreen(ModalScreen[tuple[str, str] | None]):
+class CaseScreen(Dialog[tuple[str, str] | None]):
     """A third-party case for the incident. Dismisses (vendor, reference), None when cancelled."""
 
     DEFAULT_CSS = """
@@ -149,7 +149,7 @@ class CaseScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class QuitWhileLeadingScreen(ModalScreen[bool]):
+class QuitWhileLeadingScreen(Dialog[bool]):
     """ "You lead an open incident: quit anyway? y/n" — dismisses True to quit."""
 
     DEFAULT_CSS = """

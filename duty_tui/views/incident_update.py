@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -30,6 +29,7 @@ from duty_tui import text
 from duty_tui.models import IncidentStatus
 from duty_tui.views.assign import MATCH_STYLE, fuzzy
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.kept import keep_installed
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
@@ -71,7 +71,7 @@ class _Discard(DiscardScreen):
         yield KeyBar()
 
 
-class UpdateScreen(ModalScreen[UpdateDraft | None]):
+class UpdateScreen(Dialog[UpdateDraft | None]):
     """The update editor. Dismisses an UpdateDraft on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """
@@ -159,7 +159,7 @@ class UpdateScreen(ModalScreen[UpdateDraft | None]):
         cancel_editing(self, edited=edited, ask=_Discard("update"), back_to=self.editor)
 
 
-class _TextScreen(ModalScreen[str | None]):
+class _TextScreen(Dialog[str | None]):
     """A titled editor for one text: ctrl+s dismisses it stripped (refused when empty), Esc cancels."""
 
     DEFAULT_CSS = """
@@ -253,7 +253,7 @@ def _marked(value: str, positions: tuple[int, ...]) -> Content:
     return shown
 
 
-class LeadScreen(OptionPicker, ModalScreen[str | None]):
+class LeadScreen(OptionPicker, Dialog[str | None]):
     """Hand the lead over: type to search the team, Enter picks (dismisses the Slack id), Esc cancels."""
 
     DEFAULT_CSS = """

@@ -28,7 +28,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from duty_tui import text
@@ -38,6 +37,7 @@ from duty_tui.rules.flow_figures import Summary
 from duty_tui.rules.happiness import HappinessReport
 from duty_tui.rules.incident_metrics import IncidentReport
 from duty_tui.text.timefmt import day_clock
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.board_flow import BoardFlow
 from duty_tui.widgets.content import content
@@ -91,7 +91,7 @@ def strip_row(found: CheckAvailability, days: Sequence[float | None], latency_wi
     )
 
 
-class MetricsScreen(ModalScreen[None]):
+class MetricsScreen(Dialog[None]):
     """The figures for one period. Calls `on_period(days)` when another period is picked and
     `on_refresh()` on `r`; the desk answers with `show_*`."""
 

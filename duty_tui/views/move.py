@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
 from duty_tui.models import StatusCategory, Transition
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.fetch import fetch
 from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
@@ -48,7 +48,7 @@ def grouped(transitions: Sequence[Transition]) -> list[tuple[str, str, list[Tran
     return [group for group in groups if group[2]]
 
 
-class MoveScreen(ModalScreen[Transition | None]):
+class MoveScreen(Dialog[Transition | None]):
     """Pick a transition. Enter moves the ticket (dismisses the transition), Esc cancels (None)."""
 
     DEFAULT_CSS = """

@@ -1,6 +1,6 @@
 """The keys every searchable picker shares (assign, react, incident lead): move, page, pick, click, cancel.
 
-A picker screen lists `shown` in its `options` OptionList and mixes this in before `ModalScreen`; it
+A picker screen lists `shown` in its `options` OptionList and mixes this in before `Dialog`; it
 says what picking a shown item dismisses with by overriding `picked` (the item itself by default).
 """
 

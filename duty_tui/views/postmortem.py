@@ -24,13 +24,13 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
 from duty_tui.models import Incident
 from duty_tui.rules.postmortem import IMPROVEMENT_STATUSES, Improvement
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.improvement import ImprovementScreen
 from duty_tui.views.picker import OptionPicker
 from duty_tui.widgets.bindings import bindings
@@ -76,7 +76,7 @@ def row_keys(improvements: Sequence[Improvement]) -> list[str]:
     return keys
 
 
-class DeleteImprovementScreen(ModalScreen[bool]):
+class DeleteImprovementScreen(Dialog[bool]):
     """ "Delete this improvement? y/n": y deletes (True); n or Esc keeps it (False)."""
 
     DEFAULT_CSS = """
@@ -105,7 +105,7 @@ class DeleteImprovementScreen(ModalScreen[bool]):
         self.dismiss(delete)
 
 
-class BoardScreen(OptionPicker, ModalScreen[int | None]):
+class BoardScreen(OptionPicker, Dialog[int | None]):
     """Which Jira board the improvement's ticket goes to: Enter picks (dismisses its id), Esc cancels."""
 
     DEFAULT_CSS = """
@@ -155,7 +155,7 @@ class ImprovementTable(KeyedTable[Row]):
     """The improvements, in the list's order, keyed by id."""
 
 
-class PostmortemScreen(ModalScreen[None]):
+class PostmortemScreen(Dialog[None]):
     """The postmortem of one incident: its improvements (edited here) and the draft (rendered by the
     desk). Calls back; never writes anything itself."""
 

@@ -19,13 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
 from duty_tui.models import NewTicket
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
@@ -46,7 +46,7 @@ class DiscardTicketScreen(DiscardScreen):
         yield KeyBar()
 
 
-class RaiseTicketScreen(ModalScreen[NewTicket | None]):
+class RaiseTicketScreen(Dialog[NewTicket | None]):
     """The new-ticket form. Dismisses a NewTicket on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = """

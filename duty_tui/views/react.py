@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_tui import text
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.picker import OptionPicker
 from duty_tui.views.reply import safe_content
 from duty_tui.widgets.bindings import bindings
@@ -69,7 +69,7 @@ def search(query: str, limit: int = SHOWN_LIMIT) -> list[str]:
     return [*starts, *contains][:limit]
 
 
-class ReactionPicker(OptionPicker, ModalScreen[str | None]):
+class ReactionPicker(OptionPicker, Dialog[str | None]):
     """Pick an emoji. Enter dismisses the highlighted name (no colons), Esc dismisses None."""
 
     DEFAULT_CSS = """

@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Static
 
 from duty_tui import text
 from duty_tui.models import ReplyDraft
 from duty_tui.views.comment import DiscardScreen, cancel_editing
+from duty_tui.views.dialog import Dialog
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.editors import PlainTextArea
@@ -55,7 +55,7 @@ class DiscardReplyScreen(DiscardScreen):
         yield KeyBar()
 
 
-class ReplyScreen(ModalScreen[ReplyDraft | None]):
+class ReplyScreen(Dialog[ReplyDraft | None]):
     """The reply editor. Dismisses a ReplyDraft (text stripped) on ctrl+s, None when cancelled."""
 
     DEFAULT_CSS = f"""

@@ -17,19 +17,19 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from duty_tui import text
 from duty_tui.models import ChatMessage
 from duty_tui.text.timefmt import day_clock
+from duty_tui.views.dialog import Dialog
 from duty_tui.views.fetch import fetch
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.content import content
 from duty_tui.widgets.key_bar import KeyBar
 
 
-class ThreadScreen(ModalScreen[None]):
+class ThreadScreen(Dialog[None]):
     """One message and its replies. Esc closes."""
 
     DEFAULT_CSS = """
