@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -58,6 +58,7 @@ from duty_tui.sync.probes import ProbeLoop
 from duty_tui.sync.store_writer import StoreWriter
 from duty_tui.views.channel_dialogs import ChannelDialogs
 from duty_tui.views.cover import cover_form
+from duty_tui.views.dashboard import DashboardScreen
 from duty_tui.views.handover_dialogs import HandoverDialogs
 from duty_tui.views.incident_dialogs import IncidentDialogs
 from duty_tui.views.metrics import MetricsScreen
@@ -235,6 +236,20 @@ class DutyApp(App[None]):
         self.attention_facts = AttentionFacts()
 
     # -- layout ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return DashboardScreen()
+
+    if not TYPE_CHECKING:  # Textual's typed overloads stand; this only wraps them at run time
+
+        def push_screen(self, screen, *args, **kwargs):
+            """Textual's, without the dashboard's second full frame under a dialog (views/dashboard.py)."""
+            stack = self.screen_stack
+            under = stack[-1] if stack else None
+            if isinstance(under, DashboardScreen):
+                with under.going_under():
+                    return super().push_screen(screen, *args, **kwargs)
+            return super().push_screen(screen, *args, **kwargs)
 
     def compose(self) -> ComposeResult:
         yield self.status_bar

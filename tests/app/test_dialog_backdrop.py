@@ -6,9 +6,13 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from datetime import timedelta
+from typing import Any
 
+import pytest
 from rich.segment import Segment
 from rich.style import Style
+from textual._compositor import Compositor
 from textual.color import Color
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
@@ -16,6 +20,7 @@ from textual.screen import ModalScreen
 import duty_tui.views
 from duty_tui.app import DutyApp
 from duty_tui.views import dialog
+from duty_tui.views.declare_incident import DeclareScreen
 from duty_tui.views.dialog import Dialog, DimmedBackground
 from tests.support import Harness, screen_dump, settle
 
@@ -45,7 +50,7 @@ def test_the_same_segments_as_textuals_own_tint() -> None:
     assert again == list(BackgroundScreen.process_segments(SEGMENTS, Color(0, 0, 0, 0.3)))
 
 
-def test_the_table_of_tints_starts_again_when_full(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_table_of_tints_starts_again_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     dialog._tints.clear()
     monkeypatch.setattr(dialog, "TINTS_KEPT", 3)
     styles = [Segment(str(n), Style(color=f"#0000{n:02x}")) for n in range(5)]
@@ -76,3 +81,44 @@ async def test_an_open_dialog_paints_the_dimmed_dashboard(h: Harness) -> None:
         await pilot.pause()
         _, text = screen_dump(app)
         assert "LAA-" in text and "#laa-ops" in text  # the dashboard, under the help
+
+
+async def test_a_dialog_opens_in_one_full_frame_and_the_dashboard_still_changes_under_it(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames: list[str] = []
+    full_update = Compositor.render_full_update
+
+    def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+        frames.append(type(app.screen).__name__)
+        return full_update(compositor, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_full_update", counted)
+    app = DutyApp(h.runtime())
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, lambda: app.painted)
+        for _ in range(2):  # the second opening shows the kept dialog again, composed once
+            await pilot.pause(0.1)
+            frames.clear()
+            await pilot.press("I")
+            await settle(pilot, lambda: isinstance(app.screen, DeclareScreen))
+            await pilot.pause(0.1)
+            if len(frames) == 1:
+                break
+            await pilot.press("escape")
+            await settle(pilot, lambda: not isinstance(app.screen, Dialog))
+        # Textual's push_screen alone makes it two: the dashboard under it repainted whole
+        assert frames == ["DeclareScreen"]
+        _, before = screen_dump(app)
+        h.clock.advance(timedelta(minutes=7))
+        app.on_clock_tick()  # the tickets' ages change on the dashboard, under the dialog
+        await pilot.pause(0.1)
+        _, after = screen_dump(app)
+        changed = [
+            line for old, line in zip(before.splitlines(), after.splitlines(), strict=True) if old != line
+        ]
+        assert changed and all("LAA-" in line or "LM-" in line for line in changed)  # the ticket ages
+        assert isinstance(app.screen, Dialog)
+        await pilot.press("escape")
+        await settle(pilot, lambda: not isinstance(app.screen, Dialog))
+        assert app.screen.id == "_default"
