@@ -58,6 +58,7 @@ KEYS: Mapping[str, bytes] = {
 
 State = dict[str, Any]
 LISTS = ("ticket-table", "message-table")  # the dashboard's two tables, by id
+DASHBOARD = "DashboardScreen"  # the screen the dashboard is on, by class name
 
 
 class NeverHappened(AssertionError):
@@ -267,7 +268,7 @@ class Terminal:
         self.press(str(number))
         wanted = {1: "ticket-table", 2: "message-table"}.get(number)
         return self.wait(
-            lambda s: s["screen"] == "Screen" and (s["focused"] == wanted if wanted else True),
+            lambda s: s["screen"] == DASHBOARD and (s["focused"] == wanted if wanted else True),
             f"pane {number}",
         )
 
@@ -304,7 +305,9 @@ class Terminal:
             return scroll is None or scroll[0] >= scroll[1] - 0.5
 
         # A dialog focuses its scroll area once mounted: until then the state would describe the list below.
-        state = self.wait(lambda s: s["focused"] not in LISTS or s["screen"] == "Screen", "the focus settled")
+        state = self.wait(
+            lambda s: s["focused"] not in LISTS or s["screen"] == DASHBOARD, "the focus settled"
+        )
         for turned in range(limit):
             if done(state):
                 return turned

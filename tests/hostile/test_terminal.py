@@ -17,7 +17,7 @@ import time
 
 from tests.hostile.checks import assert_clean, judge, missing, shown
 from tests.hostile.stream import Painter
-from tests.hostile.terminal import SIZE, Terminal
+from tests.hostile.terminal import DASHBOARD, SIZE, Terminal
 from tests.hostile.world import BOT_TEXT, OMNIBUS, World
 from tests.support import CONTROL, HOSTILE, HOSTILE_BY_ID, HOSTILE_IDS, MARKUP_LIKE, probe
 
@@ -29,7 +29,7 @@ SERVICE_ERROR = "[@click=app.quit]boom[/] \x1b]52;c;aGFjaw==\x07 \x9b31m"
 def close(term: Terminal, key: str = "q") -> None:
     """Close the dialog (`q` where it closes one: Esc waits a moment to be sure it is not a sequence)."""
     term.press(key)
-    term.on("Screen")
+    term.on(DASHBOARD)
 
 
 def test_tickets_pane_and_its_dialogs_write_only_printable_text(hostile: World, terminal: Terminal) -> None:
@@ -177,7 +177,7 @@ def test_channel_pane_and_its_dialogs_write_only_printable_text(hostile: World, 
         term.settle(0.2)
     time.sleep(0.3)
     assert term.child.poll() is None, "clicking the text ran app.quit"
-    term.wait(lambda s: s["screen"] == "Screen", "the app still answering")
+    term.wait(lambda s: s["screen"] == DASHBOARD, "the app still answering")
 
     term.mark("quit")
     assert term.quit() == 0

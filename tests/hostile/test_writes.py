@@ -30,7 +30,7 @@ from tests.hostile.checks import (
     slack_words,
 )
 from tests.hostile.stream import Painter
-from tests.hostile.terminal import SIZE, Terminal
+from tests.hostile.terminal import DASHBOARD, SIZE, Terminal
 from tests.hostile.world import World
 from tests.support import HOSTILE_IDS, visible
 
@@ -58,14 +58,14 @@ def slack_posts(world: World, before: set[str]) -> list[dict[str, Any]]:
 def wait_sent(term: Terminal, what: str, landed: Callable[[], bool]) -> None:
     """Until the write has landed in the simulator, and the app has nothing left to send."""
     term.eventually(landed, what)
-    term.wait(lambda s: s["screen"] == "Screen" and s["outbox"] == 0 and s["pending"] == 0, what, 30)
+    term.wait(lambda s: s["screen"] == DASHBOARD and s["outbox"] == 0 and s["pending"] == 0, what, 30)
 
 
 def choose_incident(term: Terminal) -> None:
     term.on("ChoiceScreen")
     term.settle(0.1)
     term.press("enter")
-    term.on("Screen")
+    term.on(DASHBOARD)
 
 
 def test_what_duty_tui_posts_stays_literal(hostile: World, terminal: Terminal) -> None:
@@ -171,7 +171,7 @@ def test_what_duty_tui_posts_stays_literal(hostile: World, terminal: Terminal) -
     term.on("IncidentScreen")
     term.settle(0.2)
     term.press("escape")
-    term.on("Screen")
+    term.on(DASHBOARD)
 
     term.mark("update")
     count = len(posts())
@@ -186,7 +186,7 @@ def test_what_duty_tui_posts_stays_literal(hostile: World, terminal: Terminal) -
     term.paste(TYPED)
     term.settle(0.1)
     term.press("ctrl+s")
-    term.on("Screen")
+    term.on(DASHBOARD)
 
     term.mark("resolve")
     count = len(posts())
@@ -201,7 +201,7 @@ def test_what_duty_tui_posts_stays_literal(hostile: World, terminal: Terminal) -
     term.loaded("MetricsScreen", timeout=30)
     term.settle(0.2)
     term.press("escape")
-    term.on("Screen")
+    term.on(DASHBOARD)
 
     term.mark("postmortem")
     term.press("P")
@@ -215,7 +215,7 @@ def test_what_duty_tui_posts_stays_literal(hostile: World, terminal: Terminal) -
     term.wait(lambda s: any(world.postmortems.glob("*.md")), "the draft exported")
     term.settle(0.2)
     term.press("escape")
-    term.on("Screen")
+    term.on(DASHBOARD)
 
     term.mark("handover")
     count = len(posts())
