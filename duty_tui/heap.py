@@ -9,10 +9,13 @@ Two things the soak benchmark (benchmarks/soak.py) measured and this module answ
   - `settle()`, once after the first paint, collects and then `gc.freeze()`s what start-up built and
     keeps for the day (modules, classes, Textual's CSS: about 120,000 of the 195,000 objects), out of
     the collector's sight, as Python's documentation suggests for long-lived processes.
-  - It then raises the youngest generation's threshold from 700 to 10,000 allocations. A full
-    collection runs every tenth collection of the middle generation, so at 700 the soak day ran one
-    every few minutes (most of its stalls over 50 ms), each promoting rendered lines that would have
-    died young; at 10,000 it runs a few times a day, and a young collection still takes 1–3 ms.
+  - It then raises the youngest generation's threshold from 700 to 10,000 allocations. CPython runs
+    a full collection once enough objects have been promoted into the oldest generation (a quarter
+    of what the last full collection left there, and no sooner than every tenth collection of the
+    middle one). At 700, rendered lines and messages alive at the moment of a young collection were
+    promoted by the thousand, and the soak day ran a full collection every few minutes (most of its
+    stalls over 50 ms); collected ten times less often, most of them have died by then, and the day
+    runs a few. A young collection still takes 1–3 ms.
   - `strip_cycles.install()` (at construction, before the first paint): a rendered line Textual kept
     in its own cache was a reference cycle, half the garbage of every full collection.
 

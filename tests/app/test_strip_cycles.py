@@ -40,6 +40,23 @@ def test_installed_once_and_answers_as_textual_does() -> None:
     assert [part.text for part in whole.divide(iter([6, 17, 99]))] == ["LAA-1 ", "Portal down"]
 
 
+@pytest.mark.parametrize(
+    "cuts",
+    [[], [17], [22], [17, 17], [6, 17], [3, 6, 17, 40], (17,), [0], [17.0]],
+    ids=repr,
+)
+def test_every_cut_gives_what_textual_gives(cuts: list[int]) -> None:
+    strip_cycles.install()
+    textual = Strip.divide.__wrapped__  # type: ignore[attr-defined]
+    for strip in (line(), Strip([], 0)):
+        ours = [
+            (part.text, part.cell_length)
+            for part in strip.divide(list(cuts) if isinstance(cuts, list) else cuts)
+        ]
+        theirs = [(part.text, part.cell_length) for part in textual(strip, cuts)]
+        assert ours == theirs
+
+
 @pytest.mark.usefixtures("no_collector")
 def test_a_line_divided_into_itself_is_freed_when_dropped() -> None:
     strip_cycles.install()
