@@ -75,6 +75,7 @@ class Terminal:
         self.times: list[tuple[str, float]] = []  # (label, when) at each step, for a slow test's report
         self.state: State = {}
         self.states = 0
+        self.state_error: tuple[float, str] | None = None  # the last report the app could not make, and when
         self._lock = threading.Lock()
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
@@ -146,8 +147,10 @@ class Terminal:
             *lines, pending = pending.split(b"\n")
             for line in lines:
                 found = json.loads(line)
-                if "error" not in found:
-                    with self._lock:
+                with self._lock:
+                    if "error" in found:
+                        self.state_error = (time.monotonic(), str(found["error"]))
+                    else:
                         self.state = found
                         self.states += 1
 
@@ -186,7 +189,16 @@ class Terminal:
                     f"duty-tui exited ({self.child.returncode}) waiting for {what}: {self.tail()}"
                 )
             time.sleep(0.02)
-        raise NeverHappened(f"never {what}: last state {_brief(self.state)}\n{self.screen()}")
+        last = f"last state {_brief(self.state)}{self._why_no_state()}"
+        raise NeverHappened(f"never {what}: {last}\n{self.screen()}")
+
+    def _why_no_state(self) -> str:
+        """When the app stopped reporting its state: the reports it could not make say why."""
+        with self._lock:
+            error = self.state_error
+        if error is None:
+            return ""
+        return f"; the app's last failed report, {time.monotonic() - error[0]:.1f} s ago: {error[1]}"
 
     def eventually(self, condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
         """Until `condition` (about the simulators, say) holds, while the app keeps running."""
@@ -199,7 +211,9 @@ class Terminal:
                     f"duty-tui exited ({self.child.returncode}) waiting for {what}: {self.tail()}"
                 )
             time.sleep(0.03)
-        raise NeverHappened(f"never {what}: last state {_brief(self.state)}\n{self.screen()}")
+        raise NeverHappened(
+            f"never {what}: last state {_brief(self.state)}{self._why_no_state()}\n{self.screen()}"
+        )
 
     def frame_after(self, state: State) -> State:
         """Until the app has written to the terminal since it reported `state` (taken before a key was sent,
