@@ -88,9 +88,7 @@ class UpdateScreen(Dialog[UpdateDraft | None]):
 
     def __init__(self, incident_title: str, status: IncidentStatus, broadcast: bool = False) -> None:
         super().__init__()
-        self.incident_title = incident_title
-        self.initial_status = status if status in UPDATE_STATUSES else IncidentStatus.INVESTIGATING
-        self.initial_broadcast = broadcast
+        self._for_incident(incident_title, status, broadcast)
         self.editor = PlainTextArea(TEMPLATE, soft_wrap=True, show_line_numbers=False, id="update-text")
         self.status = Select(
             [(Content(s.value), s.value) for s in UPDATE_STATUSES],
@@ -118,9 +116,7 @@ class UpdateScreen(Dialog[UpdateDraft | None]):
     def reopen(self, incident_title: str, status: IncidentStatus, broadcast: bool = False) -> None:
         """The kept editor (`views.kept`) opened again, as a new one would open: the template, the
         incident's status, the broadcast box as asked; the last update's words and choices gone."""
-        self.incident_title = incident_title
-        self.initial_status = status if status in UPDATE_STATUSES else IncidentStatus.INVESTIGATING
-        self.initial_broadcast = broadcast
+        self._for_incident(incident_title, status, broadcast)
         self.box.border_title = _heading("Incident update", incident_title)
         self.editor.load_text(TEMPLATE)  # the last update's words and undo history go
         self.editor.move_cursor((0, len("What we know:")))
@@ -129,6 +125,12 @@ class UpdateScreen(Dialog[UpdateDraft | None]):
         self.status.expanded = False
         self.broadcast.value = broadcast
         self.set_focus(None)  # as it shows, Textual focuses AUTO_FOCUS (the text), as for a new editor
+
+    def _for_incident(self, incident_title: str, status: IncidentStatus, broadcast: bool) -> None:
+        """What one opening is about: set when built, and again each time the kept editor reopens."""
+        self.incident_title = incident_title
+        self.initial_status = status if status in UPDATE_STATUSES else IncidentStatus.INVESTIGATING
+        self.initial_broadcast = broadcast
 
     def chosen_status(self) -> IncidentStatus:
         value = self.status.value
