@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from duty_tui.models import Person, Write
+from duty_tui.models import Person, Ticket, Write
 from duty_tui.sync.outbox import OutboxProgress
 
 
 class WritesQueued(Message):
     """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
 
-    def __init__(self, writes: list[Write], pending: int) -> None:
+    def __init__(self, writes: list[Write], pending: int, version: int = 0) -> None:
         super().__init__()
         self.writes = writes
         self.pending = pending
+        self.version = version  # the store's version once it had them (`Database.version`)
 
 
 class WritesNotStored(Message):
@@ -37,6 +38,16 @@ class OutboxProgressed(Message):
     def __init__(self, progress: OutboxProgress) -> None:
         super().__init__()
         self.progress = progress
+
+
+class TicketsReread(Message):
+    """Tickets read again after a reading of them was dropped (`ticket_readings`): each key's ticket, or
+    None when the cache no longer has it."""
+
+    def __init__(self, tickets: dict[str, Ticket | None], version: int) -> None:
+        super().__init__()
+        self.tickets = tickets
+        self.version = version
 
 
 class PeopleFound(Message):

@@ -28,9 +28,11 @@ from duty_tui.desks.ticket_messages import (
     OutboxProgressed,
     PendingWritesChanged,
     PeopleFound,
+    TicketsReread,
     WritesNotStored,
     WritesQueued,
 )
+from duty_tui.desks.ticket_readings import Admitted, TicketReadings
 from duty_tui.desks.ui import DeskUI, post_from_thread
 from duty_tui.messages import SourcePolled
 from duty_tui.models import Person, Ticket, TicketDetail, Transition, Write, WriteKind, ts_key
@@ -83,6 +85,7 @@ class TicketDesk(Vertical):
         self._confirm: tuple[str, TicketAction] | None = None
         self._confirm_until = 0.0
         self._before: dict[str, Ticket] = {}  # each queued keypress's ticket as it was, to undo
+        self.readings = TicketReadings()  # never an older reading over a newer one
         self._pause = threading.Event()  # never set: a wait the store writer can take between tries
         self._drafts: list[tuple[Write, Ticket | None]] = []  # refused comments to reopen
         self._drafts_timer: Timer | None = None
@@ -277,6 +280,7 @@ class TicketDesk(Vertical):
         ticket = self.pane.ticket(writes[0].key)
         if ticket is not None:
             self._before[writes[0].batch] = ticket
+            self.readings.keypress(ticket.key)
             self.pane.apply([with_writes(ticket, writes)], [])
         self._pending(self.pending + len(writes), self.note)
         self.store_writer.submit(partial(self._store, writes, used))  # stored in keypress order
@@ -291,10 +295,11 @@ class TicketDesk(Vertical):
             return
         if used is not None:
             store.people.mark_used(used, self.runtime.now())
-        post_from_thread(self, WritesQueued(stored, store.outbox.count_pending()))
+        post_from_thread(self, WritesQueued(stored, store.outbox.count_pending(), store.db.version))
 
     def on_writes_queued(self, message: WritesQueued) -> None:
-        self._before.pop(message.writes[0].batch, None)
+        if self._before.pop(message.writes[0].batch, None) is not None:
+            self.readings.stored(message.writes[0].key, message.version)
         if message.pending != self.pending:  # mostly the count the keypress already showed: no news
             self._pending(message.pending, self.note)
         if self.sender is not None:
@@ -305,6 +310,7 @@ class TicketDesk(Vertical):
         first = message.writes[0]
         before = self._before.pop(first.batch, None)
         if before is not None:
+            self.readings.not_stored(before.key)
             self.pane.apply([before], [])
         self._pending(self.pending - len(message.writes), self.note)
         self.ui.notify(
@@ -323,7 +329,7 @@ class TicketDesk(Vertical):
         outcome = message.outcome
         if isinstance(outcome, TicketsPolled):
             self.jira_answered()
-            self.pane.apply(outcome.changed, outcome.removed)
+            self._show(self.readings.admit(outcome.changed, outcome.removed, outcome.version))
             self.pane.show_status(outcome.status)
         elif isinstance(outcome, PollFailed):
             self.pane.show_status(outcome.status)
@@ -336,11 +342,8 @@ class TicketDesk(Vertical):
     def on_outbox_progressed(self, message: OutboxProgressed) -> None:
         progress = message.progress
         self._pending(progress.pending, progress.retrying if progress.pending else None)
-        ticket = progress.ticket
-        if ticket is not None and ticket.boards:
-            self.pane.apply([ticket], [])
-        elif ticket is not None:
-            self.pane.apply([], [ticket.key])  # no longer listed: assigned elsewhere, or done
+        if progress.ticket is not None:
+            self._show_read({progress.ticket.key: progress.ticket}, progress.version)
         if progress.stuck:
             self.ui.notify(
                 f"Still trying to {progress.write.describe()}: {progress.retrying}. duty-tui keeps the "
@@ -352,6 +355,28 @@ class TicketDesk(Vertical):
             )
         if progress.failure:
             self._refused(progress)
+
+    def _show(self, admitted: Admitted) -> None:
+        """Put what a reading may show on the pane; read again what it could not say."""
+        if admitted.changed or admitted.removed:
+            self.pane.apply(admitted.changed, admitted.removed)
+        if admitted.again:  # after the writes already queued to the store writer: it runs jobs in order
+            self.store_writer.submit(partial(self._reread, admitted.again))
+
+    def _reread(self, keys: tuple[str, ...]) -> None:
+        """On the store writer's thread."""
+        tickets, version = self.runtime.store.tickets.dated(keys)
+        post_from_thread(self, TicketsReread(tickets, version))
+
+    def on_tickets_reread(self, message: TicketsReread) -> None:
+        self._show_read(message.tickets, message.version)
+
+    def _show_read(self, tickets: dict[str, Ticket | None], version: int) -> None:
+        """Tickets read from the store: those a board lists on the pane, the rest (assigned elsewhere,
+        done, or no longer cached) off it."""
+        listed = [t for t in tickets.values() if t is not None and t.boards]
+        gone = [key for key, t in tickets.items() if t is None or not t.boards]
+        self._show(self.readings.admit(listed, gone, version))
 
     def _refused(self, progress: OutboxProgress) -> None:
         write = progress.write

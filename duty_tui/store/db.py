@@ -115,6 +115,8 @@ class Database:
         self.lock = threading.RLock()
         self.conn = _open_private(path, self.faults)
         self._utils: sqlite_utils.Database | None = None
+        self._commits = 0  # transactions committed through `write()` (see `version`)
+        self._writing = 0  # how deep in `write()` the thread holding the lock is
         try:
             self.set_busy_timeout(BUSY_TIMEOUT_SECONDS)
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -133,6 +135,15 @@ class Database:
             self.conn.close()
 
     # -- reading ------------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """Which state of the store a read made now sees: the count of transactions committed through
+        `write()` (inside one, the count it will commit as). Read it under `lock`, with the reads it
+        dates: of two readings on different threads, the one with the higher version is the newer, and
+        equal versions saw the same state (the UI uses it to never show an older reading over a newer)."""
+        with self.lock:
+            return self._commits + (1 if self._writing else 0)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self.lock:
@@ -169,16 +180,21 @@ class Database:
         with self.lock:
             utils = self.utils
             outermost = not self.conn.in_transaction
+            self._writing += 1
             try:
                 with utils.atomic():
                     yield utils
                     if outermost:
                         self._injected_fault()
+                if outermost:
+                    self._commits += 1
             except sqlite3.OperationalError as error:
                 fault = self.fault(error)
                 if fault is None or fault is error:
                     raise
                 raise fault from error
+            finally:
+                self._writing -= 1
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

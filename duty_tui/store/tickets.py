@@ -74,6 +74,11 @@ class Tickets:
         )
         return self._overlay([ticket_from_row(rows[0])])[0] if rows else None
 
+    def dated(self, keys: Iterable[str]) -> tuple[dict[str, Ticket | None], int]:
+        """Each key's ticket as `get` reads it, and the store's version they were read at (one reading)."""
+        with self.db.lock:
+            return {key: self.get(key) for key in keys}, self.db.version
+
     def _overlay(self, tickets: list[Ticket]) -> list[Ticket]:
         """Tickets as the engineer should see them: the stored state plus their pending writes."""
         if not tickets:

@@ -107,6 +107,7 @@ class JiraPoller:
                     removed.add(key)
                     changed.pop(key, None)
             self.store.cursors.set(CURSOR, now.isoformat())
+            version = self.store.db.version  # what this transaction commits as: the changed tickets' reading
         if full:
             self._last_full = now
         self._maybe_prune(now)
@@ -117,6 +118,7 @@ class JiraPoller:
             full,
             replace(status, last_success=now),
             resolved=tuple(sorted(resolved)),
+            version=version,
         )
 
     def _full(self, boards: Boards, categories: dict[str, str], cancelled: Callable[[], bool]) -> Fetched:

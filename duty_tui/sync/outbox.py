@@ -80,6 +80,7 @@ class OutboxProgress:
     retrying: str | None = None  # why it will try again later: a clause, the messages end the sentence
     cancelled: tuple[Write, ...] = ()
     stuck: bool = False  # it has failed many times: tell the engineer (once) instead of retrying quietly
+    version: int = 0  # the store's version `ticket` was read at (`Database.version`)
 
 
 class OutboxWriter(Loop):
@@ -228,7 +229,8 @@ class OutboxWriter(Loop):
             delivery.confirmed(write, unrecorded.delivered, unrecorded.at)
         self._unrecorded.remove(unrecorded)
         self._stuck.discard(write.uid)
-        self.emit(OutboxProgress(write, delivery.shown(write), self.store.outbox.count_pending()))
+        shown, version = self._shown(delivery, write)
+        self.emit(OutboxProgress(write, shown, self.store.outbox.count_pending(), version=version))
 
     def _store_refused(self, fault: StoreFault) -> float:
         """The store would not take a write: send nothing more until it does, and say why (a toast once,
@@ -241,19 +243,26 @@ class OutboxWriter(Loop):
             pending = self.store.outbox.pending()
             waiting = self._unrecorded[0].write if self._unrecorded else (pending[0] if pending else None)
             if waiting is not None:
-                delivery = self.deliveries.get(waiting.service)
+                shown, version = self._shown(self.deliveries.get(waiting.service), waiting)
                 self.emit(
                     OutboxProgress(
                         waiting,
-                        _shown(delivery, waiting),
+                        shown,
                         len(pending),
                         retrying=fault.sentence.rstrip("."),
                         stuck=first_time,
+                        version=version,
                     )
                 )
         except sqlite3.Error:  # the store cannot even be read: the next step tries again
             log.exception("outbox: could not read the store")
         return STORE_RETRY_SECONDS
+
+    def _shown(self, delivery: Delivery | None, write: Write) -> tuple[Ticket | None, int]:
+        """The write's target as now shown, and the store's version it was read at (one reading: the UI
+        drops a reading older than the one a row shows, `desks.ticket_readings`)."""
+        with self.store.db.lock:
+            return (delivery.shown(write) if delivery is not None else None), self.store.db.version
 
     def _failed(self, write: Write, error: SourceError, delivery: Delivery | None) -> None:
         now = self.clock.now()
@@ -262,13 +271,17 @@ class OutboxWriter(Loop):
             cancelled = self.store.outbox.fail(write, error.message, now)
             log.warning("outbox: %s refused: %s", write.describe(), error.message)
             self._stuck.discard(write.uid)
+            shown, version = self._shown(
+                delivery, write
+            )  # after the failure: the optimistic change is undone
             self.emit(
                 OutboxProgress(
                     write,
-                    _shown(delivery, write),  # read after the failure: the optimistic change is undone
+                    shown,
                     self.store.outbox.count_pending(),
                     failure=error.message,
                     cancelled=tuple(cancelled),
+                    version=version,
                 )
             )
             return
@@ -281,13 +294,15 @@ class OutboxWriter(Loop):
         stuck = write.attempts >= STUCK_AFTER_ATTEMPTS and write.uid not in self._stuck
         if stuck:
             self._stuck.add(write.uid)
+        shown, version = self._shown(delivery, write)
         self.emit(
             OutboxProgress(
                 write,
-                _shown(delivery, write),
+                shown,
                 self.store.outbox.count_pending(),
                 retrying=error.message.rstrip("."),
                 stuck=stuck,
+                version=version,
             )
         )
 
@@ -308,7 +323,3 @@ def _target(write: Write) -> tuple[Service, str]:
 
 def _due(write: Write, now: datetime) -> bool:
     return write.next_attempt_at is None or write.next_attempt_at <= now
-
-
-def _shown(delivery: Delivery | None, write: Write) -> Ticket | None:
-    return delivery.shown(write) if delivery is not None else None

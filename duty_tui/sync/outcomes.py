@@ -20,6 +20,7 @@ class TicketsPolled:
     # Tickets this poll saw in a Done-category status: an incremental poll returns those that just closed
     # (the happiness asks of the requests they were raised from follow).
     resolved: tuple[str, ...] = ()
+    version: int = 0  # the store's version `changed` was read at (`Database.version`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from duty_tui.models import Ticket
@@ -11,31 +11,15 @@ from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.facts import TicketFacts
 from duty_tui.rules.sla import acknowledge_deadline
 from duty_tui.rules.triage import TriageRules, classify
+from tests.factories import make_ticket
 
 CAL = SupportCalendar(ZoneInfo("Europe/London"))
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 RULES = TriageRules()
 
 
-def ticket(**changes: object) -> Ticket:
-    base = Ticket(
-        key="LAA-1",
-        id="1",
-        summary="CCMS UAT is slow",
-        status="To Do",
-        status_category="new",
-        priority="Medium",
-        issue_type="Task",
-        created=NOW,
-        updated=NOW,
-        reporter="R",
-        assignee_id=None,
-        assignee=None,
-        components=(),
-        labels=(),
-        url="u",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+def ticket(**changes: Any) -> Ticket:
+    return make_ticket(NOW, **{"summary": "CCMS UAT is slow", **changes})
 
 
 def test_each_version_gets_the_facts_a_fresh_derivation_gives() -> None:

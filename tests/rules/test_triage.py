@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from duty_tui.models import Ticket
 from duty_tui.rules.triage import Rule, TriageRules, classify, detect, order_key, severity
+from tests.factories import make_ticket
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 RULES = TriageRules()
 
 
-def ticket(summary: str = "x", priority: str = "Medium", **changes: object) -> Ticket:
-    base = Ticket(
-        key="LAA-1",
-        id="1",
-        summary=summary,
-        status="To Do",
-        status_category="new",
-        priority=priority,
-        issue_type="Task",
-        created=NOW,
-        updated=NOW,
-        reporter="R",
-        assignee_id=None,
-        assignee=None,
-        components=(),
-        labels=(),
-        url="u",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+def ticket(summary: str = "x", priority: str = "Medium", **changes: Any) -> Ticket:
+    return make_ticket(NOW, summary=summary, priority=priority, **changes)
 
 
 @pytest.mark.parametrize(

@@ -17,29 +17,14 @@ from duty_tui.rules.listing import awaiting_triage
 from duty_tui.store import Store, StoreError
 from duty_tui.store.schema import SCHEMA_VERSION
 from tests.conftest import MORNING
+from tests.factories import make_ticket
 
 NOW = MORNING
 
 
 def ticket(key: str, **changes: object) -> Ticket:
-    base = Ticket(
-        key=key,
-        id=key.split("-")[1],
-        summary=f"summary {key}",
-        status="To Do",
-        status_category="new",
-        priority="Medium",
-        issue_type="Task",
-        created=NOW - timedelta(hours=1),
-        updated=NOW,
-        reporter="Ann",
-        assignee_id=None,
-        assignee=None,
-        components=("laa-6dg-support",),
-        labels=("prod",),
-        url=f"https://j/browse/{key}",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    base = {"created": NOW - timedelta(hours=1), "reporter": "Ann", "components": ("laa-6dg-support",)}
+    return make_ticket(NOW, key=key, **{**base, "labels": ("prod",), **changes})
 
 
 @pytest.fixture
@@ -180,3 +165,30 @@ def test_safe_from_many_threads(boards: Store) -> None:
         thread.join()
     assert errors == []
     assert len(boards.tickets.on_list()) == 120
+
+
+def test_the_version_dates_readings_made_on_any_thread(boards: Store) -> None:
+    """`Database.version` is what lets the UI drop an older reading that arrives after a newer one."""
+    db = boards.db
+    start = db.version
+    poll(boards, 262, [ticket("LAA-1")])
+    assert db.version == start + 1
+    with boards.transaction():
+        inside = db.version  # what the transaction will commit as
+        with boards.transaction():  # nested: one commit
+            assert db.version == inside
+    assert inside == start + 2 == db.version
+    with pytest.raises(RuntimeError), boards.transaction():
+        raise RuntimeError  # rolled back: no new state, no new version
+    assert db.version == start + 2
+    seen: list[int] = []
+    with db.lock:  # another thread's commit waits for a reading under the lock...
+        other = threading.Thread(target=poll, args=(boards, 262, [ticket("LAA-2")]))
+        other.start()
+        other.join(0.2)
+        tickets, version = boards.tickets.dated(["LAA-1", "LAA-2"])
+        seen.append(version)
+        assert tickets["LAA-2"] is None and version == start + 2
+    other.join()
+    tickets, version = boards.tickets.dated(["LAA-2"])
+    assert tickets["LAA-2"] is not None and version == seen[0] + 1  # ...and is newer than it
