@@ -30,7 +30,7 @@ from duty_tui.desks.boards import watched_boards
 from duty_tui.desks.channel_messages import BoardsLoaded, ChannelCached, MessageReloaded, PermalinkFound
 from duty_tui.desks.happiness import HappinessDesk
 from duty_tui.desks.intents import ChannelRead, MessageIntent, OlderMessagesWanted, ThreadWanted
-from duty_tui.desks.queueing import store_writes
+from duty_tui.desks.queueing import pending_count, store_writes
 from duty_tui.desks.ticket_collaborators import Sender
 from duty_tui.desks.ticket_messages import (
     OutboxProgressed,
@@ -543,12 +543,13 @@ class ChannelDesk(Vertical):
         except sqlite3.Error as error:
             post_from_thread(self, WritesNotStored(writes, error))
             return
-        post_from_thread(self, WritesQueued(stored, store.outbox.count_pending()))
+        post_from_thread(self, WritesQueued(stored, pending_count(store)))
 
     def on_writes_queued(self, message: WritesQueued) -> None:
         message.stop()
         self._replace_pending(message.writes)
-        self.post_message(PendingWritesChanged(message.pending, None))
+        if message.pending is not None:
+            self.post_message(PendingWritesChanged(message.pending, None))
         if self.sender is not None:
             self.sender.wake()
 

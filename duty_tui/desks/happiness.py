@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from duty_tui.desks.queueing import store_writes
+from duty_tui.desks.queueing import pending_count, store_writes
 from duty_tui.models import ChatMessage, Write, ts_key
 from duty_tui.rules.actions import Actor
 from duty_tui.rules.happiness_asks import ask_write, asks_for_resolved, is_ask, mark_done
@@ -27,7 +27,7 @@ from duty_tui.sync.store_writer import StoreWriter
 
 log = logging.getLogger(__name__)
 
-Queued = Callable[[list[Write], int], None]  # called on the store writer's thread: (stored writes, pending)
+Queued = Callable[[list[Write], int | None], None]  # on the store writer's thread: (stored writes, pending)
 
 
 def new_id() -> str:
@@ -82,4 +82,4 @@ class HappinessDesk:
             # Not asked: a later poll that still sees the ticket done (usually the next) tries again.
             log.exception("happiness: could not store the asks for %s", ", ".join(keys))
             return
-        self.queued(stored, store.outbox.count_pending())
+        self.queued(stored, pending_count(store))

@@ -6,6 +6,7 @@ desk is told the writes could not be saved; nothing is sent that was not stored 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from duty_tui.models import Write
 from duty_tui.store import Store
 from duty_tui.store.db import StoreFault
 from duty_tui.sync.loop import backoff
+
+log = logging.getLogger(__name__)
 
 STORE_ATTEMPTS = 4
 STORE_RETRY_SECONDS = 0.5
@@ -38,3 +41,13 @@ def store_writes(
                 raise
             pause.wait(backoff(attempt, STORE_RETRY_SECONDS))
     raise AssertionError("unreachable")
+
+
+def pending_count(store: Store) -> int | None:
+    """How many writes wait, read after storing some; None when the store cannot say. The writes are
+    stored either way, and the desk must hear that they are (its rows wait for it)."""
+    try:
+        return store.outbox.count_pending()
+    except sqlite3.Error:
+        log.warning("could not count the writes waiting", exc_info=True)
+        return None

@@ -16,10 +16,10 @@ from duty_tui.sync.outbox import OutboxProgress
 class WritesQueued(Message):
     """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
 
-    def __init__(self, writes: list[Write], pending: int, version: int = 0) -> None:
+    def __init__(self, writes: list[Write], pending: int | None, version: int = 0) -> None:
         super().__init__()
         self.writes = writes
-        self.pending = pending
+        self.pending = pending  # how many wait now; None when the store could not count them
         self.version = version  # the store's version once it had them (`Database.version`)
 
 

@@ -10,8 +10,9 @@ row until the next poll (and an older reading could hide a newer one the same wa
 Each store reading carries the store's version (`Database.version`): a reading with a higher version
 saw every commit the lower one saw, so a reading older than the row's is simply dropped. A reading
 made before a keypress's writes were stored knows nothing of them, and the row shows them: it is
-dropped too, and the desk reads those tickets again after the writes are stored (the store writer
-runs jobs in order), so what else it said (another engineer's comment) is not lost.
+dropped too, and the desk reads the ticket again once the store has answered for the writes (stored
+or refused), so what else the reading said (another engineer's comment) is not lost. A reread is
+only asked for once the keypress has settled, so readings and rereads cannot chase each other.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Admitted:
 
     changed: tuple[Ticket, ...]
     removed: tuple[str, ...]
-    again: tuple[str, ...]  # read again once the engineer's writes on them are stored
+    again: tuple[str, ...]  # read again now: made before the engineer's writes on them were stored
 
 
 class TicketReadings:
@@ -41,6 +42,7 @@ class TicketReadings:
         self._unstored: Counter[str] = Counter()  # key → keypresses shown before the store has them
         self._stored_at: dict[str, int] = {}  # key → version the row's last keypress was stored at
         self._gone: dict[str, None] = {}  # keys taken off the pane, oldest first (kept: `GONE_KEPT`)
+        self._after_store: set[str] = set()  # keys whose reading was dropped while a keypress was unstored
 
     # -- keypresses -------------------------------------------------------------------------------
 
@@ -48,20 +50,27 @@ class TicketReadings:
         """The row shows writes the store does not have yet."""
         self._unstored[key] += 1
 
-    def stored(self, key: str, version: int) -> None:
+    def stored(self, key: str, version: int) -> bool:
         """The store has a keypress's writes, as of `version` (or later: a version read after the
-        commit only sends a reading that had them to be read again)."""
-        self._settled(key)
+        commit only sends a reading that had them to be read again). True: read the ticket again."""
         self._stored_at[key] = max(self._stored_at.get(key, UNREAD), version)
+        return self._settled(key)
 
-    def not_stored(self, key: str) -> None:
-        """The store refused a keypress's writes: the row is back to the reading it showed before."""
-        self._settled(key)
+    def not_stored(self, key: str) -> bool:
+        """The store refused a keypress's writes: the row is back to the reading it showed before.
+        True: read the ticket again."""
+        return self._settled(key)
 
-    def _settled(self, key: str) -> None:
+    def _settled(self, key: str) -> bool:
+        """One keypress less in flight; whether a reading dropped meanwhile should be made again now."""
         self._unstored[key] -= 1
-        if self._unstored[key] <= 0:
-            del self._unstored[key]
+        if self._unstored[key] > 0:
+            return False
+        del self._unstored[key]
+        if key in self._after_store:
+            self._after_store.discard(key)
+            return True
+        return False
 
     # -- readings ---------------------------------------------------------------------------------
 
@@ -81,13 +90,17 @@ class TicketReadings:
             for key in list(self._gone)[: len(self._gone) - GONE_KEPT]:
                 del self._gone[key]
                 del self._shown[key]
+                self._stored_at.pop(key, None)
         return Admitted(tuple(shown), tuple(gone), tuple(again))
 
     def _take(self, key: str, version: int, again: list[str]) -> bool:
         if version < self._shown.get(key, UNREAD):
             return False  # the row shows a newer reading, which saw everything this one saw
-        if self._unstored[key] or version < self._stored_at.get(key, UNREAD):
-            again.append(key)  # it may be newer than the row's, but misses the engineer's writes
+        if self._unstored[key]:
+            self._after_store.add(key)  # newer than the row's maybe, but without the engineer's writes
+            return False
+        if version < self._stored_at.get(key, UNREAD):
+            again.append(key)  # the same, and the writes are stored: a reading now has them
             return False
         self._shown[key] = version
         self._stored_at.pop(key, None)

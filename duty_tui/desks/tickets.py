@@ -10,6 +10,7 @@ The desk also applies its source's polls (`SourcePolled` for Jira) to the pane.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -22,7 +23,7 @@ from textual.timer import Timer
 
 from duty_tui import text
 from duty_tui.desks.intents import TicketIntent
-from duty_tui.desks.queueing import store_writes
+from duty_tui.desks.queueing import pending_count, store_writes
 from duty_tui.desks.ticket_collaborators import Sender, TicketDialogs, TicketsView
 from duty_tui.desks.ticket_messages import (
     OutboxProgressed,
@@ -45,6 +46,8 @@ from duty_tui.store.db import why_not_stored
 from duty_tui.sync.outbox import OutboxProgress
 from duty_tui.sync.outcomes import PollFailed, TicketsPolled
 from duty_tui.sync.store_writer import StoreWriter
+
+log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 1.5
 CONFIRM_SECONDS = 4.0
@@ -293,14 +296,23 @@ class TicketDesk(Vertical):
         except sqlite3.Error as error:
             post_from_thread(self, WritesNotStored(writes, error))
             return
+        version = store.db.version
         if used is not None:
-            store.people.mark_used(used, self.runtime.now())
-        post_from_thread(self, WritesQueued(stored, store.outbox.count_pending(), store.db.version))
+            try:
+                store.people.mark_used(used, self.runtime.now())
+            except (
+                sqlite3.Error
+            ):  # the picker's order of people: not worth the desk not hearing of the writes
+                log.warning("could not record whom the assign picker chose", exc_info=True)
+        post_from_thread(self, WritesQueued(stored, pending_count(store), version))
 
     def on_writes_queued(self, message: WritesQueued) -> None:
-        if self._before.pop(message.writes[0].batch, None) is not None:
-            self.readings.stored(message.writes[0].key, message.version)
-        if message.pending != self.pending:  # mostly the count the keypress already showed: no news
+        key = message.writes[0].key
+        if self._before.pop(message.writes[0].batch, None) is not None and self.readings.stored(
+            key, message.version
+        ):
+            self._reread((key,))
+        if message.pending is not None and message.pending != self.pending:  # mostly no news
             self._pending(message.pending, self.note)
         if self.sender is not None:
             self.sender.wake()
@@ -310,8 +322,9 @@ class TicketDesk(Vertical):
         first = message.writes[0]
         before = self._before.pop(first.batch, None)
         if before is not None:
-            self.readings.not_stored(before.key)
             self.pane.apply([before], [])
+            if self.readings.not_stored(before.key):
+                self._reread((before.key,))
         self._pending(self.pending - len(message.writes), self.note)
         self.ui.notify(
             f"Could not save “{first.describe()}” ({why_not_stored(message.error)}): nothing was sent "
@@ -360,10 +373,14 @@ class TicketDesk(Vertical):
         """Put what a reading may show on the pane; read again what it could not say."""
         if admitted.changed or admitted.removed:
             self.pane.apply(admitted.changed, admitted.removed)
-        if admitted.again:  # after the writes already queued to the store writer: it runs jobs in order
-            self.store_writer.submit(partial(self._reread, admitted.again))
+        if admitted.again:
+            self._reread(admitted.again)
 
     def _reread(self, keys: tuple[str, ...]) -> None:
+        """Read these tickets again, on the store writer's thread (after the writes queued before)."""
+        self.store_writer.submit(partial(self._read_again, keys))
+
+    def _read_again(self, keys: tuple[str, ...]) -> None:
         """On the store writer's thread."""
         tickets, version = self.runtime.store.tickets.dated(keys)
         post_from_thread(self, TicketsReread(tickets, version))

@@ -115,8 +115,9 @@ class Database:
         self.lock = threading.RLock()
         self.conn = _open_private(path, self.faults)
         self._utils: sqlite_utils.Database | None = None
-        self._commits = 0  # transactions committed through `write()` (see `version`)
+        self._commits = 0  # states of the store seen (see `version`)
         self._writing = 0  # how deep in `write()` the thread holding the lock is
+        self._others: int | None = None  # SQLite's data_version: changes when another process commits
         try:
             self.set_busy_timeout(BUSY_TIMEOUT_SECONDS)
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -138,11 +139,16 @@ class Database:
 
     @property
     def version(self) -> int:
-        """Which state of the store a read made now sees: the count of transactions committed through
-        `write()` (inside one, the count it will commit as). Read it under `lock`, with the reads it
-        dates: of two readings on different threads, the one with the higher version is the newer, and
-        equal versions saw the same state (the UI uses it to never show an older reading over a newer)."""
+        """Which state of the store a read made now sees: a count of the transactions committed, through
+        `write()` here or by another process on the same file (inside a transaction, the count it will
+        commit as). Read it under `lock`, with the reads it dates: of two readings on different threads,
+        the one with the higher version is the newer, and equal versions saw the same state (the UI uses
+        it to never show an older reading over a newer one)."""
         with self.lock:
+            others = self.conn.execute("PRAGMA data_version").fetchone()[0]
+            if others != self._others:  # another process committed (or this is the first look)
+                self._others = others
+                self._commits += 1
             return self._commits + (1 if self._writing else 0)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

@@ -271,9 +271,8 @@ class OutboxWriter(Loop):
             cancelled = self.store.outbox.fail(write, error.message, now)
             log.warning("outbox: %s refused: %s", write.describe(), error.message)
             self._stuck.discard(write.uid)
-            shown, version = self._shown(
-                delivery, write
-            )  # after the failure: the optimistic change is undone
+            # Read after the failure: the optimistic change is undone.
+            shown, version = self._shown(delivery, write)
             self.emit(
                 OutboxProgress(
                     write,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from duty_tui.desks.ticket_readings import GONE_KEPT, TicketReadings
+from duty_tui.desks.ticket_readings import GONE_KEPT, Admitted, TicketReadings
 from duty_tui.models import Ticket
 from tests.factories import make_ticket
 
@@ -35,34 +35,42 @@ def test_a_ticket_never_read_with_a_version_takes_any_reading() -> None:
     assert TicketReadings().admit([ticket("LAA-1")], ["LAA-2"], 0).changed == (ticket("LAA-1"),)
 
 
-def test_a_reading_made_before_a_keypress_was_stored_is_read_again_not_shown() -> None:
+def test_a_reading_made_before_a_keypress_was_stored_is_read_again_once_it_is() -> None:
     readings = TicketReadings()
     readings.admit([ticket("LAA-1")], [], 2)
     readings.keypress("LAA-1")  # the row shows the take; the store does not have it yet
     early = readings.admit([ticket("LAA-1", "a colleague's new summary")], [], 3)
-    assert early.changed == () and early.again == ("LAA-1",)  # newer, but without the take
-    readings.stored("LAA-1", 4)
+    assert early == Admitted((), (), ())  # newer, but without the take: not shown, and not read yet
+    assert readings.stored("LAA-1", 4)  # stored: now read it again
     assert readings.admit([ticket("LAA-1")], [], 3).again == ("LAA-1",)  # read before the commit
     assert readings.admit([ticket("LAA-1", "reread")], [], 4).changed == (ticket("LAA-1", "reread"),)
     assert readings.admit([ticket("LAA-1")], [], 3).again == ()  # now simply older
+
+
+def test_a_keypress_stored_with_no_reading_dropped_asks_for_none() -> None:
+    readings = TicketReadings()
+    readings.keypress("LAA-1")
+    assert not readings.stored("LAA-1", 1)
 
 
 def test_two_keypresses_wait_for_both_to_be_stored() -> None:
     readings = TicketReadings()
     readings.keypress("LAA-1")
     readings.keypress("LAA-1")
-    readings.stored("LAA-1", 3)
-    assert readings.admit([ticket("LAA-1")], [], 3).again == ("LAA-1",)
-    readings.stored("LAA-1", 5)
+    assert readings.admit([ticket("LAA-1")], [], 2).changed == ()
+    assert not readings.stored("LAA-1", 3)  # the second is still on its way
+    assert readings.admit([ticket("LAA-1")], [], 3).changed == ()
+    assert readings.stored("LAA-1", 5)  # both stored: the dropped readings are made again
     assert readings.admit([ticket("LAA-1")], [], 4).again == ("LAA-1",)
     assert readings.admit([ticket("LAA-1")], [], 5).changed == (ticket("LAA-1"),)
 
 
-def test_a_refused_keypress_leaves_the_row_to_its_readings() -> None:
+def test_a_refused_keypress_reads_again_what_it_held_back() -> None:
     readings = TicketReadings()
     readings.keypress("LAA-1")
-    readings.not_stored("LAA-1")
-    assert readings.admit([ticket("LAA-1")], [], 1).changed == (ticket("LAA-1"),)
+    readings.admit([ticket("LAA-1", "newer")], [], 2)
+    assert readings.not_stored("LAA-1")
+    assert readings.admit([ticket("LAA-1")], [], 2).changed == (ticket("LAA-1"),)
 
 
 def test_removals_are_dated_like_changes() -> None:
@@ -74,7 +82,8 @@ def test_removals_are_dated_like_changes() -> None:
     assert readings.admit([ticket("LAA-1")], [], 5).changed == ()
     assert readings.admit([ticket("LAA-1")], [], 7).changed == (ticket("LAA-1"),)
     readings.keypress("LAA-1")
-    assert readings.admit([], ["LAA-1"], 8).again == ("LAA-1",)
+    assert readings.admit([], ["LAA-1"], 8) == Admitted((), (), ())
+    assert readings.stored("LAA-1", 9)
 
 
 def test_removed_tickets_are_remembered_up_to_a_bound() -> None:

@@ -192,3 +192,17 @@ def test_the_version_dates_readings_made_on_any_thread(boards: Store) -> None:
     other.join()
     tickets, version = boards.tickets.dated(["LAA-2"])
     assert tickets["LAA-2"] is not None and version == seen[0] + 1  # ...and is newer than it
+
+
+def test_another_process_committing_makes_a_newer_version(boards: Store) -> None:
+    """A second duty-tui (or `sync --once`) on the same data dir writes the same file: a reading made
+    after its commit is newer than one made before, though this process committed nothing."""
+    before = boards.db.version
+    assert boards.db.version == before  # nothing happened
+    other = Store(boards.db.path)
+    try:
+        other.tickets.save_board_poll(262, [ticket("LAA-9")], full=False, listed=awaiting_triage, seen_at=NOW)
+    finally:
+        other.close()
+    tickets, version = boards.tickets.dated(["LAA-9"])
+    assert tickets["LAA-9"] is not None and version > before
