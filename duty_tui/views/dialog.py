@@ -98,8 +98,8 @@ class Dialog(ModalScreen[ResultType]):
     while it was closed: Textual restyles every node of a screen it pushes (a third of opening the
     declare form), though a node whose classes change is restyled at once, open or not. What is
     checked is what Textual would restyle for while the dialog was off the stack: the stylesheet's
-    rules (a new theme or CSS parses new ones), the theme, the app's pseudo-classes (`:blur`,
-    `:dark`) and the terminal's size.
+    rules (a new theme or CSS parses new ones), the theme, the app's classes and pseudo-classes
+    (`:blur`, `:dark`) and the terminal's size.
     """
 
     _styled_with: tuple[object, ...] | None = None  # what its styles were worked out from, last time
@@ -107,13 +107,21 @@ class Dialog(ModalScreen[ResultType]):
     def _styles_depend_on(self) -> tuple[object, ...]:
         app = self.app
         # The rules list itself (held, so its id is never reused): Textual parses a new one on a change.
-        return (app.stylesheet.rules, app.theme, frozenset(app.get_pseudo_classes()), app.size)
+        return (
+            app.stylesheet.rules,
+            app.theme,
+            frozenset(app.get_pseudo_classes()),
+            frozenset(app.classes),
+            app.size,
+        )
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Runs before Textual's own handler (Textual calls each class's, the subclass's first)."""
+        if not event.refresh_styles:  # a dialog over it closed: Textual restyles nothing, nor is it noted
+            return
         depends_on = self._styles_depend_on()
         last = self._styled_with
-        if event.refresh_styles and last is not None and _same(last, depends_on):
+        if last is not None and _same(last, depends_on):
             event.refresh_styles = False
         self._styled_with = depends_on
 

@@ -182,18 +182,24 @@ async def test_a_dialog_opens_in_one_full_frame_and_the_dashboard_still_changes_
         assert app.screen.id == "_default"
 
 
-async def test_a_kept_dialog_is_restyled_only_when_what_its_styles_depend_on_changed(
-    h: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    restyled: list[int] = []
+@pytest.fixture
+def restyled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many nodes each restyle Textual makes covers."""
+    counts: list[int] = []
     update_nodes = Stylesheet.update_nodes
 
     def counted(stylesheet: Stylesheet, nodes: Any, *args: Any, **kwargs: Any) -> Any:
         nodes = list(nodes)
-        restyled.append(len(nodes))
+        counts.append(len(nodes))
         return update_nodes(stylesheet, nodes, *args, **kwargs)
 
     monkeypatch.setattr(Stylesheet, "update_nodes", counted)
+    return counts
+
+
+async def test_a_kept_dialog_is_restyled_only_when_what_its_styles_depend_on_changed(
+    h: Harness, restyled: list[int]
+) -> None:
     app = DutyApp(h.runtime())
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, lambda: app.painted)
@@ -223,3 +229,29 @@ async def test_a_kept_dialog_is_restyled_only_when_what_its_styles_depend_on_cha
         light = box.styles.background
         app.update_styles(first)  # ...exactly as styling it afresh would
         assert light == box.styles.background != dark
+
+
+@pytest.mark.parametrize("change", ["size", "app class", "nothing"])
+async def test_a_kept_dialog_is_restyled_after_a_resize_or_an_app_class_while_it_was_closed(
+    h: Harness, restyled: list[int], change: str
+) -> None:
+    app = DutyApp(h.runtime())
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, lambda: app.painted)
+        await pilot.press("I")
+        await settle(pilot, lambda: isinstance(app.screen, DeclareScreen))
+        form = app.screen
+        nodes = len(list(form.walk_children(with_self=True)))
+        await pilot.press("escape")
+        await settle(pilot, lambda: not isinstance(app.screen, Dialog))
+        if change == "size":
+            await pilot.resize_terminal(110, 33)
+        elif change == "app class":
+            app.add_class("-duty-test")
+        await pilot.pause()
+        restyled.clear()
+        await pilot.press("I")
+        await settle(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        whole = bool(restyled) and max(restyled) >= nodes
+        assert whole == (change != "nothing")
