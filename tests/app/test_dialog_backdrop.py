@@ -28,7 +28,7 @@ from duty_tui.app import DutyApp
 from duty_tui.views import dialog
 from duty_tui.views.declare_incident import DeclareScreen
 from duty_tui.views.dialog import Dialog, DimmedScreen
-from tests.support import Harness, screen_dump, settle
+from tests.support import Harness, both_polled, screen_dump, settle
 
 TINT = Color(10, 20, 30, 0.6)
 
@@ -130,7 +130,7 @@ def test_every_dialog_duty_tui_shows_is_a_dialog() -> None:
 async def test_an_open_dialog_paints_the_dimmed_dashboard(h: Harness) -> None:
     app = DutyApp(h.runtime())
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, lambda: app.painted)
+        await settle(pilot, both_polled(app))
         dialog._styles.clear()
         await pilot.press("question_mark")
         await settle(pilot, lambda: isinstance(app.screen, Dialog) and bool(dialog._styles))
@@ -152,7 +152,7 @@ async def test_a_dialog_opens_in_one_full_frame_and_the_dashboard_still_changes_
     monkeypatch.setattr(Compositor, "render_full_update", counted)
     app = DutyApp(h.runtime())
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, lambda: app.painted)
+        await settle(pilot, both_polled(app))  # the people the declare form offers are known: it fits again
         opened = []
         for _ in range(2):  # the first opening composes the dialog; the second shows it again (kept)
             await pilot.pause(0.1)
@@ -202,7 +202,7 @@ async def test_a_kept_dialog_is_restyled_only_when_what_its_styles_depend_on_cha
 ) -> None:
     app = DutyApp(h.runtime())
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, lambda: app.painted)
+        await settle(pilot, both_polled(app))  # the people the declare form offers are known: it fits again
 
         async def opened() -> tuple[DeclareScreen, list[int]]:
             restyled.clear()
@@ -237,7 +237,7 @@ async def test_a_kept_dialog_is_restyled_after_a_resize_or_an_app_class_while_it
 ) -> None:
     app = DutyApp(h.runtime())
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, lambda: app.painted)
+        await settle(pilot, both_polled(app))  # the people the declare form offers are known: it fits again
         await pilot.press("I")
         await settle(pilot, lambda: isinstance(app.screen, DeclareScreen))
         form = app.screen
