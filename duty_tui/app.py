@@ -61,6 +61,7 @@ from duty_tui.views.cover import cover_form
 from duty_tui.views.dashboard import DashboardScreen
 from duty_tui.views.handover_dialogs import HandoverDialogs
 from duty_tui.views.incident_dialogs import IncidentDialogs
+from duty_tui.views.kept import KeptDialogs
 from duty_tui.views.metrics import MetricsScreen
 from duty_tui.views.ticket_dialogs import TicketDialogs
 from duty_tui.widgets.attention_facts import AttentionFacts
@@ -157,6 +158,7 @@ class DutyApp(App[None]):
         self.outbox: OutboxWriter | None = (
             None if runtime.read_only else runtime.outbox_writer(self._post_outbox_progress)
         )
+        self.kept_dialogs = KeptDialogs()  # the app's own dialogs opened again and again (help)
         dialogs = TicketDialogs(runtime.now, runtime.calendar, self.config.support.acknowledge_within)
         self.ticket_desk = TicketDesk(
             runtime,
@@ -593,8 +595,14 @@ class DutyApp(App[None]):
     def action_help(self) -> None:
         from duty_tui.views.help import HelpScreen, SupportWays
 
-        support = SupportWays(self._support_ways(), self.config.contacts.escalation)
-        self.push_screen(HelpScreen(self.current_keys(), support=support))
+        keys, support = (
+            self.current_keys(),
+            SupportWays(self._support_ways(), self.config.contacts.escalation),
+        )
+        help_screen = self.kept_dialogs.get(
+            HelpScreen, lambda: HelpScreen(keys, support=support), lambda kept: kept.reopen(keys, support)
+        )
+        self.push_screen(help_screen)
 
     def _support_ways(self) -> list[tuple[str, str]]:
         """How users get support (the channel, each board), for the help screen."""

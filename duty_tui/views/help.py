@@ -17,6 +17,7 @@ from textual.widgets import Static
 from duty_tui.config.cover import EscalationContact
 from duty_tui.keymap import KEYS, display_key
 from duty_tui.views.dialog import Dialog
+from duty_tui.views.kept import keep_installed
 from duty_tui.widgets.bindings import bindings
 from duty_tui.widgets.key_bar import KeyBar
 
@@ -67,6 +68,17 @@ class HelpScreen(Dialog[None]):
             scroll.border_title = "Keys and help"
             yield Static(self.body(), id="help-body")
         yield KeyBar()  # this screen's keys, not the dashboard's underneath
+
+    def on_mount(self) -> None:
+        keep_installed(self)
+
+    def reopen(self, keys: Mapping[str, str], support: SupportWays) -> None:
+        """Shown again (kept: laying out and wrapping the whole text again took 60–200 ms over a busy
+        dashboard): from the top, the text made again only if the keys or the contacts changed."""
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+        if dict(keys) != self.keys or support != self.support:
+            self.keys, self.support = dict(keys), support
+            self.query_one("#help-body", Static).update(self.body())
 
     def body(self) -> Content:
         parts: list[str | tuple[str, str] | Content] = self.getting_support()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
 from duty_tui.demo.scenario import CHANNEL, COMPONENT
 from duty_tui.views.help import HelpScreen
 from tests.conftest import MORNING
@@ -161,6 +164,26 @@ async def test_help_lists_every_binding_and_closes(h: Harness) -> None:
         assert "Poll Jira and Slack now" in text and "[app.refresh]" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_is_kept_and_shown_again_from_the_top(h: Harness) -> None:
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        first = app.screen
+        assert isinstance(first, HelpScreen)
+        scroll = first.query_one(VerticalScroll)
+        scroll.scroll_end(animate=False)
+        await pilot.pause()
+        assert scroll.scroll_y > 0 and "[app.refresh]" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        assert app.screen is first and scroll.scroll_y == 0  # the same screen, from the top again
+        assert "[app.refresh]" in screen_text(app)
+        body = first.query_one("#help-body", Static)
+        assert "f5" not in str(body.content).lower()
+        first.reopen({**app.current_keys(), "app.refresh": "f5"}, first.support)  # what it says is made again
+        assert "f5" in str(body.content).lower()
 
 
 async def test_keys_can_be_remapped_by_binding_id(h: Harness) -> None:
