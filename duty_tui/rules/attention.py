@@ -36,7 +36,7 @@ from typing import overload
 from duty_tui import text
 from duty_tui.rules.availability import FailingCheck, failing_words
 from duty_tui.rules.calendar import SupportCalendar
-from duty_tui.text.timefmt import duration
+from duty_tui.text.timefmt import age_changes_at, duration
 
 DUE_WITHIN = timedelta(minutes=30)
 BREACHED = "breached"
@@ -218,6 +218,22 @@ class ListMemo:
         self.items: dict[str, tuple[object, str | None, Item]] = {}
         self.me: Engineer | None = None
         self.tickets: _TicketMemo | None = None  # while the tickets come as `WaitingTickets`
+        self.requests = _RequestMemo()
+
+
+class _RequestMemo:
+    """The waiting requests' items as of the last list, each kept until its "waiting 3h" next reads
+    differently (`age_changes_at`): a list made from the same requests before the first of those
+    moments reuses them all, and otherwise only the requests that changed or moved on are made again."""
+
+    def __init__(self) -> None:
+        self.source: Sequence[RequestFact] | None = None  # the requests the items were made from
+        self.now: datetime | None = None  # when they were
+        self.found: dict[str, tuple[RequestFact, datetime, Item]] = {}  # ts → (request, right until, item)
+        self.items: list[Item] = []  # in the requests' order, the engineer's own left out
+        self.keys: frozenset[str] = frozenset()  # the items' keys
+        self.until: datetime | None = None  # the first moment one of the items reads differently
+        self.first: Item | None = None  # the most urgent of them: the longest waiting
 
 
 class _TicketMemo:
@@ -254,7 +270,7 @@ def needs_attention(
     now, me = situation.now, situation.me
     memo = memo or ListMemo()
     if me != memo.me:  # who "own" means changed: nothing made before holds
-        memo.items, memo.me, memo.tickets = {}, me, None
+        memo.items, memo.me, memo.tickets, memo.requests = {}, me, None, _RequestMemo()
     known: dict[str, tuple[object, str | None, Item]] = memo.items
     kept: dict[str, tuple[object, str | None, Item]] = {}
     items: list[Item] = [
@@ -278,24 +294,18 @@ def needs_attention(
         _tickets(situation, calendar, known=known, kept=kept, items=items)
     if situation.uncovered:
         items.append(Item(f"{Kind.COVER}:{situation.uncovered}", Kind.COVER, situation.uncovered))
-    for request in situation.requests:
-        if me.slack_id is not None and request.user_id == me.slack_id:
-            continue  # the engineer's own message is no request to them
-        waited = duration(max(timedelta(0), now - request.sent_at), "age")
-        found = known.get(request.ts)
-        if found is None or found[0] is not request or found[1] != waited:
-            found = (request, waited, _request(request, waited))
-        kept[request.ts] = found
-        items.append(found[2])
     if situation.end_of_day_due:
         day = calendar.local_date(now)
         items.append(Item(f"{Kind.END_OF_DAY}:{day.isoformat()}", Kind.END_OF_DAY, "end-of-day checklist"))
     memo.items = kept
+    requests = _request_items(situation.requests, now, me, memo.requests)
     quiet = not calendar.is_open(now) and not situation.incident_open
     if not incremental:
-        return Attention(tuple(items), quiet)
-    others = frozenset(item.key for item in items)
+        return Attention((*items, *requests.items), quiet)
+    others = frozenset(item.key for item in items) | requests.keys
     first = min(items, key=_ORDER, default=None)
+    if requests.first is not None and (first is None or requests.first.order < first.order):
+        first = requests.first
     ticket_first = ticket_memo.first()
     if ticket_first is not None and (first is None or ticket_first.order < first.order):
         first = ticket_first
@@ -303,10 +313,48 @@ def needs_attention(
     removed: frozenset[str] = frozenset()
     if changes is not None:
         before, gone, new = ticket_memo.others, changes[0], changes[1]
-        added = (*(item for item in items if item.key not in before), *new)
+        fresh = requests.items if not requests.keys <= before else ()  # no request key new: none added
+        added = (*(item for item in (*items, *fresh) if item.key not in before), *new)
         removed = (before - others) | gone
     ticket_memo.others = others
-    return Attention((*items, *ticket_memo.listed.values()), quiet, added, removed, first)
+    return Attention((*items, *requests.items, *ticket_memo.listed.values()), quiet, added, removed, first)
+
+
+def _request_items(
+    requests: Sequence[RequestFact], now: datetime, me: Engineer, memo: _RequestMemo
+) -> _RequestMemo:
+    """The requests' items, in `memo` (returned): the same list when the requests are the same ones and
+    no item's words have moved on; else each item made again only if its request changed or its words
+    did. The engineer's own messages are no requests to them."""
+    if memo.now is not None and now < memo.now:  # the clock went back: nothing made holds
+        memo.found, memo.source = {}, None
+    if requests is memo.source and (memo.until is None or now < memo.until):  # nothing moved on
+        memo.now = now
+        return memo
+    found: dict[str, tuple[RequestFact, datetime, Item]] = {}
+    items: list[Item] = []
+    until: datetime | None = None
+    for request in requests:
+        if me.slack_id is not None and request.user_id == me.slack_id:
+            continue
+        made = memo.found.get(request.ts)
+        if made is None or made[0] is not request or now >= made[1]:
+            waited = max(timedelta(0), now - request.sent_at)
+            made = (
+                request,
+                request.sent_at + age_changes_at(waited),
+                _request(request, duration(waited, "age")),
+            )
+        found[request.ts] = made
+        items.append(made[2])
+        if until is None or made[1] < until:
+            until = made[1]
+    same_keys = requests is memo.source
+    memo.source, memo.now, memo.found, memo.items, memo.until = requests, now, found, items, until
+    memo.first = min(items, key=_ORDER, default=None)
+    if not same_keys:
+        memo.keys = frozenset(item.key for item in items)
+    return memo
 
 
 def _tickets(

@@ -61,6 +61,18 @@ def duration(delta: timedelta, form: DurationForm) -> str:
             assert_never(form)
 
 
+def age_changes_at(delta: timedelta) -> timedelta:
+    """The elapsed time, after `delta`, at which `duration(…, "age")` next reads differently: what a
+    label made at `delta` stays right until (one unit on: the next minute, hour, day or week)."""
+    seconds = max(0, delta // _SECOND)
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if minutes < 60:
+        return timedelta(minutes=minutes + 1)
+    if hours < 48:
+        return timedelta(hours=hours + 1)
+    return timedelta(days=days + 1) if days < 14 else timedelta(weeks=days // 7 + 1)
+
+
 def _hours_minutes(minutes: int) -> str:
     """ "1h 05m": whole hours, then the minutes left over, two digits."""
     return f"{minutes // 60}h {minutes % 60:02d}m"

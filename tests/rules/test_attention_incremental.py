@@ -17,6 +17,7 @@ from duty_tui.rules.attention import (
     Attention,
     Engineer,
     ListMemo,
+    RequestFact,
     Situation,
     TicketFact,
     UpdateDue,
@@ -58,6 +59,20 @@ def random_fact(rng: random.Random, key: str, now: datetime) -> TicketFact:
     )
 
 
+def step_requests(rng: random.Random, requests: list[RequestFact], now: datetime) -> list[RequestFact]:
+    """Mostly the same list (as the gatherer hands it while the channel is unchanged); now and then a new
+    one, keeping the facts of the messages that did not change, with some answered and some new (a few
+    the engineer's own, a few sent "later" than now by a skewed clock)."""
+    if rng.random() < 0.6:
+        return requests
+    kept = [r for r in requests if rng.random() > 0.2]
+    for _ in range(rng.choice([0, 1, 3])):
+        sent = now - timedelta(seconds=rng.choice([rng.randint(-30, 120), rng.randint(0, 3 * 86400)]))
+        ts = f"{rng.randint(0, 10**9)}.{len(kept)}"
+        kept.append(RequestFact(ts, rng.choice(["UME", "U1", "U2"]), "Lucy", f"help {ts}", sent))
+    return kept
+
+
 def step_clock(rng: random.Random, now: datetime) -> datetime:
     return now + rng.choice(
         [
@@ -81,7 +96,9 @@ def test_the_kept_list_is_the_list_made_from_scratch(seed: int) -> None:
     waiting = WaitingTickets(facts)
     memo = ListMemo()
     before: set[str] | None = None
+    requests: list[RequestFact] = []
     for _ in range(120):
+        requests = step_requests(rng, requests, now)
         changed = set()
         for key in rng.sample(KEYS, rng.choice([0, 1, 3, 10])):
             changed.add(key)
@@ -96,7 +113,12 @@ def test_the_kept_list_is_the_list_made_from_scratch(seed: int) -> None:
         waiting = WaitingTickets(facts, changed, follows) if changed or follows is None else waiting
         updates = [UpdateDue("INC-1", "CCMS down", now)] if rng.random() < 0.3 else []
         situation = Situation(
-            now, me, tickets=waiting, updates_due=updates, uncovered=rng.choice([None, "gap"])
+            now,
+            me,
+            tickets=waiting,
+            requests=requests,
+            updates_due=updates,
+            uncovered=rng.choice([None, "gap"]),
         )
         kept = needs_attention(situation, CAL, memo)
         scratch = needs_attention(replace(situation, tickets=list(facts.values())), CAL)
@@ -118,6 +140,7 @@ def test_the_desk_announces_the_same_from_kept_lists_as_from_scratch(seed: int) 
     facts: dict[str, TicketFact] = {}
     waiting = WaitingTickets(facts)
     as_list: list[TicketFact] = []  # the same list while nothing changed, as the gatherer hands it
+    requests: list[RequestFact] = []
     desks = []
     for _ in range(2):
         ui = FakeUI()
@@ -141,7 +164,10 @@ def test_the_desk_announces_the_same_from_kept_lists_as_from_scratch(seed: int) 
         if changed:
             waiting = WaitingTickets(facts, changed, waiting)
             as_list = list(facts.values())
-        situation = Situation(now, ME, tickets=waiting, uncovered=rng.choice([None, None, "gap"]))
+        requests = step_requests(rng, requests, now)
+        situation = Situation(
+            now, ME, tickets=waiting, requests=requests, uncovered=rng.choice([None, None, "gap"])
+        )
         kept = desks[0][0].update(situation)
         scratch = desks[1][0].update(replace(situation, tickets=as_list))
         assert kept == scratch

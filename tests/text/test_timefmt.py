@@ -10,7 +10,7 @@ import pytest
 from duty_tui import text
 from duty_tui.rules.calendar import SupportCalendar
 from duty_tui.rules.sla import Band, ack_clock
-from duty_tui.text.timefmt import DurationForm, clock, day_clock, duration
+from duty_tui.text.timefmt import DurationForm, age_changes_at, clock, day_clock, duration
 
 S, M, H, D = timedelta(seconds=1), timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 FORMS: tuple[DurationForm, ...] = ("age", "until", "span", "words")
@@ -87,3 +87,19 @@ def test_clock_and_day_clock() -> None:
     assert day_clock(now - 2 * D, now, london) == "Tue 12:00"
     assert day_clock(now + 6 * D, now, london) == "Wed 12:00"
     assert day_clock(now - 14 * D, now, london) == "12 Nov 12:00"
+
+
+@pytest.mark.parametrize(
+    "seconds",
+    [-30, 0, 59, 60, 61, 3599, 3600, 3601, 47 * 3600 + 59, 48 * 3600, 13 * 86400 + 5, 14 * 86400, 40 * 86400],
+)
+def test_an_age_label_stays_right_until_it_says_it_changes(seconds: int) -> None:
+    delta = timedelta(seconds=seconds)
+    label = duration(delta, "age")
+    changes = age_changes_at(delta)
+    assert changes > delta
+    assert duration(changes, "age") != label
+    assert duration(changes - timedelta(microseconds=1), "age") == label  # the same to the last instant
+    step = (changes - max(delta, timedelta(0))) / 7
+    for n in range(7):
+        assert duration(max(delta, timedelta(0)) + step * n, "age") == label
