@@ -298,20 +298,19 @@ class TicketDesk(Vertical):
             return
         version = store.db.version
         if used is not None:
+            # Only the picker's order of people: the desk must hear of the stored writes whatever it says.
             try:
                 store.people.mark_used(used, self.runtime.now())
-            except (
-                sqlite3.Error
-            ):  # the picker's order of people: not worth the desk not hearing of the writes
+            except sqlite3.Error:
                 log.warning("could not record whom the assign picker chose", exc_info=True)
         post_from_thread(self, WritesQueued(stored, pending_count(store), version))
 
     def on_writes_queued(self, message: WritesQueued) -> None:
-        key = message.writes[0].key
-        if self._before.pop(message.writes[0].batch, None) is not None and self.readings.stored(
-            key, message.version
+        first = message.writes[0]
+        if self._before.pop(first.batch, None) is not None and self.readings.stored(
+            first.key, message.version
         ):
-            self._reread((key,))
+            self._reread((first.key,))  # a reading was held back while the writes were not stored
         if message.pending is not None and message.pending != self.pending:  # mostly no news
             self._pending(message.pending, self.note)
         if self.sender is not None:
