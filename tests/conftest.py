@@ -11,7 +11,7 @@ import pytest
 import textual._wait
 import textual.screen
 
-from duty_tui import strip_cycles
+from duty_tui import strip_caches, strip_cycles
 from duty_tui.clock import ManualClock
 from duty_tui.heap import release_styles_caches
 from duty_tui.store import Store
@@ -44,6 +44,7 @@ gc.set_threshold(7000, 10, 10)
 # As the app does (duty_tui/heap.py): a rendered line cut into itself alone is not a cycle. Installed
 # for the whole process, so every test runs the one Textual the app runs, whichever test built a Heap.
 strip_cycles.install()
+strip_caches.install()
 
 
 # Files holding tests of 5–20 s each (duty-tui in a real terminal, product processes SIGKILLed): run
