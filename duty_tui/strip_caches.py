@@ -8,13 +8,13 @@ soak benchmark counted 16,740 more `FIFOCache`s alive at the end of the day than
 (seven per line kept), and a profile of 50 new messages in the channel spent most of building their
 rows in `Strip.__init__`.
 
-`install()` gives `Strip` a constructor that leaves those seven slots empty, and a `__getattr__` that
-makes a slot's cache (the same `FIFOCache`, the same size) the first time Textual reads it: Textual
-reads each as `self._crop_cache.get(...)` and `self._crop_cache[...] = ...`, and an unset slot is
-exactly an attribute lookup that fails, which is when Python calls `__getattr__`. Nothing else of the
-line changes. Checked against `textual>=8.2,<9` when installed: if a `Strip` made by Textual's own
-constructor does not have exactly these slots, caches and sizes, nothing is installed and the app
-runs as before.
+`install()` gives `Strip` a constructor that leaves those seven slots empty, and puts in front of
+each slot a descriptor that makes its cache (the same `FIFOCache`, the same size) the first time
+Textual reads it (Textual reads each as `self._crop_cache.get(...)` and writes
+`self._crop_cache[...] = ...`). Only those seven names go through it: every other attribute of a line
+is read as before. Checked against the installed Textual when installed: if a `Strip` made by its own
+constructor does not have exactly these slots, caches, sizes and other values, nothing is installed
+and the app runs as before.
 """
 
 from __future__ import annotations
@@ -45,8 +45,6 @@ def install() -> bool:
 
     if getattr(Strip.__init__, _INSTALLED, False):
         return True
-    if not _made_as_expected(Strip, FIFOCache) or "__getattr__" in vars(Strip):
-        return False
     original = Strip.__init__
 
     def __init__(self: Strip, segments: Iterable[Any], cell_length: int | None = None) -> None:
@@ -56,29 +54,60 @@ def install() -> bool:
         self._link_ids = None
         self._cell_count = None
 
-    def __getattr__(self: Strip, name: str) -> Any:
-        size = CACHES.get(name)
-        if size is None:
-            raise AttributeError(name)
-        cache: FIFOCache[Any, Any] = FIFOCache(size)
-        setattr(self, name, cache)
-        return cache
-
+    if not _made_as_expected(Strip, FIFOCache, __init__):
+        return False
+    for name, size in CACHES.items():
+        setattr(Strip, name, _MadeWhenRead(vars(Strip)[name], FIFOCache, size))
     setattr(__init__, _INSTALLED, True)
     __init__.__wrapped__ = original  # type: ignore[attr-defined]  # Textual's, as functools.wraps keeps it
     Strip.__init__ = __init__  # type: ignore[method-assign]
-    Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
     return True
 
 
-def _made_as_expected(strip_class: type[Any], cache_class: type[Any]) -> bool:
-    """Whether Textual's constructor sets exactly the slots this module knows, the caches as sized."""
-    probe = strip_class(["x"], 1)
-    slots = set(getattr(strip_class, "__slots__", ()))
-    if slots != set(CACHES) | set(PLAIN):
+class _MadeWhenRead:
+    """In front of one cache slot of `Strip`: the slot's cache, made (and kept in the slot) when first
+    read. Setting it sets the slot, as before."""
+
+    __slots__ = ("cache_class", "size", "slot")
+
+    def __init__(self, slot: Any, cache_class: type[Any], size: int) -> None:
+        self.slot = slot  # the slot's own descriptor: where the line keeps the cache
+        self.cache_class = cache_class
+        self.size = size
+
+    def __get__(self, strip: Any, owner: type[Any] | None = None) -> Any:
+        if strip is None:
+            return self
+        try:
+            return self.slot.__get__(strip, owner)
+        except AttributeError:  # not made yet
+            cache = self.cache_class(self.size)
+            self.slot.__set__(strip, cache)
+            return cache
+
+    def __set__(self, strip: Any, value: Any) -> None:
+        self.slot.__set__(strip, value)
+
+
+def _made_as_expected(strip_class: type[Any], cache_class: type[Any], ours: Any) -> bool:
+    """Whether Textual's constructor sets exactly the slots this module knows, the caches as sized,
+    and everything else as `ours` sets it."""
+    if set(getattr(strip_class, "__slots__", ())) != set(CACHES) | set(PLAIN):
         return False
-    for name, size in CACHES.items():
-        cache = getattr(probe, name, None)
-        if type(cache) is not cache_class or getattr(cache, "_maxsize", None) != size:
-            return False
-    return all(hasattr(probe, name) for name in PLAIN)
+    if not all(type(vars(strip_class).get(name)).__name__ == "member_descriptor" for name in CACHES):
+        return False
+    for segments, cell_length in ((["x"], 1), ([], None)):
+        theirs = strip_class(segments, cell_length)
+        mine = object.__new__(strip_class)
+        ours(mine, segments, cell_length)
+        for name, size in CACHES.items():
+            cache = getattr(theirs, name, None)
+            if type(cache) is not cache_class or getattr(cache, "_maxsize", None) != size:
+                return False
+        for name in PLAIN:
+            if getattr(theirs, name, _MISSING) != getattr(mine, name, _MISSING):
+                return False
+    return True
+
+
+_MISSING = object()

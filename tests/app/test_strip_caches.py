@@ -52,16 +52,17 @@ def answers(strip: Strip) -> list[Any]:
 def test_installed_once_with_no_cache_made_until_asked() -> None:
     assert strip_caches.install() and strip_caches.install()
     strip = Strip(SEGMENTS)
-    assert all(name not in dir(strip) or _unset(strip, name) for name in strip_caches.CACHES)
+    assert all(_unset(strip, name) for name in strip_caches.CACHES)
     strip.crop(0, 3)
-    crop_cache = object.__getattribute__(strip, "_crop_cache")
-    assert type(crop_cache) is FIFOCache and crop_cache._maxsize == 16
+    assert type(strip._crop_cache) is FIFOCache and strip._crop_cache._maxsize == 16
+    assert strip._crop_cache is strip._crop_cache  # made once, kept in the line
     assert _unset(strip, "_divide_cache")  # the others still not made
 
 
 def _unset(strip: Strip, name: str) -> bool:
+    """Whether the line's own slot is empty (read past the descriptor that makes the cache)."""
     try:
-        object.__getattribute__(strip, name)
+        vars(Strip)[name].slot.__get__(strip, Strip)
     except AttributeError:
         return True
     return False
@@ -73,9 +74,11 @@ def test_every_derivation_answers_as_textuals_own_line() -> None:
         assert answers(Strip(segments, length)) == answers(textuals(segments, length))
 
 
-def test_an_unknown_attribute_is_still_an_error() -> None:
+def test_other_attributes_are_read_as_before() -> None:
+    """No `__getattr__`: an unknown name is Textual's own error, and no other attribute is slowed."""
     strip_caches.install()
-    with pytest.raises(AttributeError):
+    assert "__getattr__" not in vars(Strip)
+    with pytest.raises(AttributeError, match="not_an_attribute"):
         Strip(SEGMENTS).not_an_attribute  # noqa: B018
 
 
@@ -98,6 +101,17 @@ def test_a_textual_that_makes_its_line_otherwise_is_left_alone() -> None:
         def __init__(self, segments: list[Segment], cell_length: int | None = None) -> None:
             self._segments, self._cell_length, self._crop_cache = segments, cell_length, FIFOCache(16)
 
-    assert not strip_caches._made_as_expected(Other, FIFOCache)
-    strip_caches.install()
-    assert strip_caches._made_as_expected(Strip, FIFOCache)  # the caches made when asked: as sized before
+    ours = Strip.__init__
+    assert not strip_caches._made_as_expected(Other, FIFOCache, ours)
+
+    class TextualsStrip:  # Strip's slots, made by Textual's own constructor
+        __slots__ = (*strip_caches.CACHES, *strip_caches.PLAIN)
+        __init__ = Strip.__init__.__wrapped__  # type: ignore[attr-defined]
+
+    assert strip_caches._made_as_expected(TextualsStrip, FIFOCache, ours)
+
+    def differently(strip: Any, segments: list[Segment], cell_length: int | None = None) -> None:
+        ours(strip, segments, cell_length)
+        strip._cell_count = 0  # a Textual that works something out up front
+
+    assert not strip_caches._made_as_expected(TextualsStrip, FIFOCache, differently)
