@@ -75,7 +75,7 @@ class HelpScreen(Dialog[None]):
     def reopen(self, keys: Mapping[str, str], support: SupportWays) -> None:
         """Shown again (kept: laying out and wrapping the whole text again took 60–200 ms over a busy
         dashboard): from the top, the text made again only if the keys or the contacts changed."""
-        self.query_one(VerticalScroll).scroll_home(animate=False)
+        self.query_one(VerticalScroll).scroll_home(animate=False, immediate=True)  # before its first frame
         if dict(keys) != self.keys or support != self.support:
             self.keys, self.support = dict(keys), support
             self.query_one("#help-body", Static).update(self.body())

@@ -177,6 +177,9 @@ async def test_help_is_kept_and_shown_again_from_the_top(h: Harness) -> None:
         await pilot.pause()
         assert scroll.scroll_y > 0 and "[app.refresh]" not in screen_text(app)
         await pilot.press("escape")
+        first.reopen(app.current_keys(), first.support)
+        assert scroll.scroll_y == 0  # at once: its first frame shows the top, not where it was left
+        scroll.scroll_end(animate=False, immediate=True)
         await pilot.press("question_mark")
         assert app.screen is first and scroll.scroll_y == 0  # the same screen, from the top again
         assert "[app.refresh]" in screen_text(app)
