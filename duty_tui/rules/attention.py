@@ -349,10 +349,12 @@ def _request_items(
         items.append(made[2])
         if until is None or made[1] < until:
             until = made[1]
-    same_keys = requests is memo.source
+    same_source = (
+        requests is memo.source
+    )  # the same requests, and (the memo is reset for a new one) the same me
     memo.source, memo.now, memo.found, memo.items, memo.until = requests, now, found, items, until
     memo.first = min(items, key=_ORDER, default=None)
-    if not same_keys:
+    if not same_source:
         memo.keys = frozenset(item.key for item in items)
     return memo
 

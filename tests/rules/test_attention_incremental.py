@@ -67,7 +67,8 @@ def step_requests(rng: random.Random, requests: list[RequestFact], now: datetime
         return requests
     kept = [r for r in requests if rng.random() > 0.2]
     for _ in range(rng.choice([0, 1, 3])):
-        sent = now - timedelta(seconds=rng.choice([rng.randint(-30, 120), rng.randint(0, 3 * 86400)]))
+        ago = rng.choice([rng.randint(-30, 120), rng.randint(0, 3 * 86400), rng.randint(0, 30 * 86400)])
+        sent = now - timedelta(seconds=ago)  # from "now" to weeks old, at times ahead of the clock
         ts = f"{rng.randint(0, 10**9)}.{len(kept)}"
         kept.append(RequestFact(ts, rng.choice(["UME", "U1", "U2"]), "Lucy", f"help {ts}", sent))
     return kept
@@ -76,7 +77,7 @@ def step_requests(rng: random.Random, requests: list[RequestFact], now: datetime
 def step_clock(rng: random.Random, now: datetime) -> datetime:
     return now + rng.choice(
         [
-            timedelta(0),
+            -timedelta(minutes=rng.randint(1, 90)) if rng.random() < 0.1 else timedelta(0),  # set back
             timedelta(seconds=rng.randint(1, 59)),
             timedelta(minutes=rng.randint(1, 20)),
             timedelta(minutes=rng.randint(20, 600)),
