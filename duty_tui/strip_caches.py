@@ -5,8 +5,9 @@ dict, for what may later be derived from it (crops, divides, styles…). Most li
 any of that: a table row is rendered, cut once at the widget's edges and painted. So each line cost
 fifteen objects where two would do, and fourteen of them are tracked by the cycle collector. The
 soak benchmark counted 16,740 more `FIFOCache`s alive at the end of the day than after its warm-up
-(seven per line kept), and a profile of 50 new messages in the channel spent most of building their
-rows in `Strip.__init__`.
+(seven per line kept). Making a line took 0.99 µs, 0.19 µs without them; over the soak day the
+middle generation's collections went from 24 (up to 35 ms, one of them inside a dialog's frame) to 6
+(up to 2 ms).
 
 `install()` gives `Strip` a constructor that leaves those seven slots empty, and puts in front of
 each slot a descriptor that makes its cache (the same `FIFOCache`, the same size) the first time
