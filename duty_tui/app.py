@@ -595,10 +595,8 @@ class DutyApp(App[None]):
     def action_help(self) -> None:
         from duty_tui.views.help import HelpScreen, SupportWays
 
-        keys, support = (
-            self.current_keys(),
-            SupportWays(self._support_ways(), self.config.contacts.escalation),
-        )
+        keys = self.current_keys()
+        support = SupportWays(self._support_ways(), self.config.contacts.escalation)
         help_screen = self.kept_dialogs.get(
             HelpScreen, lambda: HelpScreen(keys, support=support), lambda kept: kept.reopen(keys, support)
         )

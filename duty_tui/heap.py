@@ -3,7 +3,7 @@
 Two things the soak benchmark (benchmarks/soak.py) measured and this module answers:
 
 - **Full collections stall the UI thread.** CPython's collector walks every tracked object on a full
-  (generation 2) collection, and holds the GIL while it does: 40–150 ms on this heap. Three things
+  (generation 2) collection, and holds the GIL while it does: 40–150 ms on this heap. Four things
   keep them short and rare:
 
   - `settle()`, once after the first paint, collects and then `gc.freeze()`s what start-up built and

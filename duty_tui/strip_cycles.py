@@ -4,7 +4,7 @@ Textual caches what it derives from a line on the line itself. The compositor cu
 paints at the edges of the widgets on it (`Strip.divide`), and most lines lie within one widget: the
 answer is then the line itself, `[line]`, which Textual caches in the line's own divide cache. Every
 such line is a reference cycle, so when its widget repaints, the old line is not freed by reference
-counting but waits, with its segments and seven caches, for the cycle collector. The soak benchmark
+counting but waits, with its segments and caches, for the cycle collector. The soak benchmark
 measured half the garbage of each full collection as such lines.
 
 `install()` answers that one case without caching it: same result (the cached value was `[line]`),

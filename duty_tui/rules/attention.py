@@ -349,9 +349,8 @@ def _request_items(
         items.append(made[2])
         if until is None or made[1] < until:
             until = made[1]
-    same_source = (
-        requests is memo.source
-    )  # the same requests, and (the memo is reset for a new one) the same me
+    # The same requests, and (the memo is reset for a new engineer) the same me: the same keys.
+    same_source = requests is memo.source
     memo.source, memo.now, memo.found, memo.items, memo.until = requests, now, found, items, until
     memo.first = min(items, key=_ORDER, default=None)
     if not same_source:
