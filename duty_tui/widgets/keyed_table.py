@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from duty_tui.text.render import cropped
 from duty_tui.widgets.bindings import bindings
 
 T = TypeVar("T")
@@ -212,9 +213,12 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         touched = list(dict.fromkeys([*(self._key(item) for item in changed), *removed]))
         before = self._shown(on_screen=True)
         merge = len(touched) * INCREMENTAL_SHARE < len(self._order)
-        if merge:  # take the touched rows out while their sort keys still say where they are
-            for at in sorted((at for key in touched if (at := self._find(key)) is not None), reverse=True):
-                del self._order[at]
+        # Where the touched rows are shown, found while their sort keys still say so, and those keys.
+        places = (
+            {key: (at, self._sort_keys[key]) for key in touched if (at := self._find(key)) is not None}
+            if merge
+            else {}
+        )
         for key in removed:
             self._items.pop(key, None)
             self._sort_keys.pop(key, None)
@@ -222,7 +226,19 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self._remember(changed)
         for key in touched:
             self._strips.pop(key, None)
-        self._reorder(touched, before, merge=merge)
+        kept: set[str] = set()
+        if merge:  # (places is empty otherwise)
+            # A row whose place in the order is unchanged and that is still shown stays where it is (most
+            # of a poll's edits leave what the order reads alone); the others are taken out, to go back in
+            # by bisection if they are still shown.
+            kept = {
+                key
+                for key, (_, rank) in places.items()
+                if self._sort_keys.get(key) == rank and self._shows(key)
+            }
+            for at in sorted((at for key, (at, _) in places.items() if key not in kept), reverse=True):
+                del self._order[at]
+        self._reorder(touched, before, merge=merge, kept=kept)
 
     def invalidate(self) -> None:
         """Re-render every row (e.g. ages moved on), without touching order or cursor."""
@@ -283,20 +299,26 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         )
 
     def _reorder(
-        self, touched: Sequence[str] | None = None, before: _Shown | None = None, *, merge: bool = False
+        self,
+        touched: Sequence[str] | None = None,
+        before: _Shown | None = None,
+        *,
+        merge: bool = False,
+        kept: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         """Rebuild the shown order. With `touched` (the keys an update changed or removed, `before`
         it did) and `merge`, the touched rows were taken out already and only those still shown are
-        put back, by bisection: a poll of 50 changes into 5,000 rows need not re-test, re-sort or even
-        walk them all. So the predicate must depend on the row alone: when what it reads changes (a
-        view, a board), the owner calls `set_predicate` again, which re-tests all."""
+        put back, by bisection (those in `kept` never left: their place is unchanged): a poll of 50
+        changes into 5,000 rows need not re-test, re-sort or even walk them all. So the predicate must
+        depend on the row alone: when what it reads changes (a view, a board), the owner calls
+        `set_predicate` again, which re-tests all."""
         old = before or self._shown()
         old_key, old_index = old.cursor_key, old.cursor_index
         sort_key = self._sort_keys.__getitem__
         if touched is not None and merge:
             order = self._order
             for key in touched:
-                if key in self._items and self._shows(key):
+                if key not in kept and key in self._items and self._shows(key):
                     bisect.insort(order, key, key=sort_key)
         else:
             self._order = sorted(filter(self._shows, self._items), key=sort_key)
@@ -570,8 +592,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         made_of = (cell.plain, cell.style, tuple(cell.spans), width, justify, base)
         found = self._pieces.get(made_of)
         if found is None:
-            piece = cell.copy()
-            piece.truncate(width, overflow="ellipsis")
+            piece = cropped(cell, width)
             if justify == "right":
                 piece.align("right", width)
             else:
