@@ -462,14 +462,18 @@ def _apply_changes(
         if old is not None and old[0] is ticket:
             continue
         touched.setdefault(key, old[2].key if old is not None else None)
+        # The deadline it waits on (None: it waits no longer). One that did not move keeps its place in
+        # `deadlines`: most edits leave it alone.
+        deadline = ticket.deadline if ticket is not None and ticket.assignee_id is None else None
+        stays = old is not None and deadline is not None and old[0].deadline == deadline
         if old is not None:
             del found[key], listed[key]
-            deadline = old[0].deadline
-            assert deadline is not None
-            del deadlines[bisect.bisect_left(deadlines, (deadline, key))]
-        if ticket is not None and ticket.assignee_id is None and ticket.deadline is not None:
-            bisect.insort(deadlines, (ticket.deadline, key))
-            _put(memo, ticket, _due(ticket.deadline, now, soon, surely_new, calendar), me, found)
+            if not stays:
+                del deadlines[bisect.bisect_left(deadlines, (old[0].deadline, key))]
+        if ticket is not None and deadline is not None:
+            if not stays:
+                bisect.insort(deadlines, (deadline, key))
+            _put(memo, ticket, _due(deadline, now, soon, surely_new, calendar), me, found)
     return touched
 
 
