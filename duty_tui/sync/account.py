@@ -19,13 +19,15 @@ class JiraAccount:
         self.store = store
         self.key = f"jira.myself:{config.url}:{config.email}"
         self._me: JiraUser | None = None
+        self._looked = False  # whether `cached` has read the store once
 
     def cached(self) -> JiraUser | None:
-        """The account if known, without a network call."""
-        if self._me is None:
-            stored = self.store.meta.get(self.key)
-            if stored:
-                self._me = JiraUser.from_json(stored)
+        """The account if known, without a network call. The store is read the first time only: the UI
+        thread asks on every poll and every row's "mine", and until the first successful sync (an
+        offline start) each ask would be a SQLite read; from then on only `fetch` learns the account."""
+        if self._me is None and not self._looked:
+            self._looked = True
+            self._me = self._stored()
         return self._me
 
     def cached_id(self) -> str | None:
@@ -33,9 +35,15 @@ class JiraAccount:
         return me.account_id if me else None
 
     def fetch(self) -> JiraUser:
-        """The account, asked of Jira the first time and cached in the store from then on."""
-        me = self.cached()
+        """The account, asked of Jira the first time and cached in the store from then on (read from the
+        store again here, on the poller's thread: another dashboard on this data dir may have stored it)."""
+        me = self._me or self._stored()
         if me is None:
-            me = self._me = self.jira.myself()
+            me = self.jira.myself()
             self.store.meta.set(self.key, me.to_json())
+        self._me = me
         return me
+
+    def _stored(self) -> JiraUser | None:
+        stored = self.store.meta.get(self.key)
+        return JiraUser.from_json(stored) if stored else None

@@ -148,6 +148,23 @@ def test_myself_is_resolved_once_and_cached_in_the_store(
     store.close()
 
 
+def test_an_unknown_account_is_looked_up_in_the_store_once_not_on_every_ask(
+    sim: JiraSim, tmp_path: Path, clock: ManualClock
+) -> None:
+    """The UI thread asks for the account on every poll and every row's "mine": before the first sync
+    it must not read SQLite each time. The poller's fetch still finds what another dashboard stored."""
+    store = Store.in_dir(tmp_path)
+    other = poller(sim, store, clock)  # the dashboard that syncs first, on the same data dir
+    account = poller(sim, store, clock).account
+    assert account.cached() is None  # nothing stored yet
+    poll(other)  # stores the account
+    assert account.cached() is None  # not read again: no SQLite on the UI thread per ask
+    assert account.fetch().account_id == other.account.cached_id()  # from the store, no second /myself
+    assert len(sim.log.find("GET", "/myself")) == 1
+    assert account.cached() is not None
+    store.close()
+
+
 def test_a_hostile_server_answer_is_reported_not_crashed(
     sim: JiraSim, store: Store, clock: ManualClock
 ) -> None:
