@@ -43,6 +43,7 @@ class AttentionFacts:
         self._waiting = WaitingTickets(self._facts)
         self._requests: dict[str, tuple[object, RequestFact | None]] = {}
         self._asking: list[RequestFact] = []
+        self._walked: tuple[object, ...] | None = None  # what the channel was when `_asking` was made
 
     def gather(
         self,
@@ -125,8 +126,14 @@ class AttentionFacts:
         """Whether a message waits does not depend on the time (only a claim's triage clock does, and a
         claimed request waits on whoever claimed it), so it is worked out again only when the message,
         the team, a ticket raised from it, the engineer's own claim or the names known change."""
-        known, kept = self._requests, {}
         state, names = pane.state, len(pane.directory.users)
+        # The channel's window moves its revision on with every change to a row, a claim, a ticket raised
+        # from one, the team or the engineer: while it stands, the last list holds (a Jira poll, a tick).
+        walked = (pane, pane.window.revision, state.team, names)
+        if walked == self._walked:
+            return self._asking
+        self._walked = walked
+        known, kept = self._requests, {}
         waiting: list[RequestFact] = []
         same = True
         for message in pane.table.items():

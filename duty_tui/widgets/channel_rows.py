@@ -224,6 +224,10 @@ class ChannelWindow:
         self.later: set[str] = set()  # claimed requests that will need a ticket when their triage time passes
         self._days: dict[date, list[str]] = {}  # local day → the ts of its shown rows, oldest first
         self._judged_at: datetime | None = None  # the latest time a row was judged at
+        # Moves on whenever rows come, go or are judged again: every change to a message, a claim, a
+        # ticket raised, the team or the read marker comes through here (readers that keep what they
+        # made from the rows, like the attention list's requests, know by it that nothing changed).
+        self.revision = 0
 
     def reset(self, messages: Iterable[ChatMessage]) -> None:
         """Every row afresh: a new window."""
@@ -261,6 +265,7 @@ class ChannelWindow:
 
     def judge(self, keys: Iterable[str]) -> None:
         """Judge these rows again (their message, claims, tickets, the team or the read marker changed)."""
+        self.revision += 1
         now = self.rows.now()
         set_back = self._judged_at is not None and now < self._judged_at
         if set_back:  # the clock went back: a triage time judged passed may not have passed after all

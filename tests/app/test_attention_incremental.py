@@ -67,3 +67,68 @@ async def test_facts_kept_from_the_journal_are_the_facts_read_from_scratch(h: Ha
             assert [i.key for i in listed.items] == [i.key for i in fresh.items]
             assert [i.said for i in listed.items] == [i.said for i in fresh.items]
             assert listed.summary() == fresh.summary()
+
+
+async def test_requests_kept_across_polls_are_the_requests_read_from_scratch(h: Harness) -> None:
+    """The requests are gathered again only when the channel's window says a row, a claim, a ticket, the
+    team or the engineer changed: every way the channel pane changes must say so, or the list goes stale
+    (and a Jira poll, which changes none of them, must find the same list)."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        pane, tickets, rng = app.channel, app.tickets, random.Random(11)
+        kept = AttentionFacts()
+        me = Engineer(jira_name="Priya Shah", slack_id=pane.me)
+        team = sorted(pane.team.members)
+        assert pane.table.items() and team
+
+        def requests(facts: AttentionFacts) -> list[object]:
+            return list(
+                facts.gather(
+                    now=h.clock.now(),
+                    calendar=app.runtime.calendar,
+                    me=me,
+                    tickets=tickets,
+                    channel=pane,
+                    incidents=(),
+                    reminders={},
+                    checklist=app.checklist,
+                    end_of_day=app.config.checklist.end_of_day,
+                ).requests
+            )
+
+        stranger = "U0STRANGER"
+        last = requests(kept)
+        assert last, "the demo channel has requests waiting"
+        moved = 0  # steps that changed the list: the test must see it change, not only stand
+        for step in range(80):
+            waiting = [request.ts for request in last]
+            message = pane.table.item(rng.choice(waiting)) if waiting and rng.random() < 0.7 else None
+            message = message or rng.choice(pane.table.items())
+            roll = rng.randrange(7)
+            if roll == 0:  # a poll brings an edited message, or a new one
+                newest = max(int(m.ts.split(".")[0]) for m in pane.table.items())
+                ts = f"{newest + 60}.000100" if rng.random() < 0.5 else message.ts
+                user = stranger if rng.random() < 0.7 else rng.choice(team)
+                pane.apply([replace(message, ts=ts, text=f"{message.text} ({step})", user_id=user)])
+            elif roll == 1:  # a colleague's 👀, seen by the poll (claims with the message)
+                pane.apply([message.with_reaction("eyes", rng.choice(team))])
+                pane.set_claims({message.ts: {team[0]: h.clock.now()}}, {})
+            elif roll == 2:
+                pane.add_own_claim(message.ts, h.clock.now())
+            elif roll == 3:
+                pane.remove_own_claim(message.ts)
+            elif roll == 4:  # a ticket raised from it
+                pane.set_claims({}, {message.ts: (f"LAA-{900 + step}",)})
+            elif roll == 5:  # who the team is
+                pane.set_team(
+                    frozenset(rng.sample(team, max(1, len(team) - 1))) | {stranger} if step % 2 else None
+                )
+            else:  # a Jira poll: the channel unchanged
+                row = rng.choice(tickets.table.items())
+                tickets.apply([replace(row, summary=f"{row.summary} ({step})")], ())
+            now = requests(kept)
+            assert now == requests(AttentionFacts()), (step, roll)
+            moved += now != last
+            last = now
+        assert moved >= 5
