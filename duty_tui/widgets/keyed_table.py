@@ -213,31 +213,30 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         touched = list(dict.fromkeys([*(self._key(item) for item in changed), *removed]))
         before = self._shown(on_screen=True)
         merge = len(touched) * INCREMENTAL_SHARE < len(self._order)
-        # Where the touched rows are shown, found while their sort keys still say so, and those keys.
-        places = (
-            {key: (at, self._sort_keys[key]) for key in touched if (at := self._find(key)) is not None}
-            if merge
-            else {}
-        )
+        ranks = {(key := self._key(item)): (self._sort_key(item), key) for item in changed}
+        kept: set[str] = set()
+        if merge:
+            # A changed row that was shown, still is, and keeps its sort key stays where it is: most of a
+            # poll's edits leave what the order reads alone. The others are found while the sort keys still
+            # say where they are and taken out; those still shown go back in by bisection (`_reorder`).
+            latest = {self._key(item): item for item in changed}
+            kept = {
+                key
+                for key, rank in ranks.items()
+                if self._sort_keys.get(key) == rank
+                and self._shows(key)
+                and self._would_show(key, latest[key])
+            }
+            gone = sorted(at for key in touched if key not in kept and (at := self._find(key)) is not None)
+            for at in reversed(gone):
+                del self._order[at]
         for key in removed:
             self._items.pop(key, None)
             self._sort_keys.pop(key, None)
             self._haystacks.pop(key, None)
-        self._remember(changed)
+        self._remember(changed, ranks)
         for key in touched:
             self._strips.pop(key, None)
-        kept: set[str] = set()
-        if merge:  # (places is empty otherwise)
-            # A row whose place in the order is unchanged and that is still shown stays where it is (most
-            # of a poll's edits leave what the order reads alone); the others are taken out, to go back in
-            # by bisection if they are still shown.
-            kept = {
-                key
-                for key, (_, rank) in places.items()
-                if self._sort_keys.get(key) == rank and self._shows(key)
-            }
-            for at in sorted((at for key, (at, _) in places.items() if key not in kept), reverse=True):
-                del self._order[at]
         self._reorder(touched, before, merge=merge, kept=kept)
 
     def invalidate(self) -> None:
@@ -261,12 +260,13 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def filter_text(self) -> str:
         return " ".join(self._filter)
 
-    def _remember(self, items: Iterable[T]) -> None:
+    def _remember(self, items: Iterable[T], ranks: dict[str, tuple[Any, str]] | None = None) -> None:
+        """Hold `items`, with their sort keys (from `ranks` when the caller worked them out already)."""
         for item in items:
             key = self._key(item)
             self._items[key] = item
             # The key breaks ties, so merging a few rows (bisection) and re-sorting all agree.
-            self._sort_keys[key] = (self._sort_key(item), key)
+            self._sort_keys[key] = ranks[key] if ranks is not None else (self._sort_key(item), key)
             self._haystacks.pop(key, None)  # made when a filter first reads it: most rows never are
 
     def _shows(self, key: str) -> bool:
@@ -277,6 +277,15 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         haystack = self._haystacks.get(key)
         if haystack is None:
             haystack = self._haystacks[key] = self._search_text(self._items[key]).lower()
+        return all(word in haystack for word in self._filter)
+
+    def _would_show(self, key: str, item: T) -> bool:
+        """Whether `item` would show as row `key` (before it is held: its text not yet kept for filters)."""
+        if self._predicate is not None and not self._predicate(item):
+            return False
+        if not self._filter:
+            return True
+        haystack = self._search_text(item).lower()
         return all(word in haystack for word in self._filter)
 
     def _shown(self, *, on_screen: bool = False) -> _Shown:
