@@ -21,6 +21,8 @@ from typing import Self
 from textual.geometry import Region
 from textual.screen import Screen
 
+from duty_tui.views.cropping_compositor import CroppingCompositor
+
 DEFAULT_SCREEN_ID = "_default"  # the id Textual gives the screen an app composes into
 
 
@@ -29,6 +31,7 @@ class DashboardScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id=DEFAULT_SCREEN_ID)
+        self._compositor = CroppingCompositor()  # a partial update renders only what it can show
 
     @contextmanager
     def going_under(self) -> Iterator[None]:
