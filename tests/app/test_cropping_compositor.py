@@ -1,14 +1,22 @@
 """The dashboard's compositor renders only the lines a partial update can show, and writes exactly the
-bytes Textual's own compositor writes for it (duty_tui/views/cropping_compositor.py)."""
+bytes Textual's own compositor writes for it (duty_tui/views/cropping_compositor.py); what a terminal
+shows after a run of keys, polls and clock ticks is what a full render of the screen shows."""
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
+from datetime import timedelta
+from typing import Any
 
-from textual._compositor import Compositor
+from rich.cells import cell_len
+from textual._compositor import Compositor, CompositorUpdate
 from textual.geometry import Region
+from textual.screen import Screen
+from textual.strip import Strip
 
+from duty_tui.app import DutyApp
 from duty_tui.views.cropping_compositor import CroppingCompositor
 from tests.support import Harness, both_polled, settle
 
@@ -76,3 +84,85 @@ async def test_a_row_update_renders_its_rows_not_the_whole_screen(h: Harness) ->
         assert not any(  # nothing below the crop (the checklist, pane 2) is rendered at all
             r.y >= crop.bottom for r, _, _ in compositor._get_renders(crop)
         ), checklist
+
+
+# What Textual writes for an update: cursor moves, other escape sequences (styles), and text.
+_WRITTEN = re.compile(r"\x1b\[(\d+);(\d+)H|\x1b\[[0-9;?]*[a-zA-Z]|\x1b[^\[]|([^\x1b]+)")
+
+
+class Terminal:
+    """The cells of a terminal the updates are written to: enough of one for what Textual writes."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.rows = [[" "] * width for _ in range(height)]
+        self.x = self.y = 0
+
+    def feed(self, data: str) -> None:
+        for match in _WRITTEN.finditer(data):
+            if match.group(1):
+                self.y, self.x = int(match.group(1)) - 1, int(match.group(2)) - 1
+            elif match.group(3):
+                for character in match.group(3):
+                    if character == "\n":
+                        self.y, self.x = self.y + 1, 0
+                    elif character != "\r":
+                        self._put(character)
+
+    def _put(self, character: str) -> None:
+        width = cell_len(character)
+        if self.y < len(self.rows) and width:
+            row = self.rows[self.y]
+            for offset in range(width):  # a wide character's second cell holds nothing
+                if self.x + offset < len(row):
+                    row[self.x + offset] = "" if offset else character
+            self.x += width
+
+    def lines(self) -> list[str]:
+        return ["".join(row).rstrip() for row in self.rows]
+
+
+def cells(strips: list[Strip]) -> list[str]:
+    return [
+        "".join(ch + "" * (cell_len(ch) - 1) for seg in strip for ch in seg.text).rstrip() for strip in strips
+    ]
+
+
+def watched(app: DutyApp, terminal: Terminal) -> None:
+    """Every update the app displays (headless: made, then not written) is written to `terminal`."""
+    display = type(app)._display
+
+    def written(screen: Screen[Any], renderable: Any) -> None:
+        if isinstance(renderable, CompositorUpdate):
+            terminal.feed(renderable.render_segments(app.console))
+        display(app, screen, renderable)
+
+    app._display = written  # type: ignore[method-assign]
+
+
+async def test_the_terminal_shows_what_a_full_render_shows_after_every_key_poll_and_tick(h: Harness) -> None:
+    app = h.app()
+    terminal = Terminal(*SIZE)
+    watched(app, terminal)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        app.screen.refresh()  # one full frame: the terminal starts from the whole screen
+        await pilot.pause()
+        assert terminal.lines() == cells(app.screen._compositor.render_strips())
+        # Claim a request, take a ticket, tick the checklist, filter, move about; the clock moves on.
+        keys = ["2", "k", "k", "t", "1", "j", "t", "4", "space", "j", "2", "j", "1", "slash", "C", "escape"]
+        for step, key in enumerate(keys):
+            await pilot.press(key)
+            await pilot.pause()
+            if step % 4 == 3:
+                h.clock.advance(timedelta(seconds=50))
+                app.on_clock_tick()  # ages, claim timers, the status bar's clock
+                await pilot.pause()
+            if step == 9:
+                await pilot.press("r")  # a poll of both sources
+                await settle(pilot, lambda: not app.refreshing)
+            shown, rendered = terminal.lines(), cells(app.screen._compositor.render_strips())
+            assert shown == rendered, (
+                step,
+                key,
+                [(y, a, b) for y, (a, b) in enumerate(zip(shown, rendered, strict=True)) if a != b][:2],
+            )
