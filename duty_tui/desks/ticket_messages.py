@@ -1,8 +1,9 @@
 """What the ticket desk's threads tell it, and what it tells the app, as Textual messages (past tense).
 
 The store writer and the outbox writer post these to the desk from their threads (`post_message` is
-thread-safe); the desk handles them on the UI thread. `PendingWritesChanged` bubbles on to the app,
-which shows the count in the status bar.
+thread-safe); the desk handles them on the UI thread. Only `PendingWritesChanged` bubbles on to the
+app, which shows the count in the status bar: the others are the desk's alone (each container a
+message bubbles through is one more dispatch on the UI thread, four of them from a desk to the app).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from duty_tui.models import Person, Ticket, Write
 from duty_tui.sync.outbox import OutboxProgress
 
 
-class WritesQueued(Message):
+class WritesQueued(Message, bubble=False):  # the desk it is posted to handles it
     """Writes are stored in the outbox (so they survive a crash); the writer can send them."""
 
     def __init__(self, writes: list[Write], pending: int | None, version: int = 0) -> None:
@@ -23,7 +24,7 @@ class WritesQueued(Message):
         self.version = version  # the store's version once it had them (`Database.version`)
 
 
-class WritesNotStored(Message):
+class WritesNotStored(Message, bubble=False):  # the desk it is posted to handles it
     """The store would not take the writes (locked, full): they were neither saved nor sent."""
 
     def __init__(self, writes: list[Write], error: Exception) -> None:
@@ -32,7 +33,7 @@ class WritesNotStored(Message):
         self.error = error
 
 
-class OutboxProgressed(Message):
+class OutboxProgressed(Message, bubble=False):  # the desk it is posted to handles it
     """The outbox writer delivered a write, will retry it, or the service refused it."""
 
     def __init__(self, progress: OutboxProgress) -> None:
@@ -40,7 +41,7 @@ class OutboxProgressed(Message):
         self.progress = progress
 
 
-class TicketsReread(Message):
+class TicketsReread(Message, bubble=False):  # the desk it is posted to handles it
     """Tickets read again after a reading of them was dropped (`ticket_readings`): each key's ticket, or
     None when the cache no longer has it."""
 
@@ -50,7 +51,7 @@ class TicketsReread(Message):
         self.version = version
 
 
-class PeopleFound(Message):
+class PeopleFound(Message, bubble=False):  # the desk it is posted to handles it
     """Jira listed who can take a ticket (cached in the store): the assign picker's people."""
 
     def __init__(self, people: list[Person]) -> None:

@@ -90,18 +90,6 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         "list.down", "list.up", "list.page_down", "list.page_up", "list.first", "list.last", "list.open"
     )
 
-    class CursorMoved(Message):
-        """The cursor is on another row (or on none)."""
-
-        def __init__(self, table: KeyedTable[Any], key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> KeyedTable[Any]:
-            return self.table
-
     class Selected(Message):
         """Enter (or a click on the cursor row) on a row."""
 
@@ -337,8 +325,6 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         if new_key is not None:
             old_screen_row = old_index - old.top
             self._scroll_to_row_top(new_index - old_screen_row if old_key == new_key else None, new_index)
-        if new_key != old_key:
-            self.post_message(self.CursorMoved(self, new_key))
         if touched is None or not old.on_screen or not self._order or int(self.scroll_offset.y) != old.top:
             self.refresh()  # a new filter, new rows, or a scroll: every line may differ
         else:
@@ -407,9 +393,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             return
         index = max(0, min(index, len(self._order) - 1))
         key, old_key, old_top = self._order[index], self._cursor_key, int(self.scroll_offset.y)
-        if key != old_key:
-            self._cursor_key = key
-            self.post_message(self.CursorMoved(self, key))
+        self._cursor_key = key
         self._scroll_to_row_top(None, index)
         if int(self.scroll_offset.y) != old_top:
             self.refresh()
