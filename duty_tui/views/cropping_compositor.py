@@ -17,11 +17,16 @@ still starts and ends on the compositor's cuts. A widget rendering a part of its
 does for any widget its container clips (a scrolled list), so widgets handle it. Full updates (the
 first frame, a resize, a dialog's backdrop) pass no crop smaller than the screen and are unchanged.
 `tests/app/test_cropping_compositor.py` compares the bytes both write for many updates of the real
-dashboard.
+dashboard, and what a terminal shows after a run of keys with a full render.
+
+`FITS` says whether this Textual's compositor is the one this was made for (`textual>=8.2,<9`): its
+partial update asks `_get_renders(crop)` for the widgets' lines. If a later one does not, the
+dashboard keeps Textual's own compositor.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 
 from textual._compositor import Compositor
@@ -46,3 +51,17 @@ class CroppingCompositor(Compositor):
             )
             # As Textual's own clipped widgets: the part rendered, with itself as its clip.
             yield shown, shown, lines
+
+
+def _fits() -> bool:
+    try:
+        asks = list(inspect.signature(Compositor._get_renders).parameters)
+    except (AttributeError, TypeError, ValueError):
+        return False
+    chops = getattr(Compositor, "_render_chops", None)
+    return asks == ["self", "crop"] and "_get_renders" in getattr(
+        getattr(chops, "__code__", None), "co_names", ()
+    )
+
+
+FITS = _fits()

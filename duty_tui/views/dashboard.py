@@ -21,7 +21,7 @@ from typing import Self
 from textual.geometry import Region
 from textual.screen import Screen
 
-from duty_tui.views.cropping_compositor import CroppingCompositor
+from duty_tui.views import cropping_compositor
 
 DEFAULT_SCREEN_ID = "_default"  # the id Textual gives the screen an app composes into
 
@@ -31,7 +31,8 @@ class DashboardScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id=DEFAULT_SCREEN_ID)
-        self._compositor = CroppingCompositor()  # a partial update renders only what it can show
+        if cropping_compositor.FITS:  # a partial update renders only what it can show
+            self._compositor = cropping_compositor.CroppingCompositor()
 
     @contextmanager
     def going_under(self) -> Iterator[None]:

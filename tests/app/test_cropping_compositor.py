@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from rich.cells import cell_len
 from textual._compositor import Compositor, CompositorUpdate
 from textual.geometry import Region
@@ -166,3 +167,16 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_key_poll_
                 key,
                 [(y, a, b) for y, (a, b) in enumerate(zip(shown, rendered, strict=True)) if a != b][:2],
             )
+
+
+def test_it_is_used_only_on_the_textual_it_was_made_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from duty_tui.views import cropping_compositor
+
+    assert cropping_compositor.FITS  # textual>=8.2,<9: the dashboard uses it
+    monkeypatch.setattr(Compositor, "_get_renders", lambda self, crop, size: iter(()))  # a new signature
+    assert not cropping_compositor._fits()
+    monkeypatch.undo()
+    monkeypatch.setattr(
+        Compositor, "_render_chops", lambda self, crop, is_rendered_line: []
+    )  # no longer asks
+    assert not cropping_compositor._fits()
