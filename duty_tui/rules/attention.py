@@ -403,7 +403,10 @@ def _kept_tickets(
     soon, surely_new = now + DUE_WITHIN, _surely_not_due(now, calendar)
     bound = None if surely_new is None else max(soon, surely_new)
     facts = waiting.facts
-    if memo is None or waiting.follows != memo.number or now < memo.now:
+    # The very tickets the memo was made from (something else changed: a request, the minute) have no
+    # changes to apply: only the time can have moved some items on.
+    same = memo is not None and waiting.number == memo.number
+    if memo is None or (not same and waiting.follows != memo.number) or now < memo.now:
         fresh = _TicketMemo(waiting.number, now)
         known = memo.found if memo is not None else {}
         for ticket in facts.values():
@@ -413,8 +416,12 @@ def _kept_tickets(
         fresh.deadlines.sort()
         fresh.bound = bound
         return fresh, None
-    touched = _apply_changes(
-        waiting, memo, now=now, soon=soon, surely_new=surely_new, calendar=calendar, me=me
+    touched = (
+        {}
+        if same
+        else _apply_changes(
+            waiting, memo, now=now, soon=soon, surely_new=surely_new, calendar=calendar, me=me
+        )
     )
     found, listed, deadlines = memo.found, memo.listed, memo.deadlines
     # Breached at the last `now` is breached still; at or past both bounds it was and is surely not due.

@@ -98,7 +98,9 @@ def test_the_kept_list_is_the_list_made_from_scratch(seed: int) -> None:
     memo = ListMemo()
     before: set[str] | None = None
     requests: list[RequestFact] = []
+    reused = 0  # calls handed the very tickets of the call before (a request or the time changed)
     for _ in range(120):
+        previous, previous_now, previous_me, tickets_memo = waiting, now, me, memo.tickets
         requests = step_requests(rng, requests, now)
         changed = set()
         for key in rng.sample(KEYS, rng.choice([0, 1, 3, 10])):
@@ -122,6 +124,9 @@ def test_the_kept_list_is_the_list_made_from_scratch(seed: int) -> None:
             uncovered=rng.choice([None, "gap"]),
         )
         kept = needs_attention(situation, CAL, memo)
+        if waiting is previous and me == previous_me and now >= previous_now and tickets_memo is not None:
+            reused += 1
+            assert memo.tickets is tickets_memo  # kept, not made again from all the tickets
         scratch = needs_attention(replace(situation, tickets=list(facts.values())), CAL)
         assert ordered(kept) == ordered(scratch)
         assert sorted(i.key for i in kept.listed) == sorted(i.key for i in scratch.listed)
@@ -132,6 +137,7 @@ def test_the_kept_list_is_the_list_made_from_scratch(seed: int) -> None:
             assert {item.key for item in kept.added} == listed - before
             assert kept.removed == before - listed
         before = listed
+    assert reused > 5
 
 
 @pytest.mark.parametrize("seed", range(8))
