@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from duty_tui.text.render import cropped
+from duty_tui.text.render import cell_segments, cropped
 from duty_tui.widgets.bindings import bindings
 
 T = TypeVar("T")
@@ -590,8 +590,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
                 piece.align("right", width)
             else:
                 piece.pad_right(width - piece.cell_len)
-            segments = list(Segment.apply_style(piece.render(self.app.console, end=""), style=base))
-            found = (segments, Segment.get_line_length(segments))
+            made = cell_segments(piece, base, self.app.console)
+            found = (made, Segment.get_line_length(made))
             if len(self._pieces) >= PIECES_KEPT:
                 self._pieces.clear()
             self._pieces[made_of] = found

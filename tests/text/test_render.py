@@ -75,3 +75,25 @@ def test_cropped_is_what_rich_truncate_makes() -> None:
         found = cropped(cell, width)
         assert (found.plain, found.spans) == (expected.plain, expected.spans), (value, width)
         assert cell.plain == value  # the cell itself is left alone
+
+
+def test_cell_segments_are_what_rich_renders_in_the_base_style() -> None:
+    from rich.console import Console
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from duty_tui.text.render import cell_segments
+
+    console, rng = Console(), random.Random(6)
+    base = Style(color="#e0e0e0", bgcolor="#202030")
+    styles = ["", "bold", "bold red", "dim green", Style(italic=True), "cyan on red"]
+    for _ in range(3000):
+        value = "".join(rng.choice("ab c🚨–") for _ in range(rng.randrange(0, 12)))
+        spans = []
+        for _ in range(rng.choice([0, 1, 1, 1, 2])):  # one from the start mostly (table cells), else any
+            start = 0 if rng.random() < 0.7 else rng.randrange(0, len(value) + 1)
+            spans.append(Span(start, rng.randrange(start, len(value) + 1), rng.choice(styles)))
+        cell = Text(value, style=rng.choice(styles), spans=spans)
+        cell.pad_right(rng.randrange(0, 4))
+        expected = list(Segment.apply_style(cell.render(console, end=""), style=base))
+        assert cell_segments(cell, base, console) == expected, (value, spans, cell.style)
