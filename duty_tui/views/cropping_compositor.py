@@ -6,8 +6,8 @@ its container, overlaps it: each of them whole, every line. On the dashboard the
 are the whole screen or a whole column, so one changed table row rendered eleven widgets, 46 lines
 each for the containers; and a key that changes a row and the status bar (a crop from the top line
 down to the row, the full width) rendered sixteen, the checklist's 33 lines among them. Each line is
-a cache lookup and a line filter, but hundreds of them a frame: a third of the repaint of a poll and
-most of the repaint of a write key.
+a cache lookup and a line filter, hundreds of them a frame: in an A/B in one process, a 50-ticket
+poll's repaint 3.74 → 3.22 ms; a write key's did not measurably change (its time is elsewhere).
 
 Here a widget is rendered only when its visible region overlaps the crop, and only the lines of it
 within the crop's rows. Nothing else changes: the update is still made of the lines and spans Textual

@@ -198,16 +198,16 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         removed = [k for k in removed if k in self._items]
         if not changed and not removed:
             return
-        touched = list(dict.fromkeys([*(self._key(item) for item in changed), *removed]))
+        latest = {self._key(item): item for item in changed}  # by key, the last of each
+        ranks = {key: (self._sort_key(item), key) for key, item in latest.items()}
+        touched = list(dict.fromkeys([*latest, *removed]))
         before = self._shown(on_screen=True)
         merge = len(touched) * INCREMENTAL_SHARE < len(self._order)
-        ranks = {(key := self._key(item)): (self._sort_key(item), key) for item in changed}
         kept: set[str] = set()
         if merge:
             # A changed row that was shown, still is, and keeps its sort key stays where it is: most of a
             # poll's edits leave what the order reads alone. The others are found while the sort keys still
             # say where they are and taken out; those still shown go back in by bisection (`_reorder`).
-            latest = {self._key(item): item for item in changed}
             kept = {
                 key
                 for key, rank in ranks.items()
