@@ -121,6 +121,7 @@ class DutyApp(App[None]):
         self.refreshing: set[str] = set()  # sources polled on request whose answer has not come yet
         self.exit_message: str | None = None
         self.painted = False
+        self.declare_prepared = False  # the declare form made ahead (see on_source_polled)
         self.day: date = runtime.calendar.local_date(runtime.now())
         self.pending_writes = 0  # writes waiting for a service, as the desks report them
         self.pending_note: str | None = None  # why they wait
@@ -384,6 +385,11 @@ class DutyApp(App[None]):
             self.cover_desk.polled_slack(outcome.changed if isinstance(outcome, MessagesPolled) else ())
         self.refresh_status()
         self.attention.settle(outcome.status.source)  # its first poll was the backlog; from now on, news
+        if not self.declare_prepared and {Service.JIRA, Service.SLACK} <= self.attention.settled:
+            # Both sources have answered once (the team and who "me" is are known): the declare form is
+            # made now, after this frame, instead of at the first `I` of the day, in an outage.
+            self.declare_prepared = True
+            self.call_after_refresh(self.incident_desk.prepare_declare)
 
     def on_poll_failed(self, outcome: PollFailed) -> None:
         error = outcome.error

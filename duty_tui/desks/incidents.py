@@ -312,6 +312,11 @@ class IncidentDesk(Vertical):
         prefill = self._prefill() if self._prefill is not None else None
         self.ui.push_screen(self.dialogs.declare(self.people(), self.me(), prefill), declared)
 
+    def prepare_declare(self) -> None:
+        """Have the declare form made before it is first asked for (see `IncidentDialogs.prepare_declare`)."""
+        if not self.runtime.read_only:
+            self.dialogs.prepare_declare(self.app, self.people(), self.me())
+
     def _updated(self, incident: Incident, draft: Any) -> None:
         if draft is None:
             return

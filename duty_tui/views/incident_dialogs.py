@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from textual.app import App
 from textual.screen import Screen
 
 from duty_tui.models import Incident
 from duty_tui.rules.availability import IncidentPrefill
 from duty_tui.rules.postmortem import Improvement
 from duty_tui.rules.triage import DEFAULT_SERVICES
-from duty_tui.views.kept import KeptDialogs
+from duty_tui.views.kept import KeptDialogs, prepare
 
 
 class IncidentDialogs:
@@ -39,6 +40,11 @@ class IncidentDialogs:
             lambda screen: screen.reopen(people, me, services=services, prefill=prefill),
             lambda screen: screen.fits(people, me),
         )
+
+    def prepare_declare(self, app: App[Any], people: Sequence[tuple[str, str]], me: str | None) -> bool:
+        """Make the declare form ahead, composed and styled but not shown (`kept.prepare`): the first
+        `I` of the day, in the middle of an outage, opens it as fast as the later ones."""
+        return prepare(app, self.declare(people, me))
 
     def update(self, incident: Incident) -> Screen[Any]:
         from duty_tui.views.incident_update import UpdateScreen

@@ -271,3 +271,32 @@ async def test_a_form_first_opened_with_no_team_offers_the_team_when_reopened() 
         await settle(pilot, lambda: len(app.results) == 2)
         assert app.results[1] == IncidentDraft("Portal down", (), "unknown", "", (), "U-ME")
         assert made.declare(PEOPLE, "U-PRIYA") is again
+
+
+async def test_the_declare_form_is_made_before_the_first_i_and_that_one_opens(h: Harness) -> None:
+    """Once both sources have answered, the declare form is composed off the screen stack; the first
+    `I` shows that very form (no compose then), blank, and what it posts is what was typed."""
+    app = h.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, both_polled(app))
+        await settle(
+            pilot, lambda: any(isinstance(s, DeclareScreen) for s in app._installed_screens.values())
+        )
+        prepared = next(s for s in app._installed_screens.values() if isinstance(s, DeclareScreen))
+        assert prepared.is_mounted and prepared not in app.screen_stack
+        assert prepared.title_input.value == ""  # composed already: its widgets are there
+        await pilot.press("I")
+        await settle(pilot, lambda: isinstance(app.screen, DeclareScreen))
+        assert app.screen is prepared
+        await pilot.press(*"Portal slow", "ctrl+s")
+        await settle(pilot, lambda: incidents_settled(app) and len(incident_posts(h)) == 1)
+        assert incident_posts(h)[0]["metadata"]["event_payload"]["title"] == "Portal slow"
+
+
+async def test_no_declare_form_is_made_ahead_in_read_only_mode(h: Harness) -> None:
+    app = h.app(read_only=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, both_polled(app))
+        await pilot.pause(0.1)
+        assert app.declare_prepared
+        assert not any(isinstance(s, DeclareScreen) for s in app._installed_screens.values())
