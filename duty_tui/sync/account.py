@@ -27,7 +27,9 @@ class JiraAccount:
         offline start) each ask would be a SQLite read; from then on only `fetch` learns the account."""
         if self._me is None and not self._looked:
             self._looked = True
-            self._me = self._stored()
+            stored = self._stored()
+            if self._me is None:  # the poller's first `fetch` may have set it while the store was read
+                self._me = stored
         return self._me
 
     def cached_id(self) -> str | None:

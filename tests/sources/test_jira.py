@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,3 +223,19 @@ def test_unreachable_and_rejected(sim: JiraSim, store: Store, clock: ManualClock
     with pytest.raises(SourceError) as down:
         poll(fresh)
     assert down.value.unreachable and sim.url in down.value.message
+
+
+def test_an_account_the_poller_learns_while_the_ui_reads_the_store_is_not_overwritten(
+    sim: JiraSim, store: Store, clock: ManualClock
+) -> None:
+    """The UI thread's first `cached()` reads the store (nothing there) while the poller's first
+    `fetch()` learns the account: what the poller learnt must stand, not the empty read."""
+    account = poller(sim, store, clock).account
+    learnt = JiraAccount(JiraSource(config(sim), sim.token), store, config(sim)).fetch()  # a real /myself
+
+    def read_before_the_poller_stored_it() -> Any:
+        account._me = learnt  # while the UI's read of the store was on its way, the poller's fetch set it
+        return None  # and that read was made before the account was stored
+
+    account._stored = read_before_the_poller_stored_it  # type: ignore[method-assign]
+    assert account.cached() is learnt
