@@ -115,6 +115,10 @@ class Dialog(ModalScreen[ResultType]):
             app.size,
         )
 
+    def styled_now(self) -> None:
+        """Its styles were just worked out (mounted ahead, off the stack: `kept.prepare`)."""
+        self._styled_with = self._styles_depend_on()
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Runs before Textual's own handler (Textual calls each class's, the subclass's first)."""
         if not event.refresh_styles:  # a dialog over it closed: Textual restyles nothing, nor is it noted

@@ -20,9 +20,14 @@ KEPT = "_kept_dialog"  # the attribute that marks a screen as kept (see keep_ins
 
 
 def keep_installed(screen: Screen[Any]) -> None:
-    """Called from a dialog's `on_mount`: install it if it is kept, so Textual keeps it when it closes."""
+    """Called from a dialog's `on_mount`: install it if it is kept, so Textual keeps it when it closes.
+    Mounted off the screen stack (made ahead, `prepare`), its styles were just worked out: it says so
+    (`Dialog.styled_now`), so its first showing need not work them out again."""
     if getattr(screen, KEPT, False) and not screen.app.is_screen_installed(screen):
         screen.app.install_screen(screen, f"kept {type(screen).__name__} {id(screen)}")
+    styled_now = getattr(screen, "styled_now", None)
+    if styled_now is not None and screen not in screen.app.screen_stack:
+        styled_now()
 
 
 class KeptDialogs:
