@@ -211,9 +211,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             kept = {
                 key
                 for key, rank in ranks.items()
-                if self._sort_keys.get(key) == rank
-                and self._shows(key)
-                and self._would_show(key, latest[key])
+                if self._sort_keys.get(key) == rank and self._shows(key) and self._passes(latest[key])
             }
             gone = sorted(at for key in touched if key not in kept and (at := self._find(key)) is not None)
             for at in reversed(gone):
@@ -258,22 +256,20 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._haystacks.pop(key, None)  # made when a filter first reads it: most rows never are
 
     def _shows(self, key: str) -> bool:
-        if self._predicate is not None and not self._predicate(self._items[key]):
-            return False
-        if not self._filter:
-            return True
-        haystack = self._haystacks.get(key)
-        if haystack is None:
-            haystack = self._haystacks[key] = self._search_text(self._items[key]).lower()
-        return all(word in haystack for word in self._filter)
+        return self._passes(self._items[key], key)
 
-    def _would_show(self, key: str, item: T) -> bool:
-        """Whether `item` would show as row `key` (before it is held: its text not yet kept for filters)."""
+    def _passes(self, item: T, key: str | None = None) -> bool:
+        """Whether `item` shows: the predicate and the typed filter. With `key` (a row the table holds),
+        its text for the filter is kept for the next time; without (a row not yet held), made and let go."""
         if self._predicate is not None and not self._predicate(item):
             return False
         if not self._filter:
             return True
-        haystack = self._search_text(item).lower()
+        haystack = self._haystacks.get(key) if key is not None else None
+        if haystack is None:
+            haystack = self._search_text(item).lower()
+            if key is not None:
+                self._haystacks[key] = haystack
         return all(word in haystack for word in self._filter)
 
     def _shown(self, *, on_screen: bool = False) -> _Shown:
