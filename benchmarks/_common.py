@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import random
 import socket
 import statistics
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -299,6 +301,20 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+@contextmanager
+def no_collections() -> Iterator[None]:
+    """Garbage collected before the block and not during it, for a timed press or round: which one a
+    collection lands in is luck (the bare DataTable's dialog close took 55 to 170 ms from one run to the
+    next), and what collections cost over a day is the soak's figure. Used alike for duty-tui and for
+    the baselines."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def median(values: Iterable[float]) -> float:

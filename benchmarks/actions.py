@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import gc
 import itertools
 import logging
 import shutil
@@ -54,6 +53,7 @@ from _common import (
     add_json_option,
     build_warm_store,
     median,
+    no_collections,
     offline_config,
     table,
     write_figures,
@@ -130,20 +130,13 @@ WRITE_KEYS = (
 
 async def timed(pilot: Pilot[Any], key: str) -> Timing:
     """Press `key` and wait for the repaint. The UI thread's CPU time is what the engineer waits for
-    in a real terminal; the Pilot's own waiting for idle only shows in the wall time.
-
-    Garbage is collected before each press and not during it, for both programs: which press a
-    collection falls in is luck (the bare DataTable's 35,000 cells made its dialog close take 55 to
-    170 ms from one run to the next), and what collections cost over a day is the soak's figure."""
-    gc.collect()
-    gc.disable()
-    try:
+    in a real terminal; the Pilot's own waiting for idle only shows in the wall time. Garbage is
+    collected before each press, not during it (`no_collections`), for both programs."""
+    with no_collections():
         cpu, wall = time.thread_time(), time.perf_counter()
         await pilot.press(key)
         await pilot.pause()  # the repaint
         return (time.thread_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
-    finally:
-        gc.enable()
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import shutil
 import tempfile
@@ -47,6 +46,7 @@ from _common import (
     make_messages,
     make_users,
     median,
+    no_collections,
     offline_config,
     table,
     verdict,
@@ -100,31 +100,22 @@ class PaneHost(App[None]):
 
 
 async def cpu_ms(pilot: Any, act: Callable[[], None]) -> float:
-    """UI-thread CPU of `act` and the repaint after it. Garbage is collected before and not during it,
-    for duty-tui and the baselines alike (as in actions.py: which measurement a collection lands in is
-    luck; what collections cost over a day is the soak's figure)."""
-    gc.collect()
-    gc.disable()
-    try:
+    """UI-thread CPU of `act` and the repaint after it, garbage collected before and not during it
+    (`no_collections`), for duty-tui and the baselines alike."""
+    with no_collections():
         start = time.thread_time()
         act()
         await pilot.pause()  # the repaint
         return (time.thread_time() - start) * 1000
-    finally:
-        gc.enable()
 
 
 async def press_ms(pilot: Any, key: str) -> float:
     """UI-thread CPU of a key and the repaint after it (garbage as in `cpu_ms`)."""
-    gc.collect()
-    gc.disable()
-    try:
+    with no_collections():
         start = time.thread_time()
         await pilot.press(key)
         await pilot.pause()
         return (time.thread_time() - start) * 1000
-    finally:
-        gc.enable()
 
 
 async def time_pane(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> list[float]:

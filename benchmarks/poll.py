@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import gc
 import random
 import shutil
 import tempfile
@@ -41,6 +40,7 @@ from _common import (
     add_json_option,
     build_warm_store,
     median,
+    no_collections,
     offline_config,
     shipped_cadence,
     table,
@@ -359,20 +359,15 @@ async def timed_round(pilot: Pilot[Any], handle: Callable[[], None]) -> tuple[fl
     The repaint is timed as the main thread's CPU time (time.thread_time) across `pilot.pause()`,
     which lets the app process what the handler queued and forces the screen update. CPU time rather
     than wall time, because the pause also waits for the process to go idle. Garbage is collected
-    before the round and not during it (as in actions.py): which round a collection falls in is luck,
-    and what collections cost over a day is the soak's figure.
+    before the round and not during it (`no_collections`).
     """
-    gc.collect()
-    gc.disable()
-    try:
+    with no_collections():
         started = time.perf_counter()
         handle()
         handled = time.perf_counter() - started
         cpu = time.thread_time()
         await pilot.pause()
         painted = time.thread_time() - cpu
-    finally:
-        gc.enable()
     await pilot.pause()  # anything left over settles before the idle measurement
     cpu = time.thread_time()
     await pilot.pause()
