@@ -226,7 +226,8 @@ class ChannelWindow:
         self._judged_at: datetime | None = None  # the latest time a row was judged at
         # Moves on whenever rows come, go or are judged again: every change to a message, a claim, a
         # ticket raised, the team or the read marker comes through here (readers that keep what they
-        # made from the rows, like the attention list's requests, know by it that nothing changed).
+        # made from the rows, like the attention list's requests, know by it that nothing changed). A
+        # clock tick with no claimed row to look at again leaves it.
         self.revision = 0
 
     def reset(self, messages: Iterable[ChatMessage]) -> None:
@@ -240,6 +241,7 @@ class ChannelWindow:
         self.rows.state.first_of_day = {keys[0] for keys in self._days.values()}
         self.unread, self.attention, self.later = set(), set(), set()
         self._judged_at = None
+        self.revision += 1  # a new window, even an empty one
         self.judge(self.order)
 
     def update(self, changed: Iterable[ChatMessage], removed: Iterable[str] = ()) -> set[str]:
@@ -251,6 +253,7 @@ class ChannelWindow:
                 del self.order[self._index(ts)]
                 self._move_day(ts, self._day(old), None, firsts)
                 self._forget(ts)
+                self.revision += 1
         judged = []
         for message in changed:
             ts = message.ts
@@ -265,12 +268,13 @@ class ChannelWindow:
 
     def judge(self, keys: Iterable[str]) -> None:
         """Judge these rows again (their message, claims, tickets, the team or the read marker changed)."""
-        self.revision += 1
         now = self.rows.now()
         set_back = self._judged_at is not None and now < self._judged_at
         if set_back:  # the clock went back: a triage time judged passed may not have passed after all
             keys = self.order
+        judged = False
         for ts in keys:
+            judged = True
             message = self.messages.get(ts)
             if message is None:
                 self._forget(ts)
@@ -280,6 +284,8 @@ class ChannelWindow:
             _mark(self.attention, ts, attention)
             _mark(self.later, ts, not attention and self.rows.needs_attention(message, END_OF_TIME))
         self._judged_at = now if set_back or self._judged_at is None else max(self._judged_at, now)
+        if judged:
+            self.revision += 1
 
     def catch_up(self) -> None:
         """The clock moved: the claimed rows whose triage time has passed now need the team (the only way

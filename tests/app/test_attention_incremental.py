@@ -8,6 +8,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+from duty_tui.models import ChatMessage
 from duty_tui.rules.attention import Engineer, ListMemo, Situation, needs_attention
 from duty_tui.widgets.attention_facts import AttentionFacts
 from tests.support import Harness, both_polled, settle
@@ -101,16 +102,17 @@ async def test_requests_kept_across_polls_are_the_requests_read_from_scratch(h: 
         last = requests(kept)
         assert last, "the demo channel has requests waiting"
         moved = 0  # steps that changed the list: the test must see it change, not only stand
-        for step in range(80):
+        for step in range(160):
             waiting = [request.ts for request in last]
             message = pane.table.item(rng.choice(waiting)) if waiting and rng.random() < 0.7 else None
             message = message or rng.choice(pane.table.items())
-            roll = rng.randrange(7)
-            if roll == 0:  # a poll brings an edited message, or a new one
-                newest = max(int(m.ts.split(".")[0]) for m in pane.table.items())
-                ts = f"{newest + 60}.000100" if rng.random() < 0.5 else message.ts
+            roll = rng.randrange(9)
+            if roll == 0:  # a poll brings an edited message, or a new one (unanswered, just sent)
                 user = stranger if rng.random() < 0.7 else rng.choice(team)
-                pane.apply([replace(message, ts=ts, text=f"{message.text} ({step})", user_id=user)])
+                if rng.random() < 0.5:
+                    ts = f"{int(h.clock.now().timestamp()) - 30}.{step:06d}"
+                    message = ChatMessage(ts, message.channel, user, f"Could someone look at this? ({step})")
+                pane.apply([replace(message, text=f"{message.text} ({step})", user_id=user)])
             elif roll == 1:  # a colleague's 👀, seen by the poll (claims with the message)
                 pane.apply([message.with_reaction("eyes", rng.choice(team))])
                 pane.set_claims({message.ts: {team[0]: h.clock.now()}}, {})
@@ -121,9 +123,14 @@ async def test_requests_kept_across_polls_are_the_requests_read_from_scratch(h: 
             elif roll == 4:  # a ticket raised from it
                 pane.set_claims({}, {message.ts: (f"LAA-{900 + step}",)})
             elif roll == 5:  # who the team is
-                pane.set_team(
-                    frozenset(rng.sample(team, max(1, len(team) - 1))) | {stranger} if step % 2 else None
-                )
+                # The stranger joins the team and leaves it again (None: the team as it was).
+                members = frozenset(rng.sample(team, max(1, len(team) - 1)))
+                pane.set_team(rng.choice([members | {stranger}, members, None]))
+            elif roll == 6 and len(pane.table.items()) > 8:  # a message gone from the channel
+                pane.apply([], [message.ts])
+            elif roll == 7:  # the clock: a claim's triage time may pass
+                h.clock.advance(timedelta(minutes=rng.choice([1, 9, 20])))
+                app.on_clock_tick()
             else:  # a Jira poll: the channel unchanged
                 row = rng.choice(tickets.table.items())
                 tickets.apply([replace(row, summary=f"{row.summary} ({step})")], ())
