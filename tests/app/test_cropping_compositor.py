@@ -123,9 +123,8 @@ class Terminal:
 
 
 def cells(strips: list[Strip]) -> list[str]:
-    return [
-        "".join(ch + "" * (cell_len(ch) - 1) for seg in strip for ch in seg.text).rstrip() for strip in strips
-    ]
+    """The lines' text, as `Terminal.lines` reads its cells (a wide character's second cell is empty)."""
+    return ["".join(segment.text for segment in strip).rstrip() for strip in strips]
 
 
 def watched(app: DutyApp, terminal: Terminal) -> None:
