@@ -13,12 +13,17 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from textual._compositor import Compositor, CompositorUpdate
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
 
 from duty_tui.app import DutyApp
 from duty_tui.views.cropping_compositor import CroppingCompositor
+from duty_tui.views.dashboard import DashboardScreen
 from tests.support import Harness, both_polled, settle
 
 SIZE = (160, 40)
@@ -60,7 +65,32 @@ async def test_every_partial_update_writes_what_textuals_compositor_writes(h: Ha
             assert ours == written(compositor, regions, stock=True, console=app.console), (step, regions)
 
 
-async def test_a_row_update_renders_its_rows_not_the_whole_screen(h: Harness) -> None:
+def rendered_lines(
+    monkeypatch: pytest.MonkeyPatch, compositor: Compositor, frame: Any, stock: bool
+) -> dict[str, int]:
+    """How many lines each widget was asked for while `frame()` was made, by ours or by Textual's."""
+    asked: dict[str, int] = {}
+    render_lines = Widget.render_lines
+
+    def counted(widget: Widget, crop: Region) -> list[Strip]:
+        key = f"{type(widget).__name__}#{widget.id or id(widget)}"
+        asked[key] = asked.get(key, 0) + crop.height
+        return render_lines(widget, crop)
+
+    monkeypatch.setattr(Widget, "render_lines", counted)
+    if stock:
+        compositor.__class__ = Compositor
+    try:
+        frame()
+    finally:
+        compositor.__class__ = CroppingCompositor
+        monkeypatch.undo()
+    return asked
+
+
+async def test_a_row_update_renders_its_rows_and_a_full_frame_only_what_shows(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = h.app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(app))
@@ -69,22 +99,58 @@ async def test_a_row_update_renders_its_rows_not_the_whole_screen(h: Harness) ->
         row = Region(table.region.x, table.region.y + 2, table.region.width, 1)  # one row of pane 1
         crop = Region(0, 0, SIZE[0], 1).union(row)  # and the status bar: a write key's update
 
-        def lines(stock: bool) -> dict[str, int]:
-            if stock:
-                compositor.__class__ = Compositor
+        def partial() -> None:
+            compositor._dirty_regions = {Region(0, 0, SIZE[0], 1), row}
+            compositor.render_partial_update()
+
+        ours, textuals = (rendered_lines(monkeypatch, compositor, partial, stock) for stock in (False, True))
+        assert sum(ours.values()) * 4 < sum(textuals.values()), (ours, textuals)  # Textual: whole widgets
+        assert all(count <= crop.height for count in ours.values())  # ours: the crop's rows at most
+        checklist = app.checklist
+        assert not any(key.startswith(type(checklist).__name__) for key in ours)  # below the crop: none
+
+        def full() -> None:
+            compositor.render_full_update()
+
+        ours, textuals = (rendered_lines(monkeypatch, compositor, full, stock) for stock in (False, True))
+        # Textual asks every widget for every visible line; the panes, tables and containers under the
+        # widgets in front are not asked for the lines those cover.
+        assert sum(ours.values()) * 2 < sum(textuals.values()), (ours, textuals)
+        assert sum(ours.values()) >= SIZE[1]  # and every line of the screen is still made
+
+
+async def test_every_full_frame_writes_what_textuals_compositor_writes(h: Harness) -> None:
+    """The frames a dialog closing, the backdrop under a dialog or a resize makes, in many states of
+    the dashboard: the views, a filter, each pane focused, rows changed, other sizes."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, both_polled(app))
+        rng = random.Random(11)
+        keys = ["j", "k", "tab", "1", "2", "3", "4", "v", "space", "G", "g", "ctrl+d"]
+        sizes = [SIZE, (120, 30), (200, 50), (80, 24), (100, 60)]
+        for step in range(40):
+            if step % 8 == 7:
+                await pilot.resize_terminal(*rng.choice(sizes))
+            elif step % 8 == 3:
+                row = rng.choice(app.tickets.table.items())
+                app.tickets.apply([replace(row, summary=f"{row.summary} ({step})", priority="Highest")], ())
+            else:
+                await pilot.press(rng.choice(keys))
+            await pilot.pause()
+            if not isinstance(app.screen, DashboardScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+                continue
+            compositor = app.screen._compositor
+            ours = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
+            compositor.__class__ = Compositor
             try:
-                renders = list(compositor._get_renders(crop))
+                textuals = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
             finally:
                 compositor.__class__ = CroppingCompositor
-            return {f"{r.x},{r.y}": len(strips) for r, _, strips in renders}
-
-        ours, textuals = lines(stock=False), lines(stock=True)
-        assert sum(ours.values()) * 4 < sum(textuals.values())  # Textual renders whole widgets
-        assert all(count <= crop.height for count in ours.values())  # ours: the crop's rows at most
-        checklist = app.checklist.region
-        assert not any(  # nothing below the crop (the checklist, pane 2) is rendered at all
-            r.y >= crop.bottom for r, _, _ in compositor._get_renders(crop)
-        ), checklist
+            assert ours == textuals, (step, app.size)
+            # The backdrop a dialog opens over is the screen's strips, dimmed.
+            assert compositor.render_strips() == textuals_strips(compositor), (step, app.size)
 
 
 # What Textual writes for an update: cursor moves, other escape sequences (styles), and text.
@@ -122,6 +188,15 @@ class Terminal:
         return ["".join(row).rstrip() for row in self.rows]
 
 
+def textuals_strips(compositor: Compositor) -> list[Strip]:
+    """The screen's lines as Textual's own compositor makes them, from the same state."""
+    compositor.__class__ = Compositor
+    try:
+        return compositor.render_strips()
+    finally:
+        compositor.__class__ = CroppingCompositor
+
+
 def cells(strips: list[Strip]) -> list[str]:
     """The lines' text, as `Terminal.lines` reads its cells (a wide character's second cell is empty)."""
     return ["".join(segment.text for segment in strip).rstrip() for strip in strips]
@@ -147,9 +222,11 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_key_poll_
         await settle(pilot, both_polled(app))
         app.screen.refresh()  # one full frame: the terminal starts from the whole screen
         await pilot.pause()
-        assert terminal.lines() == cells(app.screen._compositor.render_strips())
-        # Claim a request, take a ticket, tick the checklist, filter, move about; the clock moves on.
+        assert terminal.lines() == cells(textuals_strips(app.screen._compositor))
+        # Claim a request, take a ticket, tick the checklist, filter, move about, open and close dialogs
+        # (the frame a dialog closing makes is a full one); the clock moves on.
         keys = ["2", "k", "k", "t", "1", "j", "t", "4", "space", "j", "2", "j", "1", "slash", "C", "escape"]
+        keys += ["m", "escape", "j", "c", "escape", "3", "k", "1", "a", "escape"]
         for step, key in enumerate(keys):
             await pilot.press(key)
             await pilot.pause()
@@ -160,7 +237,9 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_key_poll_
             if step == 9:
                 await pilot.press("r")  # a poll of both sources
                 await settle(pilot, lambda: not app.refreshing)
-            shown, rendered = terminal.lines(), cells(app.screen._compositor.render_strips())
+            if not isinstance(app.screen, DashboardScreen):
+                continue  # a dialog is open: the terminal shows it
+            shown, rendered = terminal.lines(), cells(textuals_strips(app.screen._compositor))
             assert shown == rendered, (
                 step,
                 key,
@@ -175,7 +254,75 @@ def test_it_is_used_only_on_the_textual_it_was_made_for(monkeypatch: pytest.Monk
     monkeypatch.setattr(Compositor, "_get_renders", lambda self, crop, size: iter(()))  # a new signature
     assert not cropping_compositor._fits()
     monkeypatch.undo()
+    monkeypatch.setattr(Compositor, "_render_chops", lambda self, crop: [])  # a new signature
+    assert not cropping_compositor._fits()
+    monkeypatch.undo()
     monkeypatch.setattr(
         Compositor, "_render_chops", lambda self, crop, is_rendered_line: []
-    )  # no longer asks
+    )  # no longer cuts what `_get_renders` gives
     assert not cropping_compositor._fits()
+    monkeypatch.undo()
+    monkeypatch.setattr(Compositor, "render_full_update", lambda self, simplify=False: None)  # made otherwise
+    assert not cropping_compositor._fits()
+    monkeypatch.undo()
+    assert cropping_compositor._fits()
+
+
+class Overlapping(App[None]):
+    """Widgets partly hidden behind others on the same lines, which the dashboard does not have: a
+    bordered, padded container around its children, a widget moved over its neighbour, one on a layer
+    above, a scrolled list its container clips, and a docked bar."""
+
+    CSS = """
+    Screen { layers: base above; }
+    #outer { border: round red; padding: 1 2; height: 1fr; }
+    #row { height: 12; }
+    #left { width: 1fr; border: heavy green; }
+    #right { width: 1fr; offset: -7 2; background: blue 40%; }
+    #float { layer: above; offset: 30 5; width: 25; height: 6; border: double yellow; }
+    #scroller { height: 8; border: solid white; }
+    #bar { dock: bottom; height: 1; background: purple; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="outer"):
+            with Horizontal(id="row"):
+                yield Static("left " * 40, id="left")
+                yield Static("right " * 40, id="right")
+            with VerticalScroll(id="scroller"):
+                for n in range(30):
+                    yield Static(f"line {n} " + "·" * n)
+        yield Static("floating over both", id="float")
+        yield Static("bar", id="bar")
+
+    def on_mount(self) -> None:
+        self.screen._compositor.__class__ = CroppingCompositor
+
+
+async def test_widgets_partly_hidden_on_a_line_are_drawn_as_textuals_compositor_draws_them() -> None:
+    app = Overlapping()
+    async with app.run_test(size=(90, 34)) as pilot:
+        rng = random.Random(5)
+        for step in range(30):
+            if step % 5 == 4:
+                app.query_one("#scroller", VerticalScroll).scroll_to(y=rng.randrange(20), animate=False)
+                await pilot.resize_terminal(rng.randrange(40, 120), rng.randrange(20, 50))
+            await pilot.pause()
+            compositor = app.screen._compositor
+            assert isinstance(compositor, CroppingCompositor)
+            ours = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
+            compositor.__class__ = Compositor
+            try:
+                textuals = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
+            finally:
+                compositor.__class__ = CroppingCompositor
+            assert ours == textuals, step
+            width, height = app.size
+            regions = [
+                Region(x, y, rng.randrange(1, width - x + 1), rng.randrange(1, height - y + 1))
+                for x, y in (
+                    (rng.randrange(width), rng.randrange(height)) for _ in range(rng.randrange(1, 4))
+                )
+            ]
+            ours = written(compositor, regions, stock=False, console=app.console)
+            assert ours == written(compositor, regions, stock=True, console=app.console), (step, regions)
