@@ -52,6 +52,7 @@ from _common import (
     verdict,
     write_figures,
 )
+from _keys import key_ms
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -110,12 +111,9 @@ async def cpu_ms(pilot: Any, act: Callable[[], None]) -> float:
 
 
 async def press_ms(pilot: Any, key: str) -> float:
-    """UI-thread CPU of a key and the repaint after it (garbage as in `cpu_ms`)."""
-    with no_collections():
-        start = time.thread_time()
-        await pilot.press(key)
-        await pilot.pause()
-        return (time.thread_time() - start) * 1000
+    """UI-thread CPU of a key and the repaint after it, the key as a terminal delivers it (`_keys.key_ms`)."""
+    cpu, _ = await key_ms(pilot, key)
+    return cpu
 
 
 async def time_pane(runs: list[tuple[list[ChatMessage], list[ChatMessage]]]) -> list[float]:
