@@ -57,6 +57,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from duty_tui.app import DutyApp
 from duty_tui.clock import ManualClock
@@ -110,9 +111,10 @@ async def cpu_ms(pilot: Any, act: Callable[[], None]) -> float:
         return (time.thread_time() - start) * 1000
 
 
-async def press_ms(pilot: Any, key: str) -> float:
-    """UI-thread CPU of a key and the repaint after it, the key as a terminal delivers it (`_keys.key_ms`)."""
-    cpu, _ = await key_ms(pilot, key)
+async def press_ms(pilot: Any, key: str, shown: Callable[[], bool]) -> float:
+    """UI-thread CPU from a key, as a terminal delivers it, to the frame after which `shown()` holds
+    (`_keys.key_ms`)."""
+    cpu, _ = await key_ms(pilot, key, shown)
     return cpu
 
 
@@ -245,11 +247,17 @@ async def time_claim(data_dir: Path, repeats: int) -> list[float]:
             for key in keys:
                 pane.table.move_cursor_to(key)
                 await pilot.pause()
-                timings.append(await press_ms(pilot, "t"))
-                assert key in pane.state.claims, "the claim did not show at once"
+
+                def claimed(key: str = key) -> bool:
+                    return key in pane.state.claims
+
+                timings.append(await press_ms(pilot, "t", claimed))
     finally:
         runtime.close()
     return timings
+
+
+CLAIMED = "👀 me now"  # what the baseline's claim puts in the cell
 
 
 class CellBaseline(App[None]):
@@ -270,7 +278,7 @@ class CellBaseline(App[None]):
     def action_claim(self) -> None:
         grid = self.query_one(DataTable)
         row_key, _ = grid.coordinate_to_cell_key(grid.cursor_coordinate)
-        grid.update_cell(row_key, "request", Text("👀 me now", style="cyan"))
+        grid.update_cell(row_key, "request", Text(CLAIMED, style="cyan"))
 
 
 async def time_cell_baseline(repeats: int) -> list[float]:
@@ -284,7 +292,12 @@ async def time_cell_baseline(repeats: int) -> list[float]:
         for row in range(repeats):
             grid.move_cursor(row=row)
             await pilot.pause()
-            timings.append(await press_ms(pilot, "t"))
+            row_key, _ = grid.coordinate_to_cell_key(grid.cursor_coordinate)
+
+            def claimed(row_key: RowKey = row_key) -> bool:
+                return str(grid.get_cell(row_key, "request")) == CLAIMED
+
+            timings.append(await press_ms(pilot, "t", claimed))
     return timings
 
 
