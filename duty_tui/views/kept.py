@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 S = TypeVar("S", bound=Screen[Any])
 KEPT = "_kept_dialog"  # the attribute that marks a screen as kept (see keep_installed)
+SETTLED = 0.1  # s: a screen laid out ahead is laid out again then, once its widgets have answered
 
 
 def keep_installed(screen: Screen[Any]) -> None:
@@ -64,15 +65,36 @@ class KeptDialogs:
 
 
 def prepare(app: App[Any], screen: Screen[Any]) -> bool:
-    """Compose and mount a kept dialog now, off the screen stack, as `push_screen` does the first time a
-    screen is shown: the first opening of a big form (the declare form: some 75 widgets, 40–60 ms) is
-    then as quick as the later ones. Through Textual's own `_load_screen_css` and `_get_screen`
-    (textual 8.2), the two calls `push_screen` makes before it shows a new screen; False, and nothing
-    done, if this Textual has no such methods or the screen is already running."""
+    """Compose, mount and lay out a kept dialog now, off the screen stack, as `push_screen` does the
+    first time a screen is shown: the first opening of a big form (the declare form: some 75 widgets,
+    40–60 ms) is then as quick as the later ones. Through Textual's own `_load_screen_css` and
+    `_get_screen` (textual 8.2), the two calls `push_screen` makes before it shows a new screen; False,
+    and nothing done, if this Textual has no such methods or the screen is already running.
+
+    Laid out too, once mounted, at the terminal's size (`Screen._refresh_layout`): a screen shown for
+    the first time is laid out as it resumes and, its widgets all new, once more for the resize that
+    layout posts to the screen itself (two layouts of 75 widgets, 20–30 ms, in the frame the engineer
+    waits for). Shown at that size, it resumes without either; at another, Textual lays it out as ever."""
     load = getattr(app, "_load_screen_css", None)
     mount = getattr(app, "_get_screen", None)
     if load is None or mount is None or screen.is_running or not getattr(screen, KEPT, False):
         return False
     load(screen)
-    mount(screen)  # registers it: it composes and mounts, then installs itself (keep_installed)
+    _, mounted = mount(screen)  # registers it: it composes and mounts, then installs itself (keep_installed)
+    lay_out = getattr(screen, "_refresh_layout", None)
+
+    def laid_out_again() -> None:
+        if lay_out is not None and screen.is_attached and screen not in app.screen_stack:
+            lay_out(app.size)
+            # Asked for as it mounted, or by the widgets the first layout resized and showed (Textual
+            # lays out only the screen on top, so these wait for the first showing): done now.
+            screen._layout_required = False
+
+    async def laid_out() -> None:
+        await mounted
+        laid_out_again()
+        # As on a first showing, the first layout's Resize and Show make some widgets ask for another.
+        app.set_timer(SETTLED, laid_out_again)
+
+    app.call_later(laid_out)
     return True

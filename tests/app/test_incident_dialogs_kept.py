@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -18,6 +19,7 @@ from textual.widgets import Checkbox, Select
 
 from duty_tui.models import IncidentStatus
 from duty_tui.rules.availability import IncidentPrefill
+from duty_tui.views import kept
 from duty_tui.views.comment import DiscardScreen
 from duty_tui.views.declare_incident import HIGH_LABEL, NORMAL_LABEL, DeclareScreen, IncidentDraft
 from duty_tui.views.incident_dialogs import IncidentDialogs
@@ -300,3 +302,42 @@ async def test_no_declare_form_is_made_ahead_in_read_only_mode(h: Harness) -> No
         await pilot.pause(0.1)
         assert app.declare_prepared
         assert not any(isinstance(s, DeclareScreen) for s in app._installed_screens.values())
+
+
+@pytest.mark.parametrize("resize", [False, True], ids=["same size", "resized"])
+async def test_the_declare_form_made_ahead_is_laid_out_and_its_first_showing_lays_out_nothing(
+    h: Harness, monkeypatch: pytest.MonkeyPatch, resize: bool
+) -> None:
+    """Made ahead at the terminal's size, the first `I` shows it without laying its 75 widgets out
+    (twice, as Textual does for a screen shown the first time); it shows what a fresh layout shows.
+    After a resize in between, Textual lays it out at the new size as ever."""
+    app = h.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, both_polled(app))
+
+        def made() -> DeclareScreen | None:
+            return next((s for s in app._installed_screens.values() if isinstance(s, DeclareScreen)), None)
+
+        await settle(pilot, lambda: (form := made()) is not None and form.size == app.size)
+        await pilot.pause(kept.SETTLED * 2)  # and laid out again once its widgets answered the first
+        prepared = made()
+        assert prepared is not None and prepared.title_input.region.width > 0  # its widgets have places
+        if resize:
+            await pilot.resize_terminal(120, 36)
+        layouts: list[object] = []
+        lay_out = DeclareScreen._refresh_layout
+
+        def counted(screen: DeclareScreen, *args: Any, **kwargs: Any) -> None:
+            layouts.append(args)
+            lay_out(screen, *args, **kwargs)
+
+        monkeypatch.setattr(DeclareScreen, "_refresh_layout", counted)
+        await pilot.press("I")
+        await settle(pilot, lambda: isinstance(app.screen, DeclareScreen))
+        await pilot.pause()
+        monkeypatch.undo()
+        assert bool(layouts) == resize, layouts
+        assert prepared.size == app.size
+        shown = prepared._compositor.render_strips()
+        prepared._refresh_layout(app.size)  # a layout from scratch places everything the same
+        assert prepared._compositor.render_strips() == shown
