@@ -394,11 +394,18 @@ class Rounds:
 
 
 async def timed_rounds(
-    pilot: Pilot[Any], handle: Callable[[int], None], repeats: int, warmup: int = WARMUP
+    pilot: Pilot[Any],
+    handle: Callable[[int], None],
+    repeats: int,
+    warmup: int = WARMUP,
+    ready: Callable[[int], None] | None = None,
 ) -> Timing:
-    """`repeats` rounds of one app after `warmup` untimed ones (see `timed_round`)."""
+    """`repeats` rounds of one app after `warmup` untimed ones (see `timed_round`); `ready`, untimed
+    before each, does what the poller's thread does before it posts."""
     rounds = Rounds()
     for round_number in range(warmup + repeats):
+        if ready is not None:
+            ready(round_number)
         found = await timed_round(pilot, partial(handle, round_number))
         if round_number >= warmup:
             rounds.add(found)
@@ -447,18 +454,23 @@ async def paired_apply(data_dir: Path, repeats: int) -> tuple[dict[str, Timing],
                         (duty, pilot, partial(in_context, app, partial(dispatch, app, messages[n]))),
                         (baseline, base_pilot, partial(in_context, base, partial(base.apply, rounds[n]))),
                     ]
+                    app.ready_poll(messages[n].outcome)  # the poller thread's part, before it posts
                     for kept, its_pilot, handle in timed if n % 2 == 0 else reversed(timed):
                         found = await timed_round(its_pilot, handle)
                         if n >= WARMUP:
                             kept.add(found)
                 base_rows = base.table.row_count
             quiet = SourcePolled(TicketsPolled((), (), False, status))
+            again = [edited_again(rounds, n) for n in range(WARMUP + repeats)]
             timings = {
                 "changes": duty.timing(),
                 # Diagnostics: the same without the status bar and banner updates, and a poll
                 # that changed nothing (only those updates), to show where the time goes.
                 "pane only": await timed_rounds(
-                    pilot, lambda n: app.tickets.apply(edited_again(rounds, n), ()), repeats
+                    pilot,
+                    lambda n: app.tickets.apply(again[n], ()),
+                    repeats,
+                    ready=lambda n: app.ready_poll(TicketsPolled(again[n], (), False, status)),
                 ),
                 "quiet": await timed_rounds(pilot, lambda n: dispatch(app, quiet), repeats),
             }

@@ -368,7 +368,16 @@ class DutyApp(App[None]):
     def _post_poll(self, target: Widget, outcome: PollOutcome) -> None:
         """Called on a poller's thread; post_message is thread-safe."""
         if self.is_running:
+            self.ready_poll(outcome)
             post_from_thread(target, SourcePolled(outcome))
+
+    def ready_poll(self, outcome: PollOutcome) -> None:
+        """On the poller's thread, before the outcome goes to the UI thread: each changed ticket's
+        classification and deadline, which the pane would otherwise work out there as it shows the
+        rows (~10 µs a ticket: half a millisecond of a 50-ticket poll's 4). The memo holds by
+        ticket identity, so the UI thread finds these very versions made."""
+        if isinstance(outcome, TicketsPolled):
+            self.facts.prime(outcome.changed)
 
     def on_source_polled(self, message: SourcePolled) -> None:
         outcome = message.outcome

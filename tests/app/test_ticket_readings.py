@@ -4,6 +4,7 @@ delivered (or before a keypress was stored) and reached the UI after must not un
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from duty_tui.messages import SourcePolled
 from duty_tui.models import SourceStatus
@@ -62,3 +63,26 @@ async def test_a_poll_read_before_a_keypress_was_stored_is_read_again_after(h: H
         assert row is not None and row.pending and row.assignee == "Priya Shah"
         h.world.jira.faults.release()
         await settle(pilot, lambda: delivered(app))
+
+
+async def test_a_polls_changed_tickets_are_classified_on_the_pollers_thread(h: Harness) -> None:
+    """The poller's thread works out each changed ticket's classification and deadline before it posts
+    (`DutyApp.ready_poll`): the UI thread finds them made for that very version and shows the row."""
+    app = h.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        row = app.tickets.ticket(KEY)
+        assert row is not None and app.tickets.classification(row).severity == 3  # Medium
+        edited = replace(
+            row, summary="Every provider is locked out", priority="Highest", updated=h.clock.now()
+        )
+        status = SourceStatus("jira", last_success=h.clock.now())
+        outcome = TicketsPolled((edited,), (), False, status, version=app.runtime.store.db.version)
+        poller = threading.Thread(target=app._post_poll, args=(app.ticket_desk, outcome))
+        poller.start()
+        poller.join()
+        made = app.facts._known.get(KEY)  # the UI thread has not handled the poll yet: nothing awaited
+        assert made is not None and made.ticket is edited and made.classification.severity == 1
+        await settle(pilot, lambda: getattr(app.tickets.ticket(KEY), "summary", "") == edited.summary)
+        shown = app.tickets.ticket(KEY)
+        assert shown is edited and app.tickets.facts(shown) is made  # found made, not made again
