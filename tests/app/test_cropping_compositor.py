@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
-from textual._compositor import Compositor, CompositorUpdate
+from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
@@ -108,6 +108,11 @@ async def test_a_row_update_renders_its_rows_and_a_full_frame_only_what_shows(
         assert all(count <= crop.height for count in ours.values())  # ours: the crop's rows at most
         checklist = app.checklist
         assert not any(key.startswith(type(checklist).__name__) for key in ours)  # below the crop: none
+        # What is written of the row's line is the row: the pane's border and what is beside it are
+        # not rendered for it (Textual renders them: the crop spans the whole width), nor, at the
+        # span's end, the border the cursor moves to and writes nothing of.
+        assert {key.split("#")[0]: count for key, count in ours.items()} == {"StatusBar": 1, "TicketTable": 1}
+        assert textuals[f"{type(app.tickets).__name__}#{app.tickets.id}"] > 1
 
         def full() -> None:
             compositor.render_full_update()
@@ -263,6 +268,9 @@ def test_it_is_used_only_on_the_textual_it_was_made_for(monkeypatch: pytest.Monk
     assert not cropping_compositor._fits()
     monkeypatch.undo()
     monkeypatch.setattr(Compositor, "render_full_update", lambda self, simplify=False: None)  # made otherwise
+    assert not cropping_compositor._fits()
+    monkeypatch.undo()
+    monkeypatch.setattr(ChopsUpdate, "__init__", lambda self, chops, spans: None)  # writes otherwise
     assert not cropping_compositor._fits()
     monkeypatch.undo()
     assert cropping_compositor._fits()
