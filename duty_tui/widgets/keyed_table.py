@@ -367,7 +367,9 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             or now in cursor
             or now != (before[line] if line < len(before) else None)
         ]
-        width = self.size.width
+        # The rows' width, not the widget's: the scrollbar beside them is a widget of its own, which
+        # repaints itself when it changes; a line region over it had it rendered for every changed row.
+        width = self.scrollable_content_region.width
         start = 0
         for position, line in enumerate(dirty):  # one region per run of adjacent lines
             if position + 1 == len(dirty) or dirty[position + 1] != line + 1:

@@ -147,6 +147,11 @@ async def test_an_update_repaints_only_the_lines_whose_row_changed_or_moved() ->
         assert spy.calls == [] and t.cursor_key == "K001"
         t.apply([Row("K002", 20, "new words")])  # on screen, same place: that line alone
         assert spy.lines() == {3}  # the header is line 0
+        # The rows' width: the scrollbar beside them (200 rows in 11 lines) is not repainted with them.
+        assert t.show_vertical_scrollbar and {r.width for r in spy.calls if r} == {
+            t.scrollable_content_region.width
+        }
+        assert t.scrollable_content_region.width < t.size.width
         await pilot.pause()
         assert "new words" in "".join(text for text, _ in lines(t)[3])
         spy.calls.clear()
