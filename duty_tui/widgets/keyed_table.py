@@ -144,6 +144,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         # dropped when the widget's styles change (focus, theme). `_strips_base` is the base style the
         # cached strips were drawn with: a new base (the focus tint) redraws them.
         self._styles: dict[str, Style] = {}
+        self._drawing: tuple[int, int] | None = None  # the rows' width and first row while lines are drawn
         self._strips_base: Style | None = None
         self._widths: tuple[int, list[int]] | None = None
         self._header: tuple[int, Style, Strip] | None = None
@@ -518,11 +519,20 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._styles[component] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Where the rows are, once for the lines Textual asks for now rather than once a line: both are
+        # Textual properties worked out afresh on every read (a third of drawing a cached row).
+        self._drawing = (self.scrollable_content_region.width, int(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, top = self._drawing or (self.scrollable_content_region.width, int(self.scroll_offset.y))
         if y == 0:
             return self._header_strip(width)
-        index = int(self.scroll_offset.y) + y - 1
+        index = top + y - 1
         if not self._order:
             if y == 1:
                 style = self._style("keyed-table--empty")
