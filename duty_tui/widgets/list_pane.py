@@ -116,8 +116,13 @@ class ListPane(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.filter_bar:
+            was_filtered = bool(self.table.filter_text)
             self.table.set_filter(event.value)
             self.refresh_title()
+            if bool(self.table.filter_text) != was_filtered:
+                # Esc's "Clear filter" shows only while a filter is kept (`check_action`): the key bar
+                # asks again only when told, and clearing the filter leaves the focus where it was.
+                self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is self.filter_bar:

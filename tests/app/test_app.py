@@ -298,11 +298,15 @@ async def test_escape_in_the_list_clears_a_kept_filter(h: Harness) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, both_polled(app))
         total = app.tickets.table.row_count
+        assert "Clear filter" not in screen_text(app).splitlines()[-1]  # the key bar: nothing to clear
         await pilot.press("slash", *"zzzz", "enter")
         assert app.tickets.table.row_count == 0
         assert "Nothing matches; Esc clears the filter." in screen_text(app)
+        assert "esc Clear filter" in screen_text(app).splitlines()[-1]
         await pilot.press("escape")
         assert app.tickets.table.row_count == total and app.tickets.table.filter_text == ""
+        await pilot.pause()
+        assert "Clear filter" not in screen_text(app).splitlines()[-1]  # gone with the filter
 
 
 async def test_status_bar_keeps_every_source_and_read_only_at_100_columns(h: Harness) -> None:
