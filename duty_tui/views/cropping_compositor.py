@@ -23,7 +23,8 @@ beside the row). Nothing written changes: a piece goes to the same cut from the 
 Textual's compositor, because a widget skipped on a line would have filled no cut written there (every
 such cut it spans was already taken by a widget in front, and the first piece wins). A widget is
 asked for a run of its lines (`render_lines` with a crop), which is what Textual does for any widget
-its container clips (a scrolled list), so widgets handle it.
+its container clips (a scrolled list), so widgets that keep `render_lines`' contract (as many lines as
+asked for) handle it.
 `tests/app/test_cropping_compositor.py` compares the bytes both write for random partial updates and
 full frames of the real dashboard in many states, and what a terminal shows after a run of keys with a
 full render by Textual's compositor.
@@ -73,7 +74,10 @@ class CroppingCompositor(Compositor):
     def _render_chops(
         self, crop: Region, is_rendered_line: Callable[[int], bool]
     ) -> Sequence[Mapping[int, Strip]]:
-        """A full frame, or the screen's lines: every cut of the lines asked for."""
+        """A full frame, or the screen's lines: every cut of the lines asked for. The lines of another
+        size (`render_strips(size)`, which only inline mode asks for) are left to Textual's own."""
+        if crop != self.size.region:
+            return super()._render_chops(crop, is_rendered_line)
         cuts = self.cuts
         lines = range(crop.y, min(crop.bottom, len(cuts)))
         return self._chops(crop, {y: frozenset(cuts[y][:-1]) for y in lines if is_rendered_line(y)})

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -193,11 +193,11 @@ class Terminal:
         return ["".join(row).rstrip() for row in self.rows]
 
 
-def textuals_strips(compositor: Compositor) -> list[Strip]:
+def textuals_strips(compositor: Compositor, size: Size | None = None) -> list[Strip]:
     """The screen's lines as Textual's own compositor makes them, from the same state."""
     compositor.__class__ = Compositor
     try:
-        return compositor.render_strips()
+        return compositor.render_strips(size)
     finally:
         compositor.__class__ = CroppingCompositor
 
@@ -334,3 +334,5 @@ async def test_widgets_partly_hidden_on_a_line_are_drawn_as_textuals_compositor_
             ]
             ours = written(compositor, regions, stock=False, console=app.console)
             assert ours == written(compositor, regions, stock=True, console=app.console), (step, regions)
+            other = Size(rng.randrange(1, width + 10), rng.randrange(1, height + 5))  # inline mode's lines
+            assert compositor.render_strips(other) == textuals_strips(compositor, other), (step, other)
