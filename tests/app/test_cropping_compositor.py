@@ -29,6 +29,16 @@ from tests.support import Harness, both_polled, settle
 SIZE = (160, 40)
 
 
+def full_frames(compositor: Compositor, console: object) -> tuple[str, str]:
+    """What a full frame writes to the terminal, made by ours and by Textual's from the same state."""
+    ours = compositor.render_full_update().render_segments(console)  # type: ignore[arg-type]
+    compositor.__class__ = Compositor
+    try:
+        return ours, compositor.render_full_update().render_segments(console)  # type: ignore[arg-type]
+    finally:
+        compositor.__class__ = CroppingCompositor
+
+
 def written(compositor: Compositor, regions: list[Region], stock: bool, console: object) -> str:
     """What a partial update of `regions` writes to the terminal, made by ours or by Textual's."""
     compositor._dirty_regions = set(regions)
@@ -147,12 +157,7 @@ async def test_every_full_frame_writes_what_textuals_compositor_writes(h: Harnes
                 await pilot.pause()
                 continue
             compositor = app.screen._compositor
-            ours = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
-            compositor.__class__ = Compositor
-            try:
-                textuals = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
-            finally:
-                compositor.__class__ = CroppingCompositor
+            ours, textuals = full_frames(compositor, app.console)
             assert ours == textuals, (step, app.size)
             # The backdrop a dialog opens over is the screen's strips, dimmed.
             assert compositor.render_strips() == textuals_strips(compositor), (step, app.size)
@@ -318,12 +323,7 @@ async def test_widgets_partly_hidden_on_a_line_are_drawn_as_textuals_compositor_
             await pilot.pause()
             compositor = app.screen._compositor
             assert isinstance(compositor, CroppingCompositor)
-            ours = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
-            compositor.__class__ = Compositor
-            try:
-                textuals = compositor.render_full_update().render_segments(app.console)  # type: ignore[arg-type]
-            finally:
-                compositor.__class__ = CroppingCompositor
+            ours, textuals = full_frames(compositor, app.console)
             assert ours == textuals, step
             width, height = app.size
             regions = [
