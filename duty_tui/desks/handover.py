@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
-from duty_tui.desks.queueing import store_writes
+from duty_tui.desks.queueing import report_stored, store_writes
 from duty_tui.desks.ticket_collaborators import Sender
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.ui import DeskUI, post_from_thread
@@ -144,9 +144,7 @@ class HandoverDesk(Widget):
         except sqlite3.Error as error:
             post_from_thread(self, HandoverNotStored(why_not_stored(error)))
             return
-        post_from_thread(self, PendingWritesChanged(store.outbox.count_pending(), None))
-        if self.sender is not None:
-            self.sender.wake()
+        report_stored(self, store, self.sender)
 
     def on_handover_not_stored(self, message: HandoverNotStored) -> None:
         self.ui.notify(

@@ -39,7 +39,7 @@ from duty_tui.desks.incident_messages import (
     PostmortemLoaded,
 )
 from duty_tui.desks.incident_protocols import IncidentDialogs, IncidentView, LiveIncidentView, LivePostmortem
-from duty_tui.desks.queueing import store_writes
+from duty_tui.desks.queueing import report_stored, store_writes
 from duty_tui.desks.ticket_collaborators import Sender
 from duty_tui.desks.ticket_messages import OutboxProgressed, PendingWritesChanged
 from duty_tui.desks.ui import DeskUI, post_from_thread
@@ -530,9 +530,7 @@ class IncidentDesk(Vertical):
         if postmortem_of is not None:  # the improvement now says its ticket is on its way
             improvements = store.incidents.improvements(postmortem_of)
             post_from_thread(self, PostmortemLoaded(postmortem_of, improvements, open_screen=False))
-        post_from_thread(self, PendingWritesChanged(store.outbox.count_pending(), None))
-        if self.sender is not None:
-            self.sender.wake()
+        report_stored(self, store, self.sender)
 
     def on_incident_not_stored(self, message: IncidentNotStored) -> None:
         self.ui.notify(

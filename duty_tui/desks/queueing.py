@@ -11,6 +11,11 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
+from textual.message_pump import MessagePump
+
+from duty_tui.desks.ticket_collaborators import Sender
+from duty_tui.desks.ticket_messages import PendingWritesChanged
+from duty_tui.desks.ui import post_from_thread
 from duty_tui.models import Write
 from duty_tui.store import Store
 from duty_tui.store.db import StoreFault
@@ -51,3 +56,14 @@ def pending_count(store: Store) -> int | None:
     except sqlite3.Error:
         log.warning("could not count the writes waiting", exc_info=True)
         return None
+
+
+def report_stored(desk: MessagePump, store: Store, sender: Sender | None) -> None:
+    """After a desk's writes are stored, on the store writer's thread: tell the desk how many writes
+    wait (for the status bar; when the store cannot say, the count it shows stands), and wake the
+    sender. The writes are stored either way: a count that failed must not keep them from being sent."""
+    count = pending_count(store)
+    if count is not None:
+        post_from_thread(desk, PendingWritesChanged(count, None))
+    if sender is not None:
+        sender.wake()
