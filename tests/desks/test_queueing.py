@@ -15,6 +15,7 @@ from duty_tui.desks.ticket_messages import PendingWritesChanged
 from duty_tui.models import Service, Write, WriteKind
 from duty_tui.store import Store
 from tests.conftest import MORNING
+from tests.factories import make_write
 
 
 class Desk:
@@ -37,14 +38,11 @@ class Sender:
 
 
 def handover_write(uid: str) -> Write:
-    return Write(
-        uid=uid,
-        batch=uid,
+    return make_write(
+        uid,
+        MORNING,
         kind=WriteKind.POST,
         key="handover",
-        created_at=MORNING,
-        actor_id="me",
-        actor="Priya",
         service=Service.SLACK,
         body="Handing over: nothing open.",
     )

@@ -27,13 +27,14 @@ from pathlib import Path
 import pytest
 
 from duty_sim.server import HostedService
-from duty_tui.models import Service, Write, WriteKind, WriteState
+from duty_tui.models import Write, WriteState
 from duty_tui.store import STORE_FILE, Store, StoreError
 from duty_tui.store import db as store_db
 from duty_tui.store.db import Faults, StoreFault, StoreFull, StoreReadOnly, why_not_stored
 from duty_tui.sync import outbox as outbox_module
 from duty_tui.sync.store_writer import StoreWriter
 from tests.conftest import MORNING
+from tests.factories import make_write
 from tests.faults.matrix import fault_config
 from tests.faults.rig import ROWS, Outbox, Row, count, wait_until
 from tests.support import Harness
@@ -46,17 +47,7 @@ def full_sentence(data_dir: Path) -> str:
 
 
 def a_write(uid: str, body: str = "Thanks: LAA Ops has this.") -> Write:
-    return Write(
-        uid=uid,
-        batch=uid,
-        kind=WriteKind.COMMENT,
-        key="LAA-1",
-        created_at=MORNING,
-        actor_id="me",
-        actor="Priya",
-        service=Service.JIRA,
-        body=body,
-    )
+    return make_write(uid, MORNING, body=body)
 
 
 def pending_uids(store: Store) -> list[str]:
