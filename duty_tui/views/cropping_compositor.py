@@ -78,9 +78,10 @@ class CroppingCompositor(Compositor):
         size (`render_strips(size)`, which only inline mode asks for) are left to Textual's own."""
         if crop != self.size.region:
             return super()._render_chops(crop, is_rendered_line)
-        cuts = self.cuts
-        lines = range(crop.y, min(crop.bottom, len(cuts)))
-        return self._chops(crop, {y: frozenset(cuts[y][:-1]) for y in lines if is_rendered_line(y)})
+        cuts = self.cuts  # one list of cuts per line of the screen, which `crop` is
+        return self._chops(
+            crop, {y: frozenset(line_cuts[:-1]) for y, line_cuts in enumerate(cuts) if is_rendered_line(y)}
+        )
 
     def _chops(self, crop: Region, drawn: Mapping[int, AbstractSet[int]]) -> Sequence[Mapping[int, Strip]]:
         """Each line's pieces, one per cut, front to back; a widget's line rendered only if one of the

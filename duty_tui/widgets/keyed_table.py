@@ -522,14 +522,18 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # Where the rows are, once for the lines Textual asks for now rather than once a line: both are
         # Textual properties worked out afresh on every read (a third of drawing a cached row).
-        self._drawing = (self.scrollable_content_region.width, int(self.scroll_offset.y))
+        self._drawing = self._rows_at()
         try:
             return super().render_lines(crop)
         finally:
             self._drawing = None
 
+    def _rows_at(self) -> tuple[int, int]:
+        """The rows' width (the scrollbar beside them left out) and the first row on screen."""
+        return self.scrollable_content_region.width, int(self.scroll_offset.y)
+
     def render_line(self, y: int) -> Strip:
-        width, top = self._drawing or (self.scrollable_content_region.width, int(self.scroll_offset.y))
+        width, top = self._drawing or self._rows_at()
         if y == 0:
             return self._header_strip(width)
         index = top + y - 1
